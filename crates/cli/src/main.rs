@@ -1,0 +1,299 @@
+//! The `chainscope` command.
+
+mod app;
+mod bench;
+mod dataset;
+mod generate;
+mod import;
+mod stats;
+
+use anyhow::Context;
+use app::{App, InitMode};
+use chainscope_store::Store;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Chainscope — 产业链招商热力图 / industry-chain investment heat map.
+///
+/// Every command works on a data directory (default ./chainscope-data). On first use it is created from the
+/// embedded default dataset (xuzhou-343), offline.
+#[derive(Parser)]
+#[command(name = "chainscope", version, about, long_about = None)]
+struct Cli {
+    /// Data directory holding the store file (chainscope.db).
+    #[arg(long, global = true, env = "CHAINSCOPE_DATA_DIR", default_value = "chainscope-data")]
+    data_dir: PathBuf,
+    /// Print less on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the store: with the default dataset, or --empty (taxonomy and regions only) for your own data.
+    Init {
+        /// Only the taxonomy and regions; no demo enterprises, parks or projects.
+        #[arg(long)]
+        empty: bool,
+        /// Delete an existing store first.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import a CSV, XLSX or GeoJSON file.
+    Import {
+        #[arg(long, value_enum)]
+        kind: import::Kind,
+        file: PathBuf,
+        /// XLSX sheet name (default: the first sheet).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Store the valid rows and write rejected ones to a reject file (default: all or nothing).
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Where to write rejected rows (default: FILE.rejects.csv next to the input).
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+        /// Print the summary as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a file and write nothing.
+    Check {
+        #[arg(long, value_enum)]
+        kind: import::Kind,
+        file: PathBuf,
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Print {"read":N,"valid":N,"rejected":[{"line","field","code","message"}]} on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export enterprises, parks or projects to CSV or XLSX (by the file's extension).
+    Export {
+        #[arg(long, value_enum)]
+        kind: ExportKind,
+        file: PathBuf,
+        /// Include personal data (legal representatives, phone numbers, contacts).
+        #[arg(long)]
+        include_personal: bool,
+    },
+    /// Counts by kind and by tier/cluster, and the pipeline figures.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a synthetic world: to a CSV file (--out) in the import format, or straight into the store.
+    Generate {
+        #[arg(long)]
+        enterprises: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Serve the web app and API.
+    Serve {
+        #[arg(long, env = "CHAINSCOPE_BIND", default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long, env = "CHAINSCOPE_PORT", default_value_t = 8343)]
+        port: u16,
+    },
+    /// Benchmarks that print figures.
+    Bench {
+        #[command(subcommand)]
+        which: bench::Which,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportKind {
+    Enterprises,
+    Parks,
+    Projects,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("CHAINSCOPE_LOG"))
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Init { empty, force } => {
+            let path = cli.data_dir.join(app::STORE_FILE);
+            if force {
+                for suffix in ["", "-wal", "-shm"] {
+                    let p = PathBuf::from(format!("{}{suffix}", path.display()));
+                    if p.exists() {
+                        std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+                    }
+                }
+            }
+            let mut app = App::open_raw(&cli.data_dir)?;
+            if app.is_initialised()? {
+                anyhow::bail!("{} is already initialised (use --force to start over)", path.display());
+            }
+            let t = std::time::Instant::now();
+            app.initialise(if empty { InitMode::Empty } else { InitMode::Default })?;
+            let c = app.store.counts()?;
+            eprintln!(
+                "initialised {} in {:.1} s: {} regions, {} enterprises, {} parks/carriers, {} projects",
+                path.display(),
+                t.elapsed().as_secs_f64(),
+                c.regions,
+                c.enterprises,
+                c.parks + c.carriers,
+                c.projects
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { kind, file, sheet, skip_invalid, rejects, json } => {
+            let mut app = App::open(&cli.data_dir, cli.quiet || json)?;
+            let opts = import::Options { skip_invalid, check_only: false, rejects, progress: !cli.quiet && !json };
+            let report = import::run(&mut app, kind, import::Input::File { path: &file, sheet: sheet.as_deref() }, &opts)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            }
+            if !cli.quiet {
+                import::print_summary(&report);
+            }
+            Ok(if report.rejected_count > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Check { kind, file, sheet, json } => {
+            let mut app = App::open(&cli.data_dir, true)?;
+            let opts = import::Options { skip_invalid: true, check_only: true, rejects: None, progress: false };
+            let report = import::run(&mut app, kind, import::Input::File { path: &file, sheet: sheet.as_deref() }, &opts)?;
+            if json {
+                let rejected: Vec<_> = report.rejected.iter().flat_map(|r| r.issues.iter()).collect();
+                println!(
+                    "{}",
+                    serde_json::json!({"read": report.read, "valid": report.valid, "rejected": rejected, "warnings": report.warnings})
+                );
+            } else {
+                import::print_summary(&report);
+            }
+            Ok(if report.rejected_count > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
+        Command::Export { kind, file, include_personal } => {
+            let app = App::open(&cli.data_dir, cli.quiet)?;
+            let n = export(&app, kind, &file, include_personal)?;
+            if !cli.quiet {
+                eprintln!("exported {n} rows to {}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { json } => {
+            let app = App::open(&cli.data_dir, cli.quiet || json)?;
+            let v = stats::compute(&app)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                stats::print_text(&v);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { enterprises, seed, out } => {
+            let mut app = App::open(&cli.data_dir, cli.quiet)?;
+            let t = std::time::Instant::now();
+            match out {
+                Some(path) => {
+                    let f = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+                    let s = generate::generate_to(&app, enterprises, seed, std::io::BufWriter::with_capacity(1 << 20, f))?;
+                    eprintln!(
+                        "generated {} enterprises ({} branches, {} relations) into {} in {:.1} s; peak memory {:.0} MiB",
+                        s.enterprises,
+                        s.branches,
+                        s.relations,
+                        path.display(),
+                        t.elapsed().as_secs_f64(),
+                        import::peak_rss_mb().unwrap_or(0.0)
+                    );
+                }
+                None => {
+                    let tmp = cli.data_dir.join(format!("generated-{seed}-{enterprises}.csv"));
+                    {
+                        let f = std::fs::File::create(&tmp)?;
+                        generate::generate_to(&app, enterprises, seed, std::io::BufWriter::with_capacity(1 << 20, f))?;
+                    }
+                    let opts = import::Options { progress: !cli.quiet, ..Default::default() };
+                    let report = import::run(&mut app, import::Kind::Enterprises, import::Input::File { path: &tmp, sheet: None }, &opts);
+                    let _ = std::fs::remove_file(&tmp);
+                    import::print_summary(&report?);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { bind, port } => {
+            let app = App::open(&cli.data_dir, cli.quiet)?;
+            let stats = stats::compute(&app)?;
+            let state = std::sync::Arc::new(chainscope_server::ServerState {
+                title_zh: app.store.meta("dataset_name_zh")?.unwrap_or_else(|| "Chainscope".into()),
+                title_en: app.store.meta("dataset_name_en")?.unwrap_or_default(),
+                stats,
+            });
+            let addr: std::net::SocketAddr =
+                format!("{bind}:{port}").parse().with_context(|| format!("'{bind}:{port}' is not an address"))?;
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(chainscope_server::serve(addr, state)).with_context(|| format!("cannot serve on {addr}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { which } => {
+            bench::run(&cli.data_dir, which)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn export(app: &App, kind: ExportKind, file: &std::path::Path, personal: bool) -> anyhow::Result<u64> {
+    use chainscope_io::export::{enterprise_cells, enterprise_headers, park_cells, project_cells, TableWriter};
+    use chainscope_io::records::{PARK_COLUMNS, PROJECT_COLUMNS};
+    let mut n = 0u64;
+    match kind {
+        ExportKind::Enterprises => {
+            let mut w = TableWriter::create(file, "enterprises", &enterprise_headers())?;
+            let mut err = None;
+            app.store.for_each_enterprise(&mut |e| {
+                if err.is_none() {
+                    if let Err(x) = w.write_row(&enterprise_cells(&e, personal)) {
+                        err = Some(x);
+                    }
+                    n += 1;
+                }
+            })?;
+            if let Some(e) = err {
+                return Err(e.into());
+            }
+            w.finish()?;
+        }
+        ExportKind::Parks => {
+            let mut w = TableWriter::create(file, "parks", PARK_COLUMNS)?;
+            for p in app.store.parks()? {
+                w.write_row(&park_cells(&p, personal))?;
+                n += 1;
+            }
+            w.finish()?;
+        }
+        ExportKind::Projects => {
+            let mut w = TableWriter::create(file, "projects", PROJECT_COLUMNS)?;
+            for p in app.store.projects()? {
+                w.write_row(&project_cells(&p))?;
+                n += 1;
+            }
+            w.finish()?;
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,365 @@
+//! One spreadsheet row → a validated, located and tagged [`Enterprise`], or the list of reasons it was rejected.
+
+use crate::error::RowIssue;
+use crate::headers::HeaderMap;
+use chainscope_model::enterprise::{CoordPrecision, Enterprise, Flags, Provenance, YearFigure, FINE_H3_RESOLUTION};
+use chainscope_model::taxonomy::{normalize_industry_code, ClassVersion, Membership, MembershipSource, TagInput, Taxonomy};
+use chainscope_model::values::{
+    check_coordinates, looks_like_formula, parse_date, parse_flag, parse_money_wan, parse_non_negative, parse_number,
+};
+use chainscope_model::{ids, RegionRegistry, ValidationError};
+
+/// What a row is checked against.
+pub struct EnterpriseContext<'a> {
+    pub regions: &'a RegionRegistry,
+    pub taxonomy: &'a Taxonomy,
+    /// Enterprises under this region are local (the dataset's home city).
+    pub home_region: &'a str,
+}
+
+/// Longest text accepted in a name-like field.
+const MAX_NAME: usize = 300;
+const MAX_TEXT: usize = 20_000;
+
+/// Convert one row. Every problem in the row is reported, not only the first. Warnings (row accepted) are pushed
+/// into `warnings`.
+pub fn enterprise_from_row(
+    ctx: &EnterpriseContext<'_>,
+    map: &HeaderMap,
+    cells: &[String],
+    line: u64,
+    warnings: &mut Vec<RowIssue>,
+) -> Result<Enterprise, Vec<RowIssue>> {
+    let mut errors: Vec<RowIssue> = Vec::new();
+    let mut fail = |field: &str, e: ValidationError| errors.push(RowIssue::new(line, field, e.code(), e.to_string()));
+    let get = |f: &str| map.get(cells, f);
+    let opt = |f: &str| {
+        let v = get(f);
+        (!v.is_empty()).then(|| v.to_string())
+    };
+
+    if map.is_short(cells) {
+        fail("", ValidationError::Malformed(format!("the row has {} of {} columns (truncated line?)", cells.len(), map.headers.len())));
+    }
+
+    let name = get("name").to_string();
+    if name.is_empty() {
+        fail("name", ValidationError::Missing);
+    } else if name.chars().count() > MAX_NAME {
+        fail("name", ValidationError::TooLong(MAX_NAME));
+    }
+    for f in ["name", "name_en", "address", "scope", "products", "legal_rep", "parent", "source"] {
+        let v = get(f);
+        if v.chars().count() > MAX_TEXT {
+            fail(f, ValidationError::TooLong(MAX_TEXT));
+        }
+        if looks_like_formula(v) && parse_number(v).is_err() {
+            warnings.push(RowIssue::new(
+                line,
+                f,
+                "formula_text",
+                "text starting with =, +, - or @ is stored as text and neutralised on export",
+            ));
+        }
+    }
+
+    let mut uscc = None;
+    let mut uscc_org_ok = true;
+    if !get("uscc").is_empty() {
+        match ids::parse_uscc(get("uscc")) {
+            Ok(u) => {
+                uscc_org_ok = u.org_code_ok;
+                if !u.org_code_ok {
+                    warnings.push(RowIssue::new(
+                        line,
+                        "uscc",
+                        "uscc_org_check",
+                        "the embedded organisation code fails its GB 11714 check (legacy code?): kept and flagged",
+                    ));
+                }
+                uscc = Some(u.code);
+            }
+            Err(e) => fail("uscc", e),
+        }
+    }
+    let mut lei = None;
+    if !get("lei").is_empty() {
+        match ids::parse_lei(get("lei")) {
+            Ok(l) => lei = Some(l),
+            Err(e) => fail("lei", e),
+        }
+    }
+    let ext_id = opt("ext_id");
+
+    // Region: an explicit code must be known; otherwise resolve the names.
+    let mut region_code = None;
+    let mut country = get("country").to_ascii_uppercase();
+    let code = get("region_code");
+    if !code.is_empty() {
+        match ctx.regions.check(code) {
+            Ok(r) => {
+                region_code = Some(r.code.clone());
+                country = r.country.clone();
+            }
+            Err(e) => fail("region_code", e),
+        }
+    } else if !(get("province").is_empty() && get("city").is_empty() && get("district").is_empty()) {
+        match ctx.regions.resolve_names(get("province"), get("city"), get("district")) {
+            Some(r) => {
+                region_code = Some(r.code.clone());
+                country = r.country.clone();
+            }
+            None if country.is_empty() || country == "CN" => {
+                warnings.push(RowIssue::new(
+                    line,
+                    "district",
+                    "region_unresolved",
+                    "province/city/district names did not match a known region",
+                ));
+            }
+            None => {}
+        }
+    }
+    if country.is_empty() {
+        country = "CN".into();
+    } else if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        fail("country", ValidationError::RegionFormat(country.clone()));
+    }
+    if region_code.is_none() && country != "CN" && ctx.regions.get(&country).is_some() {
+        region_code = Some(country.clone());
+    }
+
+    // Coordinates: both or neither; missing ones come from the region's centroid.
+    let (lat_s, lon_s) = (get("lat"), get("lon"));
+    let mut coords = None;
+    match (lat_s.is_empty(), lon_s.is_empty()) {
+        (true, true) => {}
+        (false, false) => match (parse_number(lat_s), parse_number(lon_s)) {
+            (Ok(la), Ok(lo)) => match check_coordinates(la, lo) {
+                Ok(()) => coords = Some((la, lo)),
+                Err(e @ ValidationError::Latitude(_)) => fail("lat", e),
+                Err(e) => fail("lon", e),
+            },
+            (Err(e), _) => fail("lat", e),
+            (_, Err(e)) => fail("lon", e),
+        },
+        (true, false) => fail("lat", ValidationError::HalfCoordinate),
+        (false, true) => fail("lon", ValidationError::HalfCoordinate),
+    }
+    let coord_precision;
+    if coords.is_some() {
+        coord_precision = CoordPrecision::Exact;
+    } else if let Some(c) = region_code.as_deref().and_then(|r| ctx.regions.centroid(r)) {
+        coords = Some(c);
+        coord_precision = CoordPrecision::RegionCentroid;
+    } else {
+        coord_precision = CoordPrecision::None;
+    }
+    let h3 = coords.and_then(|(la, lo)| {
+        let ll = h3o::LatLng::new(la, lo).ok()?;
+        let res = h3o::Resolution::try_from(FINE_H3_RESOLUTION).ok()?;
+        Some(u64::from(ll.to_cell(res)))
+    });
+
+    // Industry code: "C3514", "3514 建筑工程用机械制造", or a class name with no code (used as keyword text).
+    let mut industry_code = None;
+    let mut industry_text = "";
+    let raw_code = get("industry_code");
+    if !raw_code.is_empty() {
+        if raw_code.chars().any(|c| c.is_ascii_digit()) {
+            match normalize_industry_code(raw_code) {
+                Ok(c) => industry_code = Some(c),
+                Err(e) => fail("industry_code", e),
+            }
+        } else {
+            industry_text = raw_code;
+        }
+    }
+    let industry_version = match ClassVersion::parse(get("industry_version")) {
+        Ok(v) => v,
+        Err(e) => {
+            fail("industry_version", e);
+            ClassVersion::V2017
+        }
+    };
+
+    let date = |f: &str, fail: &mut dyn FnMut(&str, ValidationError)| {
+        let v = get(f);
+        if v.is_empty() {
+            return None;
+        }
+        parse_date(v).map_err(|e| fail(f, e)).ok()
+    };
+    let founded = date("founded", &mut fail);
+    let as_of = date("as_of", &mut fail);
+    let money = |f: &str, fail: &mut dyn FnMut(&str, ValidationError)| {
+        let v = get(f);
+        if v.is_empty() {
+            return None;
+        }
+        parse_money_wan(v).map_err(|e| fail(f, e)).ok()
+    };
+    let registered_capital = money("registered_capital", &mut fail);
+    let revenue = money("revenue", &mut fail);
+    let employees = match get("employees") {
+        "" => None,
+        v => match parse_non_negative(v) {
+            Ok(n) if n <= u32::MAX as f64 => Some(n.round() as u32),
+            Ok(n) => {
+                fail("employees", ValidationError::Number(n.to_string()));
+                None
+            }
+            Err(e) => {
+                fail("employees", e);
+                None
+            }
+        },
+    };
+    let flag = |f: &str, fail: &mut dyn FnMut(&str, ValidationError)| parse_flag(get(f)).map_err(|e| fail(f, e)).unwrap_or(false);
+    let mut flags = Flags {
+        chain_leader: flag("chain_leader", &mut fail),
+        listed: flag("listed", &mut fail),
+        srdi: flag("srdi", &mut fail),
+        high_tech: flag("high_tech", &mut fail),
+        local: false,
+    };
+    let synthetic = flag("synthetic", &mut fail);
+    flags.local = region_code.as_deref().is_some_and(|r| ctx.regions.is_within(r, ctx.home_region));
+
+    let series = match parse_series(get("series")) {
+        Ok(s) => s,
+        Err(e) => {
+            fail("series", e);
+            Vec::new()
+        }
+    };
+
+    // Chain nodes: manual ones first, then the taxonomy's rules.
+    let mut memberships: Vec<Membership> = Vec::new();
+    for n in split_list(get("nodes")) {
+        if ctx.taxonomy.node(n).is_none() {
+            fail("nodes", ValidationError::UnknownNode(n.to_string()));
+        } else if !memberships.iter().any(|m| m.node == n) {
+            memberships.push(Membership { node: n.to_string(), source: MembershipSource::Manual, confidence: 1.0 });
+        }
+    }
+    let products = get("products");
+    let products_text;
+    let products_for_tag = if industry_text.is_empty() {
+        products
+    } else {
+        products_text = format!("{products} {industry_text}");
+        products_text.as_str()
+    };
+    for m in ctx.taxonomy.tag(&TagInput {
+        name: &name,
+        products: products_for_tag,
+        scope: get("scope"),
+        industry_code: industry_code.as_deref(),
+        version: industry_version,
+    }) {
+        if !memberships.iter().any(|x| x.node == m.node) {
+            memberships.push(m);
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let key = Enterprise::natural_key(uscc.as_deref(), lei.as_deref(), ext_id.as_deref(), &name, region_code.as_deref());
+    let latest = series.iter().rev().find(|y| y.revenue.is_some() || y.employees.is_some());
+    Ok(Enterprise {
+        key,
+        name,
+        name_en: opt("name_en"),
+        uscc,
+        uscc_org_ok,
+        lei,
+        ext_id,
+        legal_rep: opt("legal_rep"),
+        phone: opt("phone"),
+        address: opt("address"),
+        country,
+        region_code,
+        lat: coords.map(|c| c.0),
+        lon: coords.map(|c| c.1),
+        coord_precision,
+        h3,
+        industry_code,
+        industry_version,
+        scope: opt("scope"),
+        products: opt("products"),
+        founded,
+        registered_capital,
+        revenue: revenue.or_else(|| latest.and_then(|y| y.revenue)),
+        employees: employees.or_else(|| latest.and_then(|y| y.employees)),
+        flags,
+        parent: opt("parent"),
+        memberships,
+        series,
+        suppliers: split_list(get("suppliers")).map(str::to_string).collect(),
+        customers: split_list(get("customers")).map(str::to_string).collect(),
+        provenance: Provenance { source: get("source").to_string(), as_of },
+        synthetic,
+    })
+}
+
+/// Split a `;`-separated list (also accepts `；`, `|` and `、`).
+pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split([';', '；', '|', '、']).map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// Parse `YEAR:revenue:employees;…`.
+pub fn parse_series(s: &str) -> Result<Vec<YearFigure>, ValidationError> {
+    let mut out = Vec::new();
+    for part in split_list(s) {
+        let mut it = part.split(':');
+        let year: i32 = it.next().and_then(|y| y.trim().parse().ok()).ok_or_else(|| ValidationError::Malformed(part.to_string()))?;
+        if !(1900..=2100).contains(&year) {
+            return Err(ValidationError::Malformed(part.to_string()));
+        }
+        let revenue = match it.next().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => Some(parse_non_negative(v)?),
+        };
+        let employees = match it.next().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => Some(parse_non_negative(v)?.round() as u32),
+        };
+        if it.next().is_some() {
+            return Err(ValidationError::Malformed(part.to_string()));
+        }
+        out.push(YearFigure { year, revenue, employees });
+    }
+    out.sort_by_key(|y| y.year);
+    Ok(out)
+}
+
+/// Write a series back in its text form.
+pub fn format_series(series: &[YearFigure]) -> String {
+    let mut s = String::new();
+    for (i, y) in series.iter().enumerate() {
+        if i > 0 {
+            s.push(';');
+        }
+        s.push_str(&y.year.to_string());
+        s.push(':');
+        if let Some(r) = y.revenue {
+            s.push_str(&trim_float(r));
+        }
+        s.push(':');
+        if let Some(e) = y.employees {
+            s.push_str(&e.to_string());
+        }
+    }
+    s
+}
+
+/// Shortest decimal text of a float that reads back to the same value.
+pub fn trim_float(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}

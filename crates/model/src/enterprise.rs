@@ -1,0 +1,151 @@
+//! Enterprises: identity, location, chain-node memberships, size, flags, series, relations and provenance.
+
+use crate::taxonomy::{ClassVersion, Membership};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// How trustworthy an enterprise's coordinates are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoordPrecision {
+    /// Given in the source (geocoded address or surveyed point).
+    Exact,
+    /// Placed at its region's centroid because the source had none.
+    RegionCentroid,
+    /// No coordinates and no region centroid.
+    None,
+}
+
+impl CoordPrecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::RegionCentroid => "region_centroid",
+            Self::None => "none",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "exact" => Self::Exact,
+            "region_centroid" => Self::RegionCentroid,
+            _ => Self::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flags {
+    pub chain_leader: bool,
+    pub listed: bool,
+    /// 专精特新 (specialised, refined, distinctive, innovative SME).
+    pub srdi: bool,
+    pub high_tech: bool,
+    /// Located in the dataset's home city.
+    pub local: bool,
+}
+
+impl Flags {
+    pub fn bits(self) -> u8 {
+        self.chain_leader as u8 | (self.listed as u8) << 1 | (self.srdi as u8) << 2 | (self.high_tech as u8) << 3 | (self.local as u8) << 4
+    }
+    pub fn from_bits(b: u8) -> Self {
+        Self { chain_leader: b & 1 != 0, listed: b & 2 != 0, srdi: b & 4 != 0, high_tech: b & 8 != 0, local: b & 16 != 0 }
+    }
+}
+
+/// One year's figures (money in 万元).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct YearFigure {
+    pub year: i32,
+    pub revenue: Option<f64>,
+    pub employees: Option<u32>,
+}
+
+/// Where a record came from and how fresh it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub source: String,
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enterprise {
+    /// Natural key: `uscc:…`, `lei:…`, `ext:…` or, lacking all, `name:…|region`.
+    pub key: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub uscc: Option<String>,
+    /// False when the USCC's embedded organisation code fails GB 11714 (flagged, not rejected).
+    pub uscc_org_ok: bool,
+    pub lei: Option<String>,
+    pub ext_id: Option<String>,
+    /// Personal data: never shown to anonymous users.
+    pub legal_rep: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub country: String,
+    pub region_code: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub coord_precision: CoordPrecision,
+    /// Fine H3 cell (resolution 12) of the coordinates.
+    pub h3: Option<u64>,
+    pub industry_code: Option<String>,
+    pub industry_version: ClassVersion,
+    pub scope: Option<String>,
+    pub products: Option<String>,
+    pub founded: Option<NaiveDate>,
+    /// 万元.
+    pub registered_capital: Option<f64>,
+    /// 万元, latest year.
+    pub revenue: Option<f64>,
+    pub employees: Option<u32>,
+    pub flags: Flags,
+    /// Natural key of the parent group.
+    pub parent: Option<String>,
+    pub memberships: Vec<Membership>,
+    pub series: Vec<YearFigure>,
+    pub suppliers: Vec<String>,
+    pub customers: Vec<String>,
+    pub provenance: Provenance,
+    pub synthetic: bool,
+}
+
+/// Resolution at which an enterprise's cell is stored; coarser cells are its parents.
+pub const FINE_H3_RESOLUTION: u8 = 12;
+
+impl Enterprise {
+    /// Build the natural key from the strongest identifier available.
+    pub fn natural_key(uscc: Option<&str>, lei: Option<&str>, ext_id: Option<&str>, name: &str, region: Option<&str>) -> String {
+        if let Some(u) = uscc {
+            format!("uscc:{u}")
+        } else if let Some(l) = lei {
+            format!("lei:{l}")
+        } else if let Some(e) = ext_id {
+            format!("ext:{e}")
+        } else {
+            format!("name:{}|{}", name.trim(), region.unwrap_or(""))
+        }
+    }
+
+    /// Size band by employees, the usual small/medium/large split used in filters.
+    pub fn size_band(&self) -> SizeBand {
+        match self.employees {
+            None => SizeBand::Unknown,
+            Some(n) if n < 20 => SizeBand::Micro,
+            Some(n) if n < 300 => SizeBand::Small,
+            Some(n) if n < 1000 => SizeBand::Medium,
+            Some(_) => SizeBand::Large,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeBand {
+    Unknown,
+    Micro,
+    Small,
+    Medium,
+    Large,
+}

@@ -1,0 +1,106 @@
+//! Persistence behind one interface. [`SqliteStore`] is the embedded default: one file, WAL mode, versioned
+//! migrations, every write in one transaction. A PostgreSQL implementation can follow behind the same
+//! [`Store`] trait without touching callers.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use chainscope_model::{Enterprise, Event, Hub, Park, Project, Region, Target};
+use serde::Serialize;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("the store at {0} was written by a newer Chainscope (schema version {1}); upgrade Chainscope")]
+    TooNew(String, i64),
+    #[error("stored record is corrupt: {0}")]
+    Corrupt(String),
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("version conflict on {0}: it was changed by someone else (expected version {1}, found {2})")]
+    Conflict(String, i64, i64),
+    #[error("not found: {0}")]
+    NotFound(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Db(_) => "database_error",
+            Self::TooNew(..) => "store_too_new",
+            Self::Corrupt(_) => "store_corrupt",
+            Self::DataDir(..) => "data_dir",
+            Self::Conflict(..) => "version_conflict",
+            Self::NotFound(_) => "not_found",
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What a write did, row by row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WriteCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl WriteCounts {
+    pub fn add(&mut self, o: WriteCounts) {
+        self.inserted += o.inserted;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+    }
+}
+
+/// Record counts by kind.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KindCounts {
+    pub regions: u64,
+    pub enterprises: u64,
+    pub enterprises_synthetic: u64,
+    pub memberships: u64,
+    pub parks: u64,
+    pub carriers: u64,
+    pub hubs: u64,
+    pub projects: u64,
+    pub events: u64,
+    pub targets: u64,
+}
+
+/// One persistence back-end.
+pub trait Store: Send {
+    fn meta(&self, key: &str) -> Result<Option<String>>;
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+
+    fn taxonomy_toml(&self) -> Result<Option<String>>;
+    fn set_taxonomy_toml(&mut self, toml: &str) -> Result<()>;
+
+    fn upsert_regions(&mut self, regions: &[Region]) -> Result<WriteCounts>;
+    fn regions(&self) -> Result<Vec<Region>>;
+
+    /// Upsert enterprises in one transaction: all of them are stored, or (on error, crash, or when `commit`
+    /// answers false once the rows are consumed) none, and `None` is returned. Matching is by natural id: USCC,
+    /// then LEI, then external id, then the name key.
+    fn import_enterprises(&mut self, rows: &mut dyn Iterator<Item = Enterprise>, commit: &dyn Fn() -> bool) -> Result<Option<WriteCounts>>;
+    fn for_each_enterprise(&self, f: &mut dyn FnMut(Enterprise)) -> Result<()>;
+
+    fn upsert_parks(&mut self, parks: &[Park]) -> Result<WriteCounts>;
+    fn parks(&self) -> Result<Vec<Park>>;
+    fn upsert_hubs(&mut self, hubs: &[Hub]) -> Result<WriteCounts>;
+    fn hubs(&self) -> Result<Vec<Hub>>;
+    fn upsert_projects(&mut self, projects: &[Project]) -> Result<WriteCounts>;
+    fn projects(&self) -> Result<Vec<Project>>;
+    fn upsert_events(&mut self, events: &[Event]) -> Result<WriteCounts>;
+    fn events(&self) -> Result<Vec<Event>>;
+    fn upsert_targets(&mut self, targets: &[Target]) -> Result<WriteCounts>;
+    fn targets(&self) -> Result<Vec<Target>>;
+
+    fn counts(&self) -> Result<KindCounts>;
+    /// Record an import in the log.
+    fn log_import(&mut self, kind: &str, file: &str, read: u64, counts: WriteCounts, rejected: u64) -> Result<()>;
+}

@@ -1,0 +1,580 @@
+//! The embedded SQLite store.
+
+use crate::{KindCounts, Result, Store, StoreError, WriteCounts};
+use chainscope_model::enterprise::{CoordPrecision, Enterprise, Flags, Provenance, YearFigure};
+use chainscope_model::taxonomy::{ClassVersion, Membership, MembershipSource};
+use chainscope_model::{Event, Hub, Park, Project, Region, RegionLevel, Target, TargetScope};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the store file and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e))?;
+        }
+        let conn = Connection::open(path)?;
+        Self::configure(&conn)?;
+        let mut s = Self { conn, path: path.to_path_buf() };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    /// An in-memory store (for tests of callers; the real tests use files).
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        Self::configure(&conn)?;
+        let mut s = Self { conn, path: PathBuf::from(":memory:") };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    fn configure(conn: &Connection) -> Result<()> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooNew(self.path.display().to_string(), version));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn upsert_docs<T: serde::Serialize>(
+        &mut self,
+        table: &str,
+        items: &[T],
+        id: impl Fn(&T) -> String,
+        extra: impl Fn(&T) -> Vec<rusqlite::types::Value>,
+        extra_cols: &[&str],
+    ) -> Result<WriteCounts> {
+        let tx = self.conn.transaction()?;
+        let mut counts = WriteCounts::default();
+        {
+            let mut get = tx.prepare(&format!("SELECT doc FROM {table} WHERE id = ?1"))?;
+            let cols = std::iter::once("id").chain(std::iter::once("doc")).chain(extra_cols.iter().copied()).collect::<Vec<_>>();
+            let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            let mut put = tx.prepare(&format!("INSERT OR REPLACE INTO {table} ({}) VALUES ({marks})", cols.join(", ")))?;
+            for it in items {
+                let key = id(it);
+                let doc = serde_json::to_string(it).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let old: Option<String> = get.query_row([&key], |r| r.get(0)).optional()?;
+                match old {
+                    Some(o) if o == doc => counts.unchanged += 1,
+                    Some(_) => counts.updated += 1,
+                    None => counts.inserted += 1,
+                }
+                let mut vals: Vec<rusqlite::types::Value> = vec![key.into(), doc.into()];
+                vals.extend(extra(it));
+                put.execute(rusqlite::params_from_iter(vals))?;
+            }
+        }
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    fn docs<T: serde::de::DeserializeOwned>(&self, table: &str, order: &str) -> Result<Vec<T>> {
+        let mut st = self.conn.prepare(&format!("SELECT doc FROM {table} ORDER BY {order}"))?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(serde_json::from_str(&r?).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        }
+        Ok(out)
+    }
+}
+
+/// Fingerprint of everything an import can change, to tell "updated" from "unchanged".
+pub fn content_hash(e: &Enterprise) -> i64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let f = |h: &mut std::collections::hash_map::DefaultHasher, v: Option<f64>| v.map(f64::to_bits).hash(h);
+    (&e.key, &e.name, &e.name_en, &e.uscc, &e.lei, &e.ext_id, &e.legal_rep, &e.phone, &e.address).hash(&mut h);
+    (&e.country, &e.region_code, e.coord_precision.as_str(), e.h3, &e.industry_code, e.industry_version.as_str()).hash(&mut h);
+    (&e.scope, &e.products, e.founded, e.employees, e.flags.bits(), &e.parent, &e.suppliers, &e.customers).hash(&mut h);
+    (&e.provenance.source, e.provenance.as_of, e.synthetic, e.uscc_org_ok).hash(&mut h);
+    for v in [e.lat, e.lon, e.registered_capital, e.revenue] {
+        f(&mut h, v);
+    }
+    for m in &e.memberships {
+        (&m.node, m.source.as_str(), m.confidence.to_bits()).hash(&mut h);
+    }
+    for y in &e.series {
+        (y.year, y.employees).hash(&mut h);
+        f(&mut h, y.revenue);
+    }
+    h.finish() as i64
+}
+
+fn series_text(s: &[YearFigure]) -> Option<String> {
+    if s.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = s
+        .iter()
+        .map(|y| {
+            format!(
+                "{}:{}:{}",
+                y.year,
+                y.revenue.map(|r| r.to_string()).unwrap_or_default(),
+                y.employees.map(|e| e.to_string()).unwrap_or_default()
+            )
+        })
+        .collect();
+    Some(parts.join(";"))
+}
+
+fn parse_series_text(s: &str) -> Vec<YearFigure> {
+    s.split(';')
+        .filter_map(|p| {
+            let mut it = p.split(':');
+            let year = it.next()?.parse().ok()?;
+            let revenue = it.next().and_then(|v| v.parse().ok());
+            let employees = it.next().and_then(|v| v.parse().ok());
+            Some(YearFigure { year, revenue, employees })
+        })
+        .collect()
+}
+
+fn list_text(v: &[String]) -> Option<String> {
+    (!v.is_empty()).then(|| v.join(";"))
+}
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
+
+const ENTERPRISE_COLS: &str = "key, name, name_en, uscc, uscc_org_ok, lei, ext_id, legal_rep, phone, address, country, region_code, lat, lon, \
+     coord_precision, h3, industry_code, industry_version, scope, products, founded, registered_capital, revenue, employees, flags, parent, \
+     series, suppliers, customers, source, as_of, synthetic, row_hash";
+
+fn bind_enterprise(st: &mut rusqlite::Statement<'_>, e: &Enterprise, hash: i64, id: Option<i64>) -> rusqlite::Result<usize> {
+    let h3 = e.h3.map(|c| c as i64);
+    let series = series_text(&e.series);
+    let sup = list_text(&e.suppliers);
+    let cus = list_text(&e.customers);
+    let founded = e.founded.map(|d| d.to_string());
+    let as_of = e.provenance.as_of.map(|d| d.to_string());
+    let p: [&dyn rusqlite::ToSql; 34] = [
+        &e.key,
+        &e.name,
+        &e.name_en,
+        &e.uscc,
+        &e.uscc_org_ok,
+        &e.lei,
+        &e.ext_id,
+        &e.legal_rep,
+        &e.phone,
+        &e.address,
+        &e.country,
+        &e.region_code,
+        &e.lat,
+        &e.lon,
+        &e.coord_precision.as_str(),
+        &h3,
+        &e.industry_code,
+        &e.industry_version.as_str(),
+        &e.scope,
+        &e.products,
+        &founded,
+        &e.registered_capital,
+        &e.revenue,
+        &e.employees,
+        &e.flags.bits(),
+        &e.parent,
+        &series,
+        &sup,
+        &cus,
+        &e.provenance.source,
+        &as_of,
+        &e.synthetic,
+        &hash,
+        &id,
+    ];
+    if id.is_some() {
+        st.execute(&p[..])
+    } else {
+        st.execute(&p[..33])
+    }
+}
+
+impl Store for SqliteStore {
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        Ok(())
+    }
+
+    fn taxonomy_toml(&self) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT toml FROM taxonomy WHERE id = 1", [], |r| r.get(0)).optional()?)
+    }
+
+    fn set_taxonomy_toml(&mut self, toml: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO taxonomy (id, toml, updated_at) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET toml = excluded.toml, updated_at = excluded.updated_at",
+            params![toml, now()],
+        )?;
+        Ok(())
+    }
+
+    fn upsert_regions(&mut self, regions: &[Region]) -> Result<WriteCounts> {
+        let tx = self.conn.transaction()?;
+        let mut counts = WriteCounts::default();
+        {
+            let mut exists = tx.prepare("SELECT 1 FROM region WHERE code = ?1")?;
+            let mut put = tx.prepare(
+                "INSERT OR REPLACE INTO region (code, name_zh, name_en, level, parent, country, lat, lon, valid_from, valid_to, successor, counties, lead_clusters, zone_level) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?;
+            for r in regions {
+                if exists.exists([&r.code])? {
+                    counts.updated += 1;
+                } else {
+                    counts.inserted += 1;
+                }
+                put.execute(params![
+                    r.code,
+                    r.name_zh,
+                    r.name_en,
+                    r.level.as_str(),
+                    r.parent,
+                    r.country,
+                    r.lat,
+                    r.lon,
+                    r.valid_from.map(|d| d.to_string()),
+                    r.valid_to.map(|d| d.to_string()),
+                    r.successor,
+                    r.counties.join(";"),
+                    r.lead_clusters.join(";"),
+                    r.zone_level
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    fn regions(&self) -> Result<Vec<Region>> {
+        let mut st = self.conn.prepare(
+            "SELECT code, name_zh, name_en, level, parent, country, lat, lon, valid_from, valid_to, successor, counties, lead_clusters, zone_level FROM region ORDER BY rowid",
+        )?;
+        let rows = st.query_map([], |r| {
+            let split = |s: String| s.split(';').filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            Ok(Region {
+                code: r.get(0)?,
+                name_zh: r.get(1)?,
+                name_en: r.get(2)?,
+                level: RegionLevel::parse(&r.get::<_, String>(3)?).unwrap_or(RegionLevel::County),
+                parent: r.get(4)?,
+                country: r.get(5)?,
+                lat: r.get(6)?,
+                lon: r.get(7)?,
+                valid_from: date(r.get(8)?),
+                valid_to: date(r.get(9)?),
+                successor: r.get(10)?,
+                counties: split(r.get(11)?),
+                lead_clusters: split(r.get(12)?),
+                zone_level: r.get(13)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn import_enterprises(&mut self, rows: &mut dyn Iterator<Item = Enterprise>, commit: &dyn Fn() -> bool) -> Result<Option<WriteCounts>> {
+        let tx = self.conn.transaction()?;
+        let mut counts = WriteCounts::default();
+        {
+            // Identity map of what is stored: every natural id → (row id, content hash).
+            let mut known: Vec<(i64, i64)> = Vec::new();
+            let mut ident: HashMap<String, u32> = HashMap::new();
+            {
+                let mut st = tx.prepare("SELECT id, key, uscc, lei, ext_id, row_hash FROM enterprise")?;
+                let mut q = st.query([])?;
+                while let Some(r) = q.next()? {
+                    let i = known.len() as u32;
+                    known.push((r.get(0)?, r.get(5)?));
+                    ident.insert(r.get(1)?, i);
+                    if let Some(u) = r.get::<_, Option<String>>(2)? {
+                        ident.insert(format!("uscc:{u}"), i);
+                    }
+                    if let Some(l) = r.get::<_, Option<String>>(3)? {
+                        ident.insert(format!("lei:{l}"), i);
+                    }
+                    if let Some(x) = r.get::<_, Option<String>>(4)? {
+                        ident.insert(format!("ext:{x}"), i);
+                    }
+                }
+            }
+            let marks = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+            let mut ins = tx.prepare(&format!("INSERT INTO enterprise ({ENTERPRISE_COLS}) VALUES ({marks})"))?;
+            let sets =
+                ENTERPRISE_COLS.split(',').enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ");
+            let mut upd = tx.prepare(&format!("UPDATE enterprise SET {sets} WHERE id = ?34"))?;
+            let mut del_m = tx.prepare("DELETE FROM membership WHERE enterprise_id = ?1")?;
+            let mut ins_m =
+                tx.prepare("INSERT OR REPLACE INTO membership (enterprise_id, node, source, confidence) VALUES (?1, ?2, ?3, ?4)")?;
+            for e in rows {
+                let hash = content_hash(&e);
+                let candidates = [
+                    e.uscc.as_ref().map(|u| format!("uscc:{u}")),
+                    e.lei.as_ref().map(|l| format!("lei:{l}")),
+                    e.ext_id.as_ref().map(|x| format!("ext:{x}")),
+                    Some(e.key.clone()),
+                ];
+                let found = candidates.iter().flatten().find_map(|k| ident.get(k).copied());
+                let id = match found {
+                    Some(i) if known[i as usize].1 == hash => {
+                        counts.unchanged += 1;
+                        continue;
+                    }
+                    Some(i) => {
+                        let id = known[i as usize].0;
+                        bind_enterprise(&mut upd, &e, hash, Some(id))?;
+                        del_m.execute([id])?;
+                        known[i as usize].1 = hash;
+                        counts.updated += 1;
+                        for k in candidates.iter().flatten() {
+                            ident.insert(k.clone(), i);
+                        }
+                        id
+                    }
+                    None => {
+                        bind_enterprise(&mut ins, &e, hash, None)?;
+                        let id = tx.last_insert_rowid();
+                        let i = known.len() as u32;
+                        known.push((id, hash));
+                        for k in candidates.iter().flatten() {
+                            ident.insert(k.clone(), i);
+                        }
+                        counts.inserted += 1;
+                        id
+                    }
+                };
+                for m in &e.memberships {
+                    ins_m.execute(params![id, m.node, m.source.as_str(), m.confidence])?;
+                }
+            }
+        }
+        if !commit() {
+            tx.rollback()?;
+            return Ok(None);
+        }
+        tx.commit()?;
+        Ok(Some(counts))
+    }
+
+    fn for_each_enterprise(&self, f: &mut dyn FnMut(Enterprise)) -> Result<()> {
+        // Memberships are read in id order alongside the enterprises (both sorted by enterprise id).
+        let mut ms = self.conn.prepare("SELECT enterprise_id, node, source, confidence FROM membership ORDER BY enterprise_id")?;
+        let mut mq = ms.query([])?;
+        let mut pending: Option<(i64, Membership)> = None;
+        let next_m = |mq: &mut rusqlite::Rows<'_>| -> rusqlite::Result<Option<(i64, Membership)>> {
+            Ok(match mq.next()? {
+                Some(r) => Some((
+                    r.get(0)?,
+                    Membership {
+                        node: r.get(1)?,
+                        source: MembershipSource::parse(&r.get::<_, String>(2)?).unwrap_or(MembershipSource::Manual),
+                        confidence: r.get::<_, f64>(3)? as f32,
+                    },
+                )),
+                None => None,
+            })
+        };
+        pending = pending.or(next_m(&mut mq)?);
+        let mut st = self.conn.prepare(&format!("SELECT id, {ENTERPRISE_COLS} FROM enterprise ORDER BY id"))?;
+        let mut q = st.query([])?;
+        while let Some(r) = q.next()? {
+            let id: i64 = r.get(0)?;
+            let mut memberships = Vec::new();
+            while let Some((eid, m)) = pending.take() {
+                if eid < id {
+                    pending = next_m(&mut mq)?;
+                } else if eid == id {
+                    memberships.push(m);
+                    pending = next_m(&mut mq)?;
+                } else {
+                    pending = Some((eid, m));
+                    break;
+                }
+            }
+            let split = |s: Option<String>| s.map(|s| s.split(';').map(str::to_string).collect()).unwrap_or_default();
+            let e = Enterprise {
+                key: r.get(1)?,
+                name: r.get(2)?,
+                name_en: r.get(3)?,
+                uscc: r.get(4)?,
+                uscc_org_ok: r.get(5)?,
+                lei: r.get(6)?,
+                ext_id: r.get(7)?,
+                legal_rep: r.get(8)?,
+                phone: r.get(9)?,
+                address: r.get(10)?,
+                country: r.get(11)?,
+                region_code: r.get(12)?,
+                lat: r.get(13)?,
+                lon: r.get(14)?,
+                coord_precision: CoordPrecision::parse(&r.get::<_, String>(15)?),
+                h3: r.get::<_, Option<i64>>(16)?.map(|c| c as u64),
+                industry_code: r.get(17)?,
+                industry_version: ClassVersion::parse(&r.get::<_, String>(18)?).unwrap_or(ClassVersion::V2017),
+                scope: r.get(19)?,
+                products: r.get(20)?,
+                founded: date(r.get(21)?),
+                registered_capital: r.get(22)?,
+                revenue: r.get(23)?,
+                employees: r.get(24)?,
+                flags: Flags::from_bits(r.get(25)?),
+                parent: r.get(26)?,
+                memberships,
+                series: r.get::<_, Option<String>>(27)?.map(|s| parse_series_text(&s)).unwrap_or_default(),
+                suppliers: split(r.get(28)?),
+                customers: split(r.get(29)?),
+                provenance: Provenance { source: r.get(30)?, as_of: date(r.get(31)?) },
+                synthetic: r.get(32)?,
+            };
+            f(e);
+        }
+        Ok(())
+    }
+
+    fn upsert_parks(&mut self, parks: &[Park]) -> Result<WriteCounts> {
+        self.upsert_docs(
+            "park",
+            parks,
+            |p| p.id.clone(),
+            |p| vec![p.kind.as_str().to_string().into(), (p.synthetic as i64).into()],
+            &["kind", "synthetic"],
+        )
+    }
+    fn parks(&self) -> Result<Vec<Park>> {
+        self.docs("park", "rowid")
+    }
+    fn upsert_hubs(&mut self, hubs: &[Hub]) -> Result<WriteCounts> {
+        self.upsert_docs("hub", hubs, |h| h.id.clone(), |_| vec![], &[])
+    }
+    fn hubs(&self) -> Result<Vec<Hub>> {
+        self.docs("hub", "rowid")
+    }
+    fn upsert_projects(&mut self, projects: &[Project]) -> Result<WriteCounts> {
+        self.upsert_docs(
+            "project",
+            projects,
+            |p| p.id.clone(),
+            |p| {
+                vec![
+                    p.region_code.clone().into(),
+                    p.cluster.clone().map_or(rusqlite::types::Value::Null, Into::into),
+                    p.stage.as_str().to_string().into(),
+                    p.event_id.clone().map_or(rusqlite::types::Value::Null, Into::into),
+                    p.version.into(),
+                ]
+            },
+            &["region_code", "cluster", "stage", "event_id", "version"],
+        )
+    }
+    fn projects(&self) -> Result<Vec<Project>> {
+        self.docs("project", "id")
+    }
+    fn upsert_events(&mut self, events: &[Event]) -> Result<WriteCounts> {
+        self.upsert_docs("event", events, |e| e.id.clone(), |_| vec![], &[])
+    }
+    fn events(&self) -> Result<Vec<Event>> {
+        self.docs("event", "id")
+    }
+    fn upsert_targets(&mut self, targets: &[Target]) -> Result<WriteCounts> {
+        let tx = self.conn.transaction()?;
+        let mut counts = WriteCounts::default();
+        {
+            let mut get = tx.prepare("SELECT value FROM target WHERE year = ?1 AND scope = ?2 AND key = ?3 AND metric = ?4")?;
+            let mut put = tx.prepare("INSERT OR REPLACE INTO target (year, scope, key, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for t in targets {
+                let old: Option<f64> = get.query_row(params![t.year, t.scope.as_str(), t.key, t.metric], |r| r.get(0)).optional()?;
+                match old {
+                    Some(v) if v == t.value => counts.unchanged += 1,
+                    Some(_) => counts.updated += 1,
+                    None => counts.inserted += 1,
+                }
+                put.execute(params![t.year, t.scope.as_str(), t.key, t.metric, t.value])?;
+            }
+        }
+        tx.commit()?;
+        Ok(counts)
+    }
+    fn targets(&self) -> Result<Vec<Target>> {
+        let mut st = self.conn.prepare("SELECT year, scope, key, metric, value FROM target ORDER BY year, scope, key, metric")?;
+        let rows = st.query_map([], |r| {
+            Ok(Target {
+                year: r.get(0)?,
+                scope: TargetScope::parse(&r.get::<_, String>(1)?).unwrap_or(TargetScope::City),
+                key: r.get(2)?,
+                metric: r.get(3)?,
+                value: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn counts(&self) -> Result<KindCounts> {
+        let one = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        Ok(KindCounts {
+            regions: one("SELECT count(*) FROM region")?,
+            enterprises: one("SELECT count(*) FROM enterprise")?,
+            enterprises_synthetic: one("SELECT count(*) FROM enterprise WHERE synthetic = 1")?,
+            memberships: one("SELECT count(*) FROM membership")?,
+            parks: one("SELECT count(*) FROM park WHERE kind = 'park'")?,
+            carriers: one("SELECT count(*) FROM park WHERE kind <> 'park'")?,
+            hubs: one("SELECT count(*) FROM hub")?,
+            projects: one("SELECT count(*) FROM project")?,
+            events: one("SELECT count(*) FROM event")?,
+            targets: one("SELECT count(*) FROM target")?,
+        })
+    }
+
+    fn log_import(&mut self, kind: &str, file: &str, read: u64, c: WriteCounts, rejected: u64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO import_log (kind, file, started_at, read, inserted, updated, unchanged, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![kind, file, now(), read as i64, c.inserted as i64, c.updated as i64, c.unchanged as i64, rejected as i64],
+        )?;
+        Ok(())
+    }
+}
