@@ -85,6 +85,10 @@ pub fn parse_uscc(raw: &str) -> Result<Uscc, ValidationError> {
     if let Some(bad) = code.chars().find(|c| uscc_value(*c).is_none()) {
         return Err(ValidationError::UsccCharacter(bad));
     }
+    // Positions 3–8 are the registering authority's GB/T 2260 code: digits only.
+    if let Some(bad) = code[2..8].chars().find(|c| !c.is_ascii_digit()) {
+        return Err(ValidationError::UsccCharacter(bad));
+    }
     let expected = uscc_check_char(&code[..17])?;
     let found = code.as_bytes()[17] as char;
     if expected != found {
@@ -105,6 +109,10 @@ pub fn parse_lei(raw: &str) -> Result<String, ValidationError> {
         return Err(ValidationError::LeiLength(len));
     }
     if let Some(bad) = code.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        return Err(ValidationError::LeiCharacter(bad));
+    }
+    // The last two characters are check digits.
+    if let Some(bad) = code[18..].chars().find(|c| !c.is_ascii_digit()) {
         return Err(ValidationError::LeiCharacter(bad));
     }
     if mod97(&code) != 1 {

@@ -49,6 +49,15 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, ValidationError> {
 
 /// Parse a plain number, allowing thousands separators and full-width digits.
 pub fn parse_number(raw: &str) -> Result<f64, ValidationError> {
+    let t = raw.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'e' || b == b'E' || b == b'+') {
+        if let Ok(v) = t.parse::<f64>() {
+            if v.is_finite() {
+                return Ok(v);
+            }
+            return Err(ValidationError::Number(t.to_string()));
+        }
+    }
     let s: String = raw
         .trim()
         .chars()
@@ -124,6 +133,9 @@ pub fn parse_money_wan(raw: &str) -> Result<f64, ValidationError> {
     let currency = rest.trim_start_matches('元').trim();
     let fx = fx_to_cny(currency).ok_or_else(|| ValidationError::Number(s.to_string()))?;
     let out = v * scale * fx;
+    if !out.is_finite() {
+        return Err(ValidationError::Number(s.to_string()));
+    }
     if out < 0.0 {
         return Err(ValidationError::Negative(out));
     }

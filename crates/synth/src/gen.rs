@@ -299,28 +299,36 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn emit(&mut self, n: u64, d: &Draft, out: &mut csv::Writer<impl std::io::Write>) -> Result<(), SynthError> {
-        self.row.clear();
+    /// Flags chain_leader, listed, srdi, high_tech.
+    fn flags(&mut self, d: &Draft, is_cn: bool) -> [bool; 4] {
         let is_branch = d.parent.is_some();
-        let node = &self.world.nodes[d.node];
-        let place = &self.world.places[d.city];
-        let is_cn = place.is_cn;
-        write_names(&mut self.row.name, &mut self.row.name_en, &mut self.rng, d.brand_seed, d.style, place, node, is_branch);
-        let _ = write!(self.row.ext_id, "syn:{n}");
-        self.write_location(d);
-        let big = d.employees >= 1000;
         let leader = !is_branch && d.tail < LEADER_TAIL;
         let listed = !is_branch && ((d.tail < 0.01 && self.rng.chance(0.6)) || self.rng.chance(0.002));
         let srdi = is_cn && !is_branch && (20..=1000).contains(&d.employees) && self.rng.chance(0.08);
         let high_tech = is_cn && self.rng.chance(if d.employees >= 100 { 0.3 } else { 0.1 });
+        [leader, listed, srdi, high_tech]
+    }
+
+    /// Draw everything of the row that is not fixed by the draft into the text buffers; returns the flags.
+    fn fill(&mut self, n: u64, d: &Draft) -> [bool; 4] {
+        self.row.clear();
+        let (node, place) = (&self.world.nodes[d.node], &self.world.places[d.city]);
+        let is_cn = place.is_cn;
+        let is_branch = d.parent.is_some();
+        write_names(&mut self.row.name, &mut self.row.name_en, &mut self.rng, d.brand_seed, d.style, place, node, is_branch);
+        let _ = write!(self.row.ext_id, "syn:{n}");
+        self.write_location(d);
+        let flags = self.flags(d, is_cn);
         if is_cn && !self.row.region_code.is_empty() && self.rng.chance(USCC_SHARE) {
             if let Some(u) = idgen::uscc(n, self.salt, &self.row.region_code, d.founded_year >= 2015) {
                 self.row.uscc = u;
             }
         }
+        let (big, listed) = (d.employees >= 1000, flags[1]);
         if (!is_cn && (big || listed) && self.rng.chance(0.7)) || (is_cn && listed && self.rng.chance(0.5)) {
             self.row.lei = idgen::lei(n, self.salt);
         }
+        // Revenue (万元) follows employees with a log-normal productivity; capital follows revenue.
         let revenue = (f64::from(d.employees) * 40.0 * (0.7 * self.rng.normal()).exp()).max(1.0);
         let capital = round2((revenue * 0.25 * (0.8 * self.rng.normal()).exp()).max(10.0));
         push_int(&mut self.row.revenue, revenue);
@@ -332,52 +340,24 @@ impl<'a> Gen<'a> {
             let _ = write!(self.row.parent, "syn:{}", p.row);
         }
         self.write_series(d, revenue);
-        let k = (0.3 * f64::from(d.employees).ln() + self.rng.f64() * 1.5) as usize;
-        let rels = self.partners(d.node, d.city, k.min(6), false) + self.partners(d.node, d.city, k.min(6), true);
+        let k = ((0.3 * f64::from(d.employees).ln() + self.rng.f64() * 1.5) as usize).min(6);
+        let rels = self.partners(d.node, d.city, k, false) + self.partners(d.node, d.city, k, true);
         self.stats.relations += rels as u64;
+        flags
+    }
 
-        let node = &self.world.nodes[d.node];
-        let place = &self.world.places[d.city];
-        let r = &self.row;
-        let city_name = if is_cn && !place.name_zh.is_empty() { &place.name_zh } else { &place.name_en };
+    fn emit(&mut self, n: u64, d: &Draft, out: &mut csv::Writer<impl std::io::Write>) -> Result<(), SynthError> {
+        let [leader, listed, srdi, high_tech] = self.fill(n, d);
+        let (node, place, r) = (&self.world.nodes[d.node], &self.world.places[d.city], &self.row);
+        let city_name = if place.is_cn && !place.name_zh.is_empty() { &place.name_zh } else { &place.name_en };
         let (code, version) = if node.industry_code.is_empty() { ("", "") } else { (node.industry_code.as_str(), "2017") };
-        let products = if is_cn { &node.products_zh } else { &node.products_en };
+        let products = if place.is_cn { &node.products_zh } else { &node.products_en };
+        #[rustfmt::skip]
         let fields: [&str; HEADER.len()] = [
-            &r.name,
-            &r.name_en,
-            &r.uscc,
-            &r.lei,
-            &r.ext_id,
-            "",
-            "",
-            "",
-            &place.country,
-            "",
-            city_name,
-            &r.district,
-            &r.region_code,
-            &r.lat,
-            &r.lon,
-            code,
-            version,
-            "",
-            products,
-            &r.founded,
-            &r.registered_capital,
-            &r.revenue,
-            &r.employees,
-            flag(leader),
-            flag(listed),
-            flag(srdi),
-            flag(high_tech),
-            &r.parent,
-            &self.tax.nodes[d.node].id,
-            &r.series,
-            &r.suppliers,
-            &r.customers,
-            "synthetic",
-            &self.as_of,
-            "1",
+            &r.name, &r.name_en, &r.uscc, &r.lei, &r.ext_id, "", "", "", &place.country, "", city_name, &r.district,
+            &r.region_code, &r.lat, &r.lon, code, version, "", products, &r.founded, &r.registered_capital,
+            &r.revenue, &r.employees, flag(leader), flag(listed), flag(srdi), flag(high_tech), &r.parent,
+            &self.tax.nodes[d.node].id, &r.series, &r.suppliers, &r.customers, "synthetic", &self.as_of, "1",
         ];
         out.write_record(fields)?;
         Ok(())

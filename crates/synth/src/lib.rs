@@ -7,7 +7,7 @@
 //!
 //! What the data is built to show:
 //! - clusters: each city favours 1–3 chains (drawn from the seed and the city's identity) with weight
-//!   [`world::FAVOURED_MULTIPLIER`]; the home city's chains follow [`GenConfig::home_specialisation`];
+//!   [`FAVOURED_MULTIPLIER`]; the home city's chains follow [`GenConfig::home_specialisation`];
 //! - supply links: an enterprise on node A has customers on the nodes A supplies and suppliers on the nodes that
 //!   supply A, preferring large, same-city and same-country partners, always earlier rows;
 //! - expansion: about 8 % of rows are branches (`parent` = the group's `ext_id`, founded after it) placed in cities
@@ -20,9 +20,10 @@ mod idgen;
 mod names;
 mod rng;
 mod state;
-pub mod world;
+mod world;
 
 pub use cities::{apply_chinese_names, read_world_cities};
+pub use world::FAVOURED_MULTIPLIER;
 
 use chainscope_model::Taxonomy;
 use thiserror::Error;

@@ -127,7 +127,10 @@ const WEST_HEADS: &[&str] = &[
     "Nor", "Vex", "Tel", "Ar", "Ka", "Lin", "Mar", "Sol", "Tra", "Ven", "Cor", "Dyn", "Ex", "Flu", "Gra", "Hel", "Ion", "Jen", "Kor",
     "Lum", "Mag", "Nex", "Or", "Pra", "Quan", "Ro", "Sten", "Tor", "Ul", "Var", "Wes", "Zel",
 ];
-const WEST_MIDS: &[&str] = &["", "", "va", "ter", "lo", "ri", "mo", "den", "ka", "ston", "ve", "ran"];
+const WEST_MIDS: &[&str] = &[
+    "", "", "va", "ter", "lo", "ri", "mo", "den", "ka", "ston", "ve", "ran", "bel", "cas", "dor", "fen", "gal", "lan", "mer", "nic", "pel",
+    "sen", "tav", "vin",
+];
 const WEST_TAILS: &[&str] = &["a", "ex", "on", "ia", "is", "or", "um", "ant", "ix", "o", "en", "ar", "tec", "ell"];
 
 fn legal_form(country: &str) -> &'static str {
@@ -161,7 +164,7 @@ pub struct Brand {
 pub fn brand(seed: u64) -> Brand {
     let mut s = seed;
     let syl = ZH_SYLLABLES;
-    let n = 2 + usize::from(splitmix64(&mut s) & 3 == 0);
+    let n = 2 + usize::from(splitmix64(&mut s) & 1 == 0);
     let mut zh = String::new();
     let mut pinyin = String::new();
     for i in 0..n {
@@ -174,7 +177,12 @@ pub fn brand(seed: u64) -> Brand {
         }
     }
     let pick = |s: &mut u64, list: &[&'static str]| list[(splitmix64(s) % list.len() as u64) as usize];
-    let west = format!("{}{}{}", pick(&mut s, WEST_HEADS), pick(&mut s, WEST_MIDS), pick(&mut s, WEST_TAILS));
+    let mut west = String::from(pick(&mut s, WEST_HEADS));
+    if splitmix64(&mut s) & 3 == 0 {
+        west.push_str(&pick(&mut s, WEST_HEADS).to_lowercase());
+    }
+    west.push_str(pick(&mut s, WEST_MIDS));
+    west.push_str(pick(&mut s, WEST_TAILS));
     Brand { zh, pinyin, west }
 }
 

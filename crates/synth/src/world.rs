@@ -136,7 +136,9 @@ fn country_key(c: &str) -> u16 {
 }
 
 fn place_of(city: &City, seed: u64, n_chains: usize) -> Place {
-    let name_zh = if has_cjk(&city.name) {
+    // Aggregates ("市辖区", "县", "省直辖县级行政区划") are not names a company would carry.
+    let aggregate = city.name == "市辖区" || city.name == "县" || city.name.contains("直辖");
+    let name_zh = if has_cjk(&city.name) && !aggregate {
         let n = city.name.trim();
         let stem = n.strip_suffix('市').filter(|s| s.chars().count() >= 2).unwrap_or(n);
         stem.to_string()
