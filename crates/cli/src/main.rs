@@ -1,5 +1,8 @@
 //! The `chainscope` command.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod app;
 mod bench;
 mod dataset;
