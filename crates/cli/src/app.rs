@@ -6,13 +6,12 @@ use crate::import::{self, Input, Kind, Options};
 use anyhow::{bail, Context};
 use chainscope_model::{RegionRegistry, Taxonomy};
 use chainscope_store::{SqliteStore, Store};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 pub const STORE_FILE: &str = "chainscope.db";
 
 pub struct App {
-    pub data_dir: PathBuf,
     pub store: SqliteStore,
     pub regions: Arc<RegionRegistry>,
     pub taxonomy: Arc<Taxonomy>,
@@ -33,7 +32,7 @@ impl App {
     pub fn open(data_dir: &Path, quiet: bool) -> anyhow::Result<Self> {
         let path = data_dir.join(STORE_FILE);
         let store = SqliteStore::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
-        let mut app = Self::from_store(data_dir, store)?;
+        let mut app = Self::from_store(store)?;
         if app.store.meta("init_complete")?.is_none() {
             let started = std::time::Instant::now();
             if !quiet {
@@ -54,10 +53,10 @@ impl App {
     pub fn open_raw(data_dir: &Path) -> anyhow::Result<Self> {
         let path = data_dir.join(STORE_FILE);
         let store = SqliteStore::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
-        Self::from_store(data_dir, store)
+        Self::from_store(store)
     }
 
-    fn from_store(data_dir: &Path, store: SqliteStore) -> anyhow::Result<Self> {
+    fn from_store(store: SqliteStore) -> anyhow::Result<Self> {
         let taxonomy_text = store.taxonomy_toml()?.unwrap_or_else(|| dataset::TAXONOMY.text.to_string());
         let taxonomy = Taxonomy::from_toml(&taxonomy_text).map_err(|e| anyhow::anyhow!("taxonomy: {e} [{}]", e.code()))?;
         let mut regions = RegionRegistry::new();
@@ -75,7 +74,7 @@ impl App {
             Some(h) => h,
             None => dataset::dataset_meta()?.home_region,
         };
-        Ok(Self { data_dir: data_dir.to_path_buf(), store, regions: Arc::new(regions), taxonomy: Arc::new(taxonomy), home_region })
+        Ok(Self { store, regions: Arc::new(regions), taxonomy: Arc::new(taxonomy), home_region })
     }
 
     pub fn is_initialised(&self) -> anyhow::Result<bool> {
@@ -93,6 +92,9 @@ impl App {
         self.store.set_meta("dataset_name_zh", &meta.name_zh)?;
         self.store.set_meta("dataset_name_en", &meta.name_en)?;
         self.store.set_meta("home_region", &meta.home_region)?;
+        if let Some(d) = &meta.as_of {
+            self.store.set_meta("dataset_as_of", d)?;
+        }
         self.home_region = meta.home_region.clone();
         let reference = dataset::reference_regions()?;
         self.store.upsert_regions(&reference)?;

@@ -129,8 +129,11 @@ pub fn run(app: &mut App, kind: Kind, input: Input<'_>, opts: &Options) -> anyho
     report.peak_rss_mb = peak_rss_mb();
     if !report.rejected.is_empty() && !opts.check_only {
         let path = opts.rejects.clone().unwrap_or_else(|| default_rejects_path(&input));
-        write_rejects(&path, &report)?;
-        report.rejects_file = Some(path.display().to_string());
+        // The import itself has already been decided; a reject file that cannot be written is reported, not fatal.
+        match write_rejects(&path, &report) {
+            Ok(()) => report.rejects_file = Some(path.display().to_string()),
+            Err(e) => eprintln!("warning: {e:#}"),
+        }
     }
     if report.committed && !opts.check_only {
         app.store.log_import(
@@ -155,7 +158,10 @@ fn default_rejects_path(input: &Input<'_>) -> PathBuf {
 }
 
 fn write_rejects(path: &Path, report: &Report) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write the reject file {}", path.display()))?;
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot write the reject file {}", path.display()))?;
     let mut header = vec!["_line".to_string(), "_field".into(), "_code".into(), "_message".into()];
     header.extend(report.headers.iter().cloned());
     w.write_record(&header)?;
@@ -163,6 +169,8 @@ fn write_rejects(path: &Path, report: &Report) -> anyhow::Result<()> {
         let join = |f: fn(&RowIssue) -> &str| r.issues.iter().map(f).collect::<Vec<_>>().join(" | ");
         let mut rec = vec![r.line.to_string(), join(|i| &i.field), join(|i| &i.code), join(|i| &i.message)];
         rec.extend(r.cells.iter().map(|c| chainscope_model::values::neutralise_formula(c).into_owned()));
+        // Short rows (truncated lines, rows unreadable as text) are padded to the header's width.
+        rec.resize(header.len().max(rec.len()), String::new());
         w.write_record(&rec)?;
     }
     w.flush()?;
@@ -215,7 +223,8 @@ fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyho
     let failed = Arc::new(AtomicBool::new(false));
     let bytes = Arc::new(AtomicU64::new(0));
     let strict = !opts.skip_invalid;
-    let pb = progress_bar(opts, input.size());
+    let size_hint = input.size();
+    let pb = progress_bar(opts, size_hint);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Enterprise>>(8);
 
     struct Parsed {
@@ -228,10 +237,11 @@ fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyho
     let parsed = std::thread::scope(|scope| -> anyhow::Result<(Parsed, Option<WriteCounts>)> {
         let failed_p = failed.clone();
         let bytes_p = bytes.clone();
-        let producer = scope.spawn(move || {
+        let producer = std::thread::Builder::new().name("cs-parse".into()).spawn_scoped(scope, move || {
             let ctx = EnterpriseContext { regions: &regions, taxonomy: &taxonomy, home_region: &home };
             let mut out = Parsed { read: 0, valid: 0, warnings: Vec::new(), rejected: Vec::new() };
-            let mut seen: HashSet<String> = HashSet::new();
+            // About 300 bytes a row: reserve once instead of rehashing a growing set.
+            let mut seen = IdSet::with_capacity((size_hint / 300) as usize * 3);
             let mut batch = Vec::with_capacity(BATCH);
             while let Some(row) = table.next_row() {
                 out.read += 1;
@@ -247,12 +257,12 @@ fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyho
                 match enterprise_from_row(&ctx, &map, &row.cells, row.line, &mut warns) {
                     Ok(e) => {
                         let ids = [
-                            ("uscc", e.uscc.as_ref().map(|u| format!("uscc:{u}"))),
-                            ("lei", e.lei.as_ref().map(|l| format!("lei:{l}"))),
-                            ("ext_id", e.ext_id.as_ref().map(|x| format!("ext:{x}"))),
-                            ("name", Some(e.key.clone())),
+                            ("uscc", e.uscc.as_deref().map(|u| IdSet::key(b'u', u))),
+                            ("lei", e.lei.as_deref().map(|l| IdSet::key(b'l', l))),
+                            ("ext_id", e.ext_id.as_deref().map(|x| IdSet::key(b'x', x))),
+                            ("name", Some(IdSet::key(b'k', &e.key))),
                         ];
-                        let dup = ids.iter().find_map(|(f, k)| k.as_ref().filter(|k| seen.contains(*k)).map(|_| *f));
+                        let dup = ids.iter().find_map(|(f, k)| k.filter(|k| seen.contains(k)).map(|_| *f));
                         if let Some(field) = dup {
                             let issue = RowIssue::new(
                                 row.line,
@@ -260,7 +270,7 @@ fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyho
                                 "duplicate_in_file",
                                 format!("this {field} already appeared on an earlier row of the file"),
                             );
-                            out.rejected.push(RejectedRow { line: row.line, issues: vec![issue], cells: row.cells });
+                            out.rejected.push(RejectedRow { line: row.line, issues: vec![issue], cells: cells_vec(&row.cells) });
                             failed_p.store(strict, Ordering::Relaxed);
                             continue;
                         }
@@ -282,17 +292,18 @@ fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyho
                         }
                     }
                     Err(issues) => {
-                        out.rejected.push(RejectedRow { line: row.line, issues, cells: row.cells });
+                        out.rejected.push(RejectedRow { line: row.line, issues, cells: cells_vec(&row.cells) });
                         failed_p.store(strict, Ordering::Relaxed);
                     }
                 }
             }
-            if !batch.is_empty() && !(strict && failed_p.load(Ordering::Relaxed)) {
+            let keep = !(strict && failed_p.load(Ordering::Relaxed));
+            if keep && !batch.is_empty() {
                 let _ = tx.send(batch);
             }
             drop(tx);
             out
-        });
+        })?;
 
         let counts = if opts.check_only {
             for _ in rx.iter() {}
@@ -348,8 +359,8 @@ fn import_small(app: &mut App, kind: Kind, input: &Input<'_>, opts: &Options) ->
     let (headers, rows, boundaries, encoding) = match input {
         Input::File { path, .. } if chainscope_io::table::file_kind(path)? == chainscope_io::table::FileKind::GeoJson => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let (h, r, b) = chainscope_io::geo::features_as_rows(&text, columns)?;
-            (h, r.into_iter().map(Ok).collect::<Vec<_>>(), b, Some("GeoJSON".to_string()))
+            let f = chainscope_io::geo::features_as_rows(&text, columns)?;
+            (f.headers, f.rows.into_iter().map(Ok).collect::<Vec<_>>(), f.boundaries, Some("GeoJSON".to_string()))
         }
         _ => {
             let mut t = open_table(input)?;
@@ -406,7 +417,7 @@ fn import_small(app: &mut App, kind: Kind, input: &Input<'_>, opts: &Options) ->
                 continue;
             }
         };
-        let cells = row.cells.clone();
+        let cells = cells_vec(&row.cells);
         let mut c = RowCheck::new(row.line, &map, &row.cells);
         let id_field = match kind {
             Kind::Targets => None,
@@ -487,6 +498,38 @@ fn import_small(app: &mut App, kind: Kind, input: &Input<'_>, opts: &Options) ->
         app.mark_changed()?;
     }
     Ok(report)
+}
+
+fn cells_vec(c: &chainscope_io::table::Cells) -> Vec<String> {
+    c.iter().map(str::to_string).collect()
+}
+
+/// Identifiers seen earlier in one file, kept as 128-bit fingerprints (two independent 64-bit hashes of a tag
+/// byte and the id) so that a million rows cost no string allocations; a false match is ~1e-26 likely.
+#[derive(Default)]
+struct IdSet(rustc_hash::FxHashSet<(u64, u64)>);
+
+impl IdSet {
+    fn key(tag: u8, id: &str) -> (u64, u64) {
+        use std::hash::{BuildHasher, Hasher};
+        let mut a = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().build_hasher();
+        a.write_u8(tag);
+        a.write(id.as_bytes());
+        let mut b = rustc_hash::FxHasher::default();
+        b.write_u8(tag);
+        b.write(id.as_bytes());
+        b.write_u8(0xff);
+        (a.finish(), b.finish())
+    }
+    fn with_capacity(n: usize) -> Self {
+        Self(rustc_hash::FxHashSet::with_capacity_and_hasher(n.min(1 << 26), Default::default()))
+    }
+    fn contains(&self, k: &(u64, u64)) -> bool {
+        self.0.contains(k)
+    }
+    fn insert(&mut self, k: (u64, u64)) {
+        self.0.insert(k);
+    }
 }
 
 /// Flattens batches from the parser, stopping early in strict mode once a row was rejected.

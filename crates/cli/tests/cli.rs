@@ -401,6 +401,9 @@ fn formula_text_is_stored_as_text_and_neutralised_on_export() {
 
 fn assert_refused_as_wrong_encoding(fixture_name: &str) {
     let env = Env::empty();
+    let valid = env.fixture("enterprises_valid.csv");
+    env.ok(&["import", "--kind", "enterprises", &valid]);
+    let before = env.export("enterprises", "before.csv", &["--include-personal"]);
     let f = env.fixture(fixture_name);
     for cmd in ["import", "check"] {
         let o = env.run(&[cmd, "--kind", "enterprises", &f]);
@@ -408,7 +411,8 @@ fn assert_refused_as_wrong_encoding(fixture_name: &str) {
         assert_eq!(o.status.code(), Some(1), "{cmd} of {fixture_name} must fail; stdout:\n{}\nstderr:\n{err}", text(&o.stdout));
         assert!(err.contains("UTF-8") && err.contains("GBK"), "stderr must explain the encoding problem:\n{err}");
     }
-    assert_eq!(env.counts().enterprises, 0, "nothing may be stored from {fixture_name}");
+    assert_eq!(env.counts().enterprises, 5, "nothing may be stored from {fixture_name}");
+    assert_eq!(env.export("enterprises", "after.csv", &["--include-personal"]), before, "stored data changed");
     assert!(!env.file(&fixture_name.replace(".csv", ".rejects.csv")).exists());
 }
 
@@ -538,7 +542,9 @@ fn xlsx_named_sheet_imports_and_the_parks_export_reads_back() {
         for (c, h) in headers.iter().enumerate() {
             ws.write_string(0, c as u16, *h).expect("header");
         }
-        let rows: [(&str, &str, &str, &str, f64, f64, &str, Option<f64>); 3] = [
+        /// id, kind, name, host park, lat, lon, clusters, land area.
+        type ParkRow = (&'static str, &'static str, &'static str, &'static str, f64, f64, &'static str, Option<f64>);
+        let rows: [ParkRow; 3] = [
             ("px-1", "park", "测试高新区装备园", "", 34.3, 117.5, "construction-machinery", Some(500.0)),
             ("px-2", "park", "测试新材料园", "", 34.41, 117.62, "new-materials;green-energy", Some(320.5)),
             ("px-3", "standard_factory", "测试标准厂房一期", "px-1", 34.301, 117.501, "construction-machinery", None),
@@ -645,22 +651,20 @@ fn xlsx_named_sheet_imports_and_the_parks_export_reads_back() {
 
 #[cfg(unix)]
 #[test]
-fn sigkill_during_a_large_import_leaves_the_previous_or_the_complete_state() {
+fn crash_sigkill_during_a_large_import_leaves_the_previous_or_the_complete_state() {
     use std::os::unix::process::ExitStatusExt;
     const ENTERPRISES: &str = "200000";
     const WAL_THRESHOLD: u64 = 8 << 20;
 
-    // Two stores with the same previous state: one is killed mid-import, one imports without interruption.
+    // Two empty stores: one is killed mid-import, one imports without interruption.
     let crash = Env::empty();
     let fresh = Env::empty();
-    for env in [&crash, &fresh] {
-        let f = env.fixture("enterprises_valid.csv");
-        env.ok(&["-q", "import", "--kind", "enterprises", &f]);
-    }
     let previous = crash.counts();
-    assert_eq!(previous.enterprises, 5);
+    assert_eq!(previous.enterprises, 0);
     let big = crash.file("big.csv").display().to_string();
     crash.ok(&["-q", "generate", "--enterprises", ENTERPRISES, "--seed", "5", "--out", &big]);
+
+    let initial_schema = sqlite_health(&fresh.db());
 
     // The uninterrupted reference import runs alongside (each import is about one core).
     let reference = fresh
@@ -668,6 +672,7 @@ fn sigkill_during_a_large_import_leaves_the_previous_or_the_complete_state() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
+        .map(Running::new)
         .expect("spawn the reference import");
 
     let started = Instant::now();
@@ -694,16 +699,33 @@ fn sigkill_during_a_large_import_leaves_the_previous_or_the_complete_state() {
     assert_eq!(status.signal(), Some(9), "killed by SIGKILL");
     eprintln!("killed after {:.1} s with a {} MiB WAL", started.elapsed().as_secs_f64(), wal_at_kill >> 20);
 
-    let out = reference.wait_with_output().expect("reference import");
+    // What the killed store holds, read before anything else touches it.
+    let store = SqliteStore::open(&crash.db()).expect("the store opens after SIGKILL");
+    let after = store.counts().expect("counts");
+    let mut readable = 0u64;
+    store.for_each_enterprise(&mut |_| readable += 1).expect("every row reads back");
+    assert_eq!(readable, after.enterprises);
+    drop(store);
+    let health = sqlite_health(&crash.db());
+    assert_eq!(health.0, "ok", "integrity check after SIGKILL");
+
+    // Re-run the import (alongside the end of the reference import).
+    let rerun = crash
+        .cmd(&["-q", "import", "--kind", "enterprises", &big, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map(Running::new)
+        .expect("spawn the re-run");
+
+    let out = reference.output();
     assert!(out.status.success(), "reference import failed:\n{}", text(&out.stderr));
     let reference: Value = serde_json::from_slice(&out.stdout).expect("reference summary");
     assert_eq!(n(&reference, "rejected_count"), 0);
     let complete = fresh.counts();
     assert!(complete.enterprises > previous.enterprises);
 
-    // The killed store opens and holds exactly the previous or the complete state.
-    let store = SqliteStore::open(&crash.db()).expect("the store opens after SIGKILL");
-    let after = store.counts().expect("counts");
+    // The killed store held exactly the previous or the complete state.
     let state = |c: &KindCounts| (c.enterprises, c.memberships);
     assert!(
         state(&after) == state(&previous) || state(&after) == state(&complete),
@@ -713,19 +735,14 @@ fn sigkill_during_a_large_import_leaves_the_previous_or_the_complete_state() {
         state(&complete)
     );
     let was_previous = state(&after) == state(&previous);
-    let mut readable = 0u64;
-    store.for_each_enterprise(&mut |_| readable += 1).expect("every row reads back");
-    assert_eq!(readable, after.enterprises);
-    drop(store);
     if was_previous {
-        // The data stored before is intact.
-        let (h, rows) = csv_rows(&crash.export("enterprises", "after-crash.csv", &[]));
-        assert_eq!(rows.len(), 5);
-        assert!(rows.iter().any(|r| cell(&h, r, "uscc") == "91320312MA2B3C4D1W"));
+        assert_eq!(health, initial_schema, "the rolled-back import left the schema changed");
     }
 
-    // Re-running ends where the uninterrupted import ended.
-    let rerun = crash.json(&["-q", "import", "--kind", "enterprises", &big, "--json"]);
+    // The re-run ends where the uninterrupted import ended.
+    let out = rerun.output();
+    assert!(out.status.success(), "re-run failed:\n{}", text(&out.stderr));
+    let rerun: Value = serde_json::from_slice(&out.stdout).expect("re-run summary");
     assert_eq!((n(&rerun, "read"), n(&rerun, "valid")), (n(&reference, "read"), n(&reference, "valid")));
     let total = |v: &Value| {
         let (i, u, c) = writes(v);
@@ -738,6 +755,62 @@ fn sigkill_during_a_large_import_leaves_the_previous_or_the_complete_state() {
         assert_eq!(writes(&rerun), (0, 0, n(&reference, "inserted")));
     }
     assert_eq!(state(&crash.counts()), state(&complete));
+    // Same schema (indexes included) and a sound file, whatever the importer did to the schema on the way.
+    assert_eq!(sqlite_health(&crash.db()), sqlite_health(&fresh.db()));
+}
+
+/// A child process that is killed if the test fails before collecting its output.
+struct Running(Option<std::process::Child>);
+
+impl Running {
+    fn new(child: std::process::Child) -> Self {
+        Self(Some(child))
+    }
+    fn output(mut self) -> Output {
+        self.0.take().expect("child").wait_with_output().expect("wait for the child")
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// `PRAGMA integrity_check` and the schema (tables, indexes) of a store file, read with SQLite directly.
+fn sqlite_health(db: &Path) -> (String, Vec<(String, String, Option<String>)>) {
+    let conn = rusqlite::Connection::open(db).expect("open with rusqlite");
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check");
+    let mut st = conn.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").expect("schema");
+    let schema = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).expect("schema rows").map(|r| r.expect("row")).collect();
+    (check, schema)
+}
+
+/// A store file created by an earlier Chainscope (schema version 1, `tests/fixtures/store_schema_v1.sql` is the
+/// migration as first released) must keep working: schema changes go into new migrations, never into an applied one.
+#[test]
+fn a_store_created_with_schema_version_1_still_imports_and_exports() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.data()).expect("data dir");
+    {
+        let conn = rusqlite::Connection::open(env.db()).expect("create a v1 store");
+        conn.execute_batch(&std::fs::read_to_string(fixture("store_schema_v1.sql")).expect("v1 schema")).expect("v1 schema");
+        conn.pragma_update(None, "user_version", 1).expect("user_version");
+        conn.execute_batch("INSERT INTO meta (key, value) VALUES ('init_complete', '2026-01-01T00:00:00Z'), ('init_mode', 'empty');")
+            .expect("meta");
+    }
+    let f = env.fixture("enterprises_valid.csv");
+    let v = env.json(&["import", "--kind", "enterprises", &f, "--json"]);
+    assert_eq!(writes(&v), (5, 0, 0), "{v}");
+    let (h, rows) = csv_rows(&env.export("enterprises", "v1.csv", &[]));
+    assert_eq!(rows.len(), 5);
+    let crane = rows.iter().find(|r| cell(&h, r, "uscc") == "91320312MA2B3C4D1W").expect("row");
+    assert_eq!(cell(&h, crane, "nodes"), "cm.crane");
+    let v = env.json(&["import", "--kind", "enterprises", &f, "--json"]);
+    assert_eq!(writes(&v), (0, 0, 5), "{v}");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -789,11 +862,11 @@ fn first_run_initialises_the_default_dataset_with_the_published_figures() {
     }
 
     // The second run uses the store as it is; init refuses to start over without --force.
-    let counts = s["counts"].clone();
-    let t = Instant::now();
+    let initialised_at = || env.store().meta("init_complete").expect("meta").expect("init_complete is set");
+    let stamp = initialised_at();
     let again = env.json(&["stats", "--json"]);
-    assert_eq!(again["counts"], counts);
-    assert!(t.elapsed() < first_run, "the second run must not initialise again");
+    assert_eq!(again["counts"], s["counts"]);
+    assert_eq!(initialised_at(), stamp, "the second run must not initialise again");
     let o = env.run(&["init"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("already initialised"));

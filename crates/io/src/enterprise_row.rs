@@ -26,7 +26,7 @@ const MAX_TEXT: usize = 20_000;
 pub fn enterprise_from_row(
     ctx: &EnterpriseContext<'_>,
     map: &HeaderMap,
-    cells: &[String],
+    cells: &crate::table::Cells,
     line: u64,
     warnings: &mut Vec<RowIssue>,
 ) -> Result<Enterprise, Vec<RowIssue>> {
@@ -39,7 +39,7 @@ pub fn enterprise_from_row(
     };
 
     if map.is_short(cells) {
-        fail("", ValidationError::Malformed(format!("the row has {} of {} columns (truncated line?)", cells.len(), map.headers.len())));
+        fail("", ValidationError::ShortRow { found: cells.len(), expected: map.headers.len() });
     }
 
     let name = get("name").to_string();

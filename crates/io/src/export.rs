@@ -39,7 +39,7 @@ impl Cell {
 
 /// Writes rows to a CSV or XLSX file chosen by the path's extension.
 pub enum TableWriter {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
     Xlsx { book: Box<rust_xlsxwriter::Workbook>, row: u32, path: std::path::PathBuf },
 }
 
@@ -58,7 +58,7 @@ impl TableWriter {
             }
             "csv" => {
                 let f = std::fs::File::create(path).map_err(|source| IoError::Open { path: path.display().to_string(), source })?;
-                Self::Csv(csv::Writer::from_writer(Box::new(std::io::BufWriter::new(f))))
+                Self::Csv(Box::new(csv::Writer::from_writer(Box::new(std::io::BufWriter::new(f)) as Box<dyn Write>)))
             }
             other => return Err(IoError::FileType(other.to_string())),
         };
@@ -68,7 +68,7 @@ impl TableWriter {
 
     /// CSV to any writer (stdout, a buffer).
     pub fn csv_to(out: Box<dyn Write>, headers: &[&str]) -> Result<Self, IoError> {
-        let mut w = Self::Csv(csv::Writer::from_writer(out));
+        let mut w = Self::Csv(Box::new(csv::Writer::from_writer(out)));
         w.write_row(&headers.iter().map(|h| Cell::Text(h.to_string())).collect::<Vec<_>>())?;
         Ok(w)
     }

@@ -5,7 +5,14 @@ use crate::error::IoError;
 use crate::table::RawRow;
 
 /// Turn a FeatureCollection into header + rows so the CSV row converters can validate it.
-pub fn features_as_rows(text: &str, columns: &[&str]) -> Result<(Vec<String>, Vec<RawRow>, Vec<Option<String>>), IoError> {
+/// Header, rows, and each row's boundary geometry (GeoJSON text) if it had one.
+pub struct FeatureRows {
+    pub headers: Vec<String>,
+    pub rows: Vec<RawRow>,
+    pub boundaries: Vec<Option<String>>,
+}
+
+pub fn features_as_rows(text: &str, columns: &[&str]) -> Result<FeatureRows, IoError> {
     use serde_json::Value;
     let gj: Value = serde_json::from_str(text).map_err(|e| IoError::GeoJson(e.to_string()))?;
     let features: Vec<Value> = match gj.get("type").and_then(Value::as_str) {
@@ -60,10 +67,10 @@ pub fn features_as_rows(text: &str, columns: &[&str]) -> Result<(Vec<String>, Ve
                 _ => {}
             }
         }
-        rows.push(RawRow { line: i as u64 + 1, cells });
+        rows.push(RawRow { line: i as u64 + 1, cells: cells.into() });
         boundaries.push(boundary);
     }
-    Ok((headers, rows, boundaries))
+    Ok(FeatureRows { headers, rows, boundaries })
 }
 
 /// Area-weighted centroid of the outer rings (planar, fine at city scale).

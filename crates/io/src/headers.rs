@@ -1,6 +1,7 @@
 //! Header mapping: canonical English column names and the Chinese headers of common enterprise-data exports.
 
-use std::collections::HashMap;
+use crate::table::Cells;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Canonical enterprise columns and their accepted aliases (compared after [`normalize_header`]).
 pub const ENTERPRISE_COLUMNS: &[(&str, &[&str])] = &[
@@ -62,14 +63,14 @@ pub struct HeaderMap {
 impl HeaderMap {
     /// Map the file's headers onto `columns` (canonical name first, then aliases). The first matching column wins.
     pub fn new(headers: &[String], columns: &[(&'static str, &[&str])]) -> Self {
-        let mut lookup: HashMap<String, &'static str> = HashMap::new();
+        let mut lookup: HashMap<String, &'static str> = HashMap::default();
         for (canon, aliases) in columns {
             lookup.insert(normalize_header(canon), canon);
             for a in *aliases {
                 lookup.entry(normalize_header(a)).or_insert(canon);
             }
         }
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         let mut unknown = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             match lookup.get(&normalize_header(h)) {
@@ -94,12 +95,12 @@ impl HeaderMap {
     }
 
     /// The trimmed cell for `field`, empty when the column is absent or the row is short.
-    pub fn get<'a>(&self, cells: &'a [String], field: &str) -> &'a str {
+    pub fn get<'a>(&self, cells: &'a Cells, field: &str) -> &'a str {
         self.index.get(field).and_then(|&i| cells.get(i)).map(|s| s.trim()).unwrap_or("")
     }
 
     /// Whether the row has fewer cells than the header (a truncated line).
-    pub fn is_short(&self, cells: &[String]) -> bool {
+    pub fn is_short(&self, cells: &Cells) -> bool {
         cells.len() < self.headers.len()
     }
 }
@@ -115,7 +116,7 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let m = HeaderMap::new(&headers, ENTERPRISE_COLUMNS);
-        let row: Vec<String> = ["徐工", "X", "5000", "铜山区", "117.2", "34.2", "12", "?"].iter().map(|s| s.to_string()).collect();
+        let row = Cells::from(vec!["徐工", "X", "5000", "铜山区", "117.2", "34.2", "12", "?"]);
         assert_eq!(m.get(&row, "name"), "徐工");
         assert_eq!(m.get(&row, "registered_capital"), "5000");
         assert_eq!(m.get(&row, "district"), "铜山区");

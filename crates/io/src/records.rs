@@ -86,18 +86,15 @@ pub const TARGET_COLUMNS: &[&str] = &["year", "scope", "key", "metric", "value"]
 pub struct RowCheck<'a> {
     pub line: u64,
     pub map: &'a HeaderMap,
-    pub cells: &'a [String],
+    pub cells: &'a crate::table::Cells,
     pub errors: Vec<RowIssue>,
 }
 
 impl<'a> RowCheck<'a> {
-    pub fn new(line: u64, map: &'a HeaderMap, cells: &'a [String]) -> Self {
+    pub fn new(line: u64, map: &'a HeaderMap, cells: &'a crate::table::Cells) -> Self {
         let mut c = Self { line, map, cells, errors: Vec::new() };
         if map.is_short(cells) {
-            c.fail(
-                "",
-                ValidationError::Malformed(format!("the row has {} of {} columns (truncated line?)", cells.len(), map.headers.len())),
-            );
+            c.fail("", ValidationError::ShortRow { found: cells.len(), expected: map.headers.len() });
         }
         c
     }

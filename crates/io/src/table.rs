@@ -6,11 +6,14 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+/// The cells of one row (one buffer for all fields).
+pub type Cells = csv::StringRecord;
+
 /// One data row: its 1-based line in the file and its cells as text.
 #[derive(Debug, Clone)]
 pub struct RawRow {
     pub line: u64,
-    pub cells: Vec<String>,
+    pub cells: Cells,
 }
 
 /// Which text encoding a CSV file was read with.
@@ -53,10 +56,32 @@ pub fn detect_encoding(sample: &[u8]) -> Result<TextEncoding, IoError> {
     // Cut the sample at the last ASCII byte so a split double-byte character does not count as malformed.
     let cut = sample.iter().rposition(|b| b.is_ascii()).map(|i| i + 1).unwrap_or(sample.len());
     let (_, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&sample[..cut]);
-    if !had_errors && !looks_like_single_byte_text(&sample[..cut]) {
+    if !had_errors && !looks_like_single_byte_text(&sample[..cut]) && mostly_gb2312(&sample[..cut]) {
         return Ok(TextEncoding::Gb18030);
     }
-    Err(IoError::Encoding("the file is neither UTF-8 nor GBK/GB18030 (e.g. Latin-1 or Shift-JIS): save it as UTF-8 CSV".into()))
+    Err(IoError::Encoding(
+        "unrecognised text encoding: the file is neither UTF-8 nor GBK/GB18030 (it may be Latin-1 or Shift-JIS); save it as UTF-8 CSV"
+            .into(),
+    ))
+}
+
+/// Chinese text in GBK is almost all GB2312 characters: both bytes in 0xA1–0xFE. Shift-JIS, which GB18030 also
+/// decodes without error, mostly uses lead bytes 0x81–0x9F.
+fn mostly_gb2312(s: &[u8]) -> bool {
+    let (mut pairs, mut gb2312) = (0usize, 0usize);
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] >= 0x81 && i + 1 < s.len() {
+            pairs += 1;
+            if (0xA1..=0xF7).contains(&s[i]) && (0xA1..=0xFE).contains(&s[i + 1]) {
+                gb2312 += 1;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    pairs == 0 || gb2312 * 10 >= pairs * 8
 }
 
 /// GB18030 accepts almost any byte sequence; text in a single-byte Western encoding shows as isolated high bytes
@@ -80,7 +105,7 @@ fn looks_like_single_byte_text(s: &[u8]) -> bool {
 }
 
 enum Source {
-    Csv { reader: csv::Reader<Box<dyn Read + Send>>, record: csv::ByteRecord },
+    Csv { reader: csv::Reader<Box<dyn Read + Send>>, record: csv::StringRecord },
     Rows { rows: std::vec::IntoIter<RawRow> },
 }
 
@@ -153,7 +178,7 @@ impl Table {
             return Err(IoError::NoHeader);
         }
         let headers = headers.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
-        Ok(Self { headers, encoding: Some(encoding), source: Source::Csv { reader, record: csv::ByteRecord::new() } })
+        Ok(Self { headers, encoding: Some(encoding), source: Source::Csv { reader, record: csv::StringRecord::new() } })
     }
 
     fn from_xlsx(path: &Path, sheet: Option<&str>) -> Result<Self, IoError> {
@@ -197,7 +222,7 @@ impl Table {
         }
         let data: Vec<RawRow> = rows
             .enumerate()
-            .map(|(i, r)| RawRow { line: start_row + i as u64 + 2, cells: r.iter().map(cell).collect() })
+            .map(|(i, r)| RawRow { line: start_row + i as u64 + 2, cells: r.iter().map(cell).collect::<Vec<_>>().into() })
             .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
             .collect();
         Ok(Self { headers, encoding: None, source: Source::Rows { rows: data.into_iter() } })
@@ -208,30 +233,25 @@ impl Table {
         match &mut self.source {
             Source::Rows { rows } => rows.next().map(Ok),
             Source::Csv { reader, record } => loop {
-                match reader.read_byte_record(record) {
+                match reader.read_record(record) {
                     Ok(false) => return None,
                     Ok(true) => {
                         let line = record.position().map(|p| p.line()).unwrap_or(0);
-                        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                        if record.iter().all(|f| f.trim().is_empty()) {
                             continue;
                         }
-                        let mut cells = Vec::with_capacity(record.len());
-                        for (i, f) in record.iter().enumerate() {
-                            match std::str::from_utf8(f) {
-                                Ok(s) => cells.push(s.to_string()),
-                                Err(_) => {
-                                    let field = self.headers.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1));
-                                    return Some(Err(RowIssue::new(line, field, "invalid_encoding", "the cell is not valid UTF-8 text")));
-                                }
-                            }
-                        }
-                        return Some(Ok(RawRow { line, cells }));
+                        return Some(Ok(RawRow { line, cells: record.clone() }));
                     }
                     Err(e) => {
                         let line = e.position().map(|p| p.line()).unwrap_or(0);
-                        let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
-                        let issue = RowIssue::new(line, "", "invalid_csv_row", e.to_string());
-                        if fatal {
+                        let issue = match e.kind() {
+                            csv::ErrorKind::Utf8 { err, .. } => {
+                                let field = self.headers.get(err.field()).cloned().unwrap_or_else(|| format!("column {}", err.field() + 1));
+                                RowIssue::new(line, field, "invalid_encoding", "the cell is not valid UTF-8 text")
+                            }
+                            _ => RowIssue::new(line, "", "invalid_csv_row", e.to_string()),
+                        };
+                        if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                             self.source = Source::Rows { rows: Vec::new().into_iter() };
                         }
                         return Some(Err(issue));
@@ -247,5 +267,20 @@ impl Table {
             Source::Csv { reader, .. } => reader.position().byte(),
             Source::Rows { .. } => 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_is_detected_and_shift_jis_is_not() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("企业名称,地址\n徐州工程机械集团有限公司,徐州市铜山区\n");
+        assert_eq!(detect_encoding(&gbk).ok(), Some(TextEncoding::Gb18030));
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("name,address\n株式会社テスト機械,東京都千代田区丸の内1\n");
+        assert!(detect_encoding(&sjis).is_err(), "{:?}", detect_encoding(&sjis));
+        assert!(detect_encoding(b"name\nM\xfcller GmbH\n").is_err());
+        assert_eq!(detect_encoding("名称\n徐工".as_bytes()).ok(), Some(TextEncoding::Utf8));
     }
 }

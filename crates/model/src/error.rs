@@ -48,6 +48,8 @@ pub enum ValidationError {
     UnknownValue(String),
     #[error("'{0}' is malformed")]
     Malformed(String),
+    #[error("the row has {found} of {expected} columns (truncated line?)")]
+    ShortRow { found: usize, expected: usize },
     #[error("value is longer than {0} characters")]
     TooLong(usize),
 }
@@ -69,7 +71,7 @@ impl ValidationError {
             Self::IndustryCode(_) => "invalid_industry_code",
             Self::UnknownNode(_) => "unknown_node",
             Self::UnknownValue(_) => "unknown_value",
-            Self::Malformed(_) => "malformed",
+            Self::Malformed(_) | Self::ShortRow { .. } => "malformed",
             Self::TooLong(_) => "too_long",
         }
     }

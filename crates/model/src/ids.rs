@@ -10,6 +10,10 @@ const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 /// NFKC-normalise, trim and upper-case an identifier as typed (full-width letters and digits become ASCII).
 pub fn normalize_id(raw: &str) -> String {
+    // Fast path: already plain upper-case ASCII letters and digits.
+    if raw.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        return raw.to_string();
+    }
     raw.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
 }
 

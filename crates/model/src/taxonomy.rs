@@ -325,6 +325,7 @@ impl Taxonomy {
             Some(
                 aho_corasick::AhoCorasick::builder()
                     .match_kind(aho_corasick::MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&patterns)
                     .map_err(|e| TaxonomyError::Parse(e.to_string()))?,
             )

@@ -29,7 +29,7 @@ CREATE TABLE region (
 
 CREATE TABLE enterprise (
     id                 INTEGER PRIMARY KEY,
-    key                TEXT NOT NULL UNIQUE,
+    key                TEXT NOT NULL,
     name               TEXT NOT NULL,
     name_en            TEXT,
     uscc               TEXT,
@@ -54,8 +54,10 @@ CREATE TABLE enterprise (
     revenue            REAL CHECK (revenue IS NULL OR revenue >= 0),
     employees          INTEGER CHECK (employees IS NULL OR employees >= 0),
     flags              INTEGER NOT NULL DEFAULT 0,
+    -- chain-node memberships: node:source:confidence;… (source c = code rule, k = keyword rule, m = manual)
+    nodes              TEXT,
     parent             TEXT,
-    series             TEXT,
+    series             BLOB,
     suppliers          TEXT,
     customers          TEXT,
     source             TEXT NOT NULL DEFAULT '',
@@ -66,14 +68,6 @@ CREATE TABLE enterprise (
 CREATE UNIQUE INDEX enterprise_uscc ON enterprise (uscc) WHERE uscc IS NOT NULL;
 CREATE UNIQUE INDEX enterprise_lei ON enterprise (lei) WHERE lei IS NOT NULL;
 CREATE UNIQUE INDEX enterprise_ext ON enterprise (ext_id) WHERE ext_id IS NOT NULL;
-
-CREATE TABLE membership (
-    enterprise_id INTEGER NOT NULL REFERENCES enterprise (id) ON DELETE CASCADE,
-    node          TEXT NOT NULL,
-    source        TEXT NOT NULL,
-    confidence    REAL NOT NULL,
-    PRIMARY KEY (enterprise_id, node)
-) WITHOUT ROWID;
 
 CREATE TABLE park (
     id       TEXT PRIMARY KEY,

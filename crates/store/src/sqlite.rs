@@ -6,7 +6,6 @@ use chainscope_model::taxonomy::{ClassVersion, Membership, MembershipSource};
 use chainscope_model::{Event, Hub, Park, Project, Region, RegionLevel, Target, TargetScope};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -45,6 +44,8 @@ impl SqliteStore {
     }
 
     fn configure(conn: &Connection) -> Result<()> {
+        // Takes effect only on a new, empty file; wide enterprise rows fit better in 16 KiB pages.
+        conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -122,8 +123,8 @@ impl SqliteStore {
 
 /// Fingerprint of everything an import can change, to tell "updated" from "unchanged".
 pub fn content_hash(e: &Enterprise) -> i64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let f = |h: &mut std::collections::hash_map::DefaultHasher, v: Option<f64>| v.map(f64::to_bits).hash(h);
+    let mut h = rustc_hash::FxHasher::default();
+    let f = |h: &mut rustc_hash::FxHasher, v: Option<f64>| v.map(f64::to_bits).hash(h);
     (&e.key, &e.name, &e.name_en, &e.uscc, &e.lei, &e.ext_id, &e.legal_rep, &e.phone, &e.address).hash(&mut h);
     (&e.country, &e.region_code, e.coord_precision.as_str(), e.h3, &e.industry_code, e.industry_version.as_str()).hash(&mut h);
     (&e.scope, &e.products, e.founded, e.employees, e.flags.bits(), &e.parent, &e.suppliers, &e.customers).hash(&mut h);
@@ -141,32 +142,30 @@ pub fn content_hash(e: &Enterprise) -> i64 {
     h.finish() as i64
 }
 
-fn series_text(s: &[YearFigure]) -> Option<String> {
+/// Yearly series as a compact blob: per year an i16 year, an f64 revenue (NaN = unknown) and a u32 employee count
+/// (u32::MAX = unknown), little-endian. Binary keeps bulk imports free of float formatting.
+fn series_blob(s: &[YearFigure]) -> Option<Vec<u8>> {
     if s.is_empty() {
         return None;
     }
-    let parts: Vec<String> = s
-        .iter()
-        .map(|y| {
-            format!(
-                "{}:{}:{}",
-                y.year,
-                y.revenue.map(|r| r.to_string()).unwrap_or_default(),
-                y.employees.map(|e| e.to_string()).unwrap_or_default()
-            )
-        })
-        .collect();
-    Some(parts.join(";"))
+    let mut out = Vec::with_capacity(s.len() * 14);
+    for y in s {
+        out.extend_from_slice(&(y.year as i16).to_le_bytes());
+        out.extend_from_slice(&y.revenue.unwrap_or(f64::NAN).to_le_bytes());
+        out.extend_from_slice(&y.employees.unwrap_or(u32::MAX).to_le_bytes());
+    }
+    Some(out)
 }
 
-fn parse_series_text(s: &str) -> Vec<YearFigure> {
-    s.split(';')
-        .filter_map(|p| {
-            let mut it = p.split(':');
-            let year = it.next()?.parse().ok()?;
-            let revenue = it.next().and_then(|v| v.parse().ok());
-            let employees = it.next().and_then(|v| v.parse().ok());
-            Some(YearFigure { year, revenue, employees })
+fn parse_series_blob(b: &[u8]) -> Vec<YearFigure> {
+    b.chunks_exact(14)
+        .map(|c| {
+            let year = i16::from_le_bytes([c[0], c[1]]) as i32;
+            let mut r = [0u8; 8];
+            r.copy_from_slice(&c[2..10]);
+            let revenue = f64::from_le_bytes(r);
+            let employees = u32::from_le_bytes([c[10], c[11], c[12], c[13]]);
+            YearFigure { year, revenue: (!revenue.is_nan()).then_some(revenue), employees: (employees != u32::MAX).then_some(employees) }
         })
         .collect()
 }
@@ -179,18 +178,63 @@ fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
 }
 
+const DROP_ENTERPRISE_INDEXES: &str = "DROP INDEX enterprise_uscc; DROP INDEX enterprise_lei; DROP INDEX enterprise_ext;";
+const CREATE_ENTERPRISE_INDEXES: &str = "CREATE UNIQUE INDEX enterprise_uscc ON enterprise (uscc) WHERE uscc IS NOT NULL;
+     CREATE UNIQUE INDEX enterprise_lei ON enterprise (lei) WHERE lei IS NOT NULL;
+     CREATE UNIQUE INDEX enterprise_ext ON enterprise (ext_id) WHERE ext_id IS NOT NULL;";
+
 const ENTERPRISE_COLS: &str = "key, name, name_en, uscc, uscc_org_ok, lei, ext_id, legal_rep, phone, address, country, region_code, lat, lon, \
      coord_precision, h3, industry_code, industry_version, scope, products, founded, registered_capital, revenue, employees, flags, parent, \
-     series, suppliers, customers, source, as_of, synthetic, row_hash";
+     series, suppliers, customers, source, as_of, synthetic, row_hash, nodes";
+const ENTERPRISE_NCOLS: usize = 34;
+
+/// Memberships as `node:source:confidence;…`.
+fn nodes_text(ms: &[Membership]) -> Option<String> {
+    if ms.is_empty() {
+        return None;
+    }
+    let mut s = String::with_capacity(ms.len() * 24);
+    for (i, m) in ms.iter().enumerate() {
+        if i > 0 {
+            s.push(';');
+        }
+        s.push_str(&m.node);
+        s.push_str(match m.source {
+            MembershipSource::CodeRule => ":c:",
+            MembershipSource::KeywordRule => ":k:",
+            MembershipSource::Manual => ":m:",
+        });
+        // Confidences are multiples of 0.1 (see the taxonomy's rules); two digits keep them exact enough.
+        let c = (m.confidence * 100.0).round() as u32;
+        s.push_str(&c.to_string());
+    }
+    Some(s)
+}
+
+fn parse_nodes(s: &str) -> Vec<Membership> {
+    s.split(';')
+        .filter_map(|part| {
+            let mut it = part.rsplitn(3, ':');
+            let conf: u32 = it.next()?.parse().ok()?;
+            let source = match it.next()? {
+                "c" => MembershipSource::CodeRule,
+                "k" => MembershipSource::KeywordRule,
+                _ => MembershipSource::Manual,
+            };
+            Some(Membership { node: it.next()?.to_string(), source, confidence: conf as f32 / 100.0 })
+        })
+        .collect()
+}
 
 fn bind_enterprise(st: &mut rusqlite::Statement<'_>, e: &Enterprise, hash: i64, id: Option<i64>) -> rusqlite::Result<usize> {
     let h3 = e.h3.map(|c| c as i64);
-    let series = series_text(&e.series);
+    let series = series_blob(&e.series);
     let sup = list_text(&e.suppliers);
     let cus = list_text(&e.customers);
     let founded = e.founded.map(|d| d.to_string());
     let as_of = e.provenance.as_of.map(|d| d.to_string());
-    let p: [&dyn rusqlite::ToSql; 34] = [
+    let nodes = nodes_text(&e.memberships);
+    let p: [&dyn rusqlite::ToSql; ENTERPRISE_NCOLS + 1] = [
         &e.key,
         &e.name,
         &e.name_en,
@@ -224,12 +268,13 @@ fn bind_enterprise(st: &mut rusqlite::Statement<'_>, e: &Enterprise, hash: i64, 
         &as_of,
         &e.synthetic,
         &hash,
+        &nodes,
         &id,
     ];
     if id.is_some() {
         st.execute(&p[..])
     } else {
-        st.execute(&p[..33])
+        st.execute(&p[..ENTERPRISE_NCOLS])
     }
 }
 
@@ -322,10 +367,16 @@ impl Store for SqliteStore {
     fn import_enterprises(&mut self, rows: &mut dyn Iterator<Item = Enterprise>, commit: &dyn Fn() -> bool) -> Result<Option<WriteCounts>> {
         let tx = self.conn.transaction()?;
         let mut counts = WriteCounts::default();
+        // Into an empty table, the unique indexes are dropped and rebuilt at the end (sorting beats a random
+        // B-tree insert per row); DDL is transactional in SQLite, so a crash leaves the old schema in place.
+        let bulk = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM enterprise)", [], |r| r.get::<_, bool>(0))?;
+        if bulk {
+            tx.execute_batch(DROP_ENTERPRISE_INDEXES)?;
+        }
         {
             // Identity map of what is stored: every natural id → (row id, content hash).
             let mut known: Vec<(i64, i64)> = Vec::new();
-            let mut ident: HashMap<String, u32> = HashMap::new();
+            let mut ident: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
             {
                 let mut st = tx.prepare("SELECT id, key, uscc, lei, ext_id, row_hash FROM enterprise")?;
                 let mut q = st.query([])?;
@@ -344,16 +395,20 @@ impl Store for SqliteStore {
                     }
                 }
             }
-            let marks = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+            let marks = (1..=ENTERPRISE_NCOLS).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
             let mut ins = tx.prepare(&format!("INSERT INTO enterprise ({ENTERPRISE_COLS}) VALUES ({marks})"))?;
             let sets =
                 ENTERPRISE_COLS.split(',').enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ");
-            let mut upd = tx.prepare(&format!("UPDATE enterprise SET {sets} WHERE id = ?34"))?;
-            let mut del_m = tx.prepare("DELETE FROM membership WHERE enterprise_id = ?1")?;
-            let mut ins_m =
-                tx.prepare("INSERT OR REPLACE INTO membership (enterprise_id, node, source, confidence) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut upd = tx.prepare(&format!("UPDATE enterprise SET {sets} WHERE id = ?{}", ENTERPRISE_NCOLS + 1))?;
             for e in rows {
                 let hash = content_hash(&e);
+                if bulk {
+                    // Empty table: every row is new (the caller has removed duplicates; the unique indexes rebuilt
+                    // at the end would refuse any that slipped through).
+                    bind_enterprise(&mut ins, &e, hash, None)?;
+                    counts.inserted += 1;
+                    continue;
+                }
                 let candidates = [
                     e.uscc.as_ref().map(|u| format!("uscc:{u}")),
                     e.lei.as_ref().map(|l| format!("lei:{l}")),
@@ -361,7 +416,7 @@ impl Store for SqliteStore {
                     Some(e.key.clone()),
                 ];
                 let found = candidates.iter().flatten().find_map(|k| ident.get(k).copied());
-                let id = match found {
+                match found {
                     Some(i) if known[i as usize].1 == hash => {
                         counts.unchanged += 1;
                         continue;
@@ -369,13 +424,11 @@ impl Store for SqliteStore {
                     Some(i) => {
                         let id = known[i as usize].0;
                         bind_enterprise(&mut upd, &e, hash, Some(id))?;
-                        del_m.execute([id])?;
                         known[i as usize].1 = hash;
                         counts.updated += 1;
                         for k in candidates.iter().flatten() {
                             ident.insert(k.clone(), i);
                         }
-                        id
                     }
                     None => {
                         bind_enterprise(&mut ins, &e, hash, None)?;
@@ -386,11 +439,7 @@ impl Store for SqliteStore {
                             ident.insert(k.clone(), i);
                         }
                         counts.inserted += 1;
-                        id
                     }
-                };
-                for m in &e.memberships {
-                    ins_m.execute(params![id, m.node, m.source.as_str(), m.confidence])?;
                 }
             }
         }
@@ -398,45 +447,17 @@ impl Store for SqliteStore {
             tx.rollback()?;
             return Ok(None);
         }
+        if bulk {
+            tx.execute_batch(CREATE_ENTERPRISE_INDEXES)?;
+        }
         tx.commit()?;
         Ok(Some(counts))
     }
 
     fn for_each_enterprise(&self, f: &mut dyn FnMut(Enterprise)) -> Result<()> {
-        // Memberships are read in id order alongside the enterprises (both sorted by enterprise id).
-        let mut ms = self.conn.prepare("SELECT enterprise_id, node, source, confidence FROM membership ORDER BY enterprise_id")?;
-        let mut mq = ms.query([])?;
-        let mut pending: Option<(i64, Membership)> = None;
-        let next_m = |mq: &mut rusqlite::Rows<'_>| -> rusqlite::Result<Option<(i64, Membership)>> {
-            Ok(match mq.next()? {
-                Some(r) => Some((
-                    r.get(0)?,
-                    Membership {
-                        node: r.get(1)?,
-                        source: MembershipSource::parse(&r.get::<_, String>(2)?).unwrap_or(MembershipSource::Manual),
-                        confidence: r.get::<_, f64>(3)? as f32,
-                    },
-                )),
-                None => None,
-            })
-        };
-        pending = pending.or(next_m(&mut mq)?);
         let mut st = self.conn.prepare(&format!("SELECT id, {ENTERPRISE_COLS} FROM enterprise ORDER BY id"))?;
         let mut q = st.query([])?;
         while let Some(r) = q.next()? {
-            let id: i64 = r.get(0)?;
-            let mut memberships = Vec::new();
-            while let Some((eid, m)) = pending.take() {
-                if eid < id {
-                    pending = next_m(&mut mq)?;
-                } else if eid == id {
-                    memberships.push(m);
-                    pending = next_m(&mut mq)?;
-                } else {
-                    pending = Some((eid, m));
-                    break;
-                }
-            }
             let split = |s: Option<String>| s.map(|s| s.split(';').map(str::to_string).collect()).unwrap_or_default();
             let e = Enterprise {
                 key: r.get(1)?,
@@ -465,8 +486,8 @@ impl Store for SqliteStore {
                 employees: r.get(24)?,
                 flags: Flags::from_bits(r.get(25)?),
                 parent: r.get(26)?,
-                memberships,
-                series: r.get::<_, Option<String>>(27)?.map(|s| parse_series_text(&s)).unwrap_or_default(),
+                memberships: r.get::<_, Option<String>>(34)?.map(|s| parse_nodes(&s)).unwrap_or_default(),
+                series: r.get::<_, Option<Vec<u8>>>(27)?.map(|b| parse_series_blob(&b)).unwrap_or_default(),
                 suppliers: split(r.get(28)?),
                 customers: split(r.get(29)?),
                 provenance: Provenance { source: r.get(30)?, as_of: date(r.get(31)?) },
@@ -560,7 +581,9 @@ impl Store for SqliteStore {
             regions: one("SELECT count(*) FROM region")?,
             enterprises: one("SELECT count(*) FROM enterprise")?,
             enterprises_synthetic: one("SELECT count(*) FROM enterprise WHERE synthetic = 1")?,
-            memberships: one("SELECT count(*) FROM membership")?,
+            memberships: one(
+                "SELECT coalesce(sum(length(nodes) - length(replace(nodes, ';', '')) + 1), 0) FROM enterprise WHERE nodes IS NOT NULL",
+            )?,
             parks: one("SELECT count(*) FROM park WHERE kind = 'park'")?,
             carriers: one("SELECT count(*) FROM park WHERE kind <> 'park'")?,
             hubs: one("SELECT count(*) FROM hub")?,
