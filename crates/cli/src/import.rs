@@ -190,6 +190,48 @@ fn progress_bar(opts: &Options, total: u64) -> Option<indicatif::ProgressBar> {
 }
 
 const BATCH: usize = 4096;
+const CHUNK: usize = 1024;
+
+/// Rows read from the file, numbered so that the sequencer can restore their order.
+struct Chunk {
+    seq: u64,
+    rows: Vec<Result<chainscope_io::RawRow, RowIssue>>,
+    bytes: u64,
+}
+
+/// One row after validation. Valid rows are the common case: boxing them to shrink the rare rejected variant
+/// would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
+enum Outcome {
+    Valid { enterprise: Enterprise, warnings: Vec<RowIssue>, line: u64, cells: chainscope_io::table::Cells },
+    Rejected(RejectedRow),
+}
+
+struct Parsed {
+    seq: u64,
+    outcomes: Vec<Outcome>,
+    bytes: u64,
+}
+
+/// What the sequencer counted, in file order.
+struct Sequenced {
+    read: u64,
+    valid: u64,
+    warnings: Vec<RowIssue>,
+    rejected: Vec<RejectedRow>,
+}
+
+fn parse_row(ctx: &EnterpriseContext<'_>, map: &HeaderMap, row: Result<chainscope_io::RawRow, RowIssue>) -> Outcome {
+    let row = match row {
+        Ok(r) => r,
+        Err(issue) => return Outcome::Rejected(RejectedRow { line: issue.line, issues: vec![issue], cells: vec![] }),
+    };
+    let mut warnings = Vec::new();
+    match enterprise_from_row(ctx, map, &row.cells, row.line, &mut warnings) {
+        Ok(enterprise) => Outcome::Valid { enterprise, warnings, line: row.line, cells: row.cells },
+        Err(issues) => Outcome::Rejected(RejectedRow { line: row.line, issues, cells: cells_vec(&row.cells) }),
+    }
+}
 
 fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyhow::Result<Report> {
     let mut table = open_table(input)?;
@@ -226,84 +268,125 @@ fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyho
     let size_hint = input.size();
     let pb = progress_bar(opts, size_hint);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Enterprise>>(8);
+    // Rows travel reader → parse workers → sequencer (restores file order, finds in-file duplicates) → writer.
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Parsed>(8);
+    // One core stays with the writer.
+    let workers = std::thread::available_parallelism().map(|n| n.get().saturating_sub(1)).unwrap_or(1).clamp(1, 4);
 
-    struct Parsed {
-        read: u64,
-        valid: u64,
-        warnings: Vec<RowIssue>,
-        rejected: Vec<RejectedRow>,
-    }
-
-    let parsed = std::thread::scope(|scope| -> anyhow::Result<(Parsed, Option<WriteCounts>)> {
+    let parsed = std::thread::scope(|scope| -> anyhow::Result<(Sequenced, Option<WriteCounts>)> {
+        let spawn_err = |e: std::io::Error| anyhow::anyhow!("cannot start a thread: {e}");
+        std::thread::Builder::new()
+            .name("cs-read".into())
+            .spawn_scoped(scope, move || {
+                let mut seq = 0u64;
+                let mut rows = Vec::with_capacity(CHUNK);
+                while let Some(row) = table.next_row() {
+                    rows.push(row);
+                    if rows.len() == CHUNK {
+                        let chunk = Chunk { seq, rows: std::mem::replace(&mut rows, Vec::with_capacity(CHUNK)), bytes: table.bytes_read() };
+                        if work_tx.send(chunk).is_err() {
+                            return;
+                        }
+                        seq += 1;
+                    }
+                }
+                if !rows.is_empty() {
+                    let _ = work_tx.send(Chunk { seq, rows, bytes: table.bytes_read() });
+                }
+            })
+            .map_err(spawn_err)?;
+        for i in 0..workers {
+            let (work_rx, done_tx, map, regions, taxonomy, home) = (&work_rx, done_tx.clone(), &map, &regions, &taxonomy, &home);
+            std::thread::Builder::new()
+                .name(format!("cs-parse-{i}"))
+                .spawn_scoped(scope, move || {
+                    let ctx = EnterpriseContext { regions, taxonomy, home_region: home };
+                    loop {
+                        let job = match work_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(chunk) = job else { return };
+                        let outcomes = chunk.rows.into_iter().map(|r| parse_row(&ctx, map, r)).collect();
+                        if done_tx.send(Parsed { seq: chunk.seq, outcomes, bytes: chunk.bytes }).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .map_err(spawn_err)?;
+        }
+        drop(done_tx);
         let failed_p = failed.clone();
         let bytes_p = bytes.clone();
-        let producer = std::thread::Builder::new().name("cs-parse".into()).spawn_scoped(scope, move || {
-            let ctx = EnterpriseContext { regions: &regions, taxonomy: &taxonomy, home_region: &home };
-            let mut out = Parsed { read: 0, valid: 0, warnings: Vec::new(), rejected: Vec::new() };
-            // About 300 bytes a row: reserve once instead of rehashing a growing set.
-            let mut seen = IdSet::with_capacity((size_hint / 300) as usize * 3);
-            let mut batch = Vec::with_capacity(BATCH);
-            while let Some(row) = table.next_row() {
-                out.read += 1;
-                let row = match row {
-                    Ok(r) => r,
-                    Err(issue) => {
-                        out.rejected.push(RejectedRow { line: issue.line, issues: vec![issue], cells: vec![] });
-                        failed_p.store(strict, Ordering::Relaxed);
-                        continue;
-                    }
-                };
-                let mut warns = Vec::new();
-                match enterprise_from_row(&ctx, &map, &row.cells, row.line, &mut warns) {
-                    Ok(e) => {
-                        let ids = [
-                            ("uscc", e.uscc.as_deref().map(|u| IdSet::key(b'u', u))),
-                            ("lei", e.lei.as_deref().map(|l| IdSet::key(b'l', l))),
-                            ("ext_id", e.ext_id.as_deref().map(|x| IdSet::key(b'x', x))),
-                            ("name", Some(IdSet::key(b'k', &e.key))),
-                        ];
-                        let dup = ids.iter().find_map(|(f, k)| k.filter(|k| seen.contains(k)).map(|_| *f));
-                        if let Some(field) = dup {
-                            let issue = RowIssue::new(
-                                row.line,
-                                field,
-                                "duplicate_in_file",
-                                format!("this {field} already appeared on an earlier row of the file"),
-                            );
-                            out.rejected.push(RejectedRow { line: row.line, issues: vec![issue], cells: cells_vec(&row.cells) });
-                            failed_p.store(strict, Ordering::Relaxed);
-                            continue;
-                        }
-                        for (_, k) in ids.into_iter() {
-                            if let Some(k) = k {
-                                seen.insert(k);
-                            }
-                        }
-                        out.valid += 1;
-                        out.warnings.extend(warns);
-                        if !(strict && failed_p.load(Ordering::Relaxed)) {
-                            batch.push(e);
-                            if batch.len() == BATCH {
-                                bytes_p.store(table.bytes_read(), Ordering::Relaxed);
-                                if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
-                                    break;
+        let sequencer = std::thread::Builder::new()
+            .name("cs-seq".into())
+            .spawn_scoped(scope, move || {
+                let mut out = Sequenced { read: 0, valid: 0, warnings: Vec::new(), rejected: Vec::new() };
+                // About 300 bytes a row: reserve once instead of rehashing a growing set.
+                let mut seen = IdSet::with_capacity((size_hint / 300) as usize * 3);
+                let mut pending: std::collections::BTreeMap<u64, Parsed> = std::collections::BTreeMap::new();
+                let mut next = 0u64;
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut writer_gone = false;
+                for done in done_rx.iter() {
+                    pending.insert(done.seq, done);
+                    while let Some(p) = pending.remove(&next) {
+                        next += 1;
+                        bytes_p.store(p.bytes, Ordering::Relaxed);
+                        for o in p.outcomes {
+                            out.read += 1;
+                            match o {
+                                Outcome::Rejected(r) => {
+                                    out.rejected.push(r);
+                                    failed_p.store(strict, Ordering::Relaxed);
+                                }
+                                Outcome::Valid { enterprise: e, warnings, line, cells } => {
+                                    let ids = [
+                                        ("uscc", e.uscc.as_deref().map(|u| IdSet::key(b'u', u))),
+                                        ("lei", e.lei.as_deref().map(|l| IdSet::key(b'l', l))),
+                                        ("ext_id", e.ext_id.as_deref().map(|x| IdSet::key(b'x', x))),
+                                        ("name", Some(IdSet::key(b'k', &e.key))),
+                                    ];
+                                    if let Some(field) = ids.iter().find_map(|(f, k)| k.filter(|k| seen.contains(k)).map(|_| *f)) {
+                                        let issue = RowIssue::new(
+                                            line,
+                                            field,
+                                            "duplicate_in_file",
+                                            format!("this {field} already appeared on an earlier row of the file"),
+                                        );
+                                        out.rejected.push(RejectedRow { line, issues: vec![issue], cells: cells_vec(&cells) });
+                                        failed_p.store(strict, Ordering::Relaxed);
+                                        continue;
+                                    }
+                                    for k in ids.into_iter().filter_map(|(_, k)| k) {
+                                        seen.insert(k);
+                                    }
+                                    out.valid += 1;
+                                    out.warnings.extend(warnings);
+                                    let keep = !(strict && failed_p.load(Ordering::Relaxed));
+                                    if keep && !writer_gone {
+                                        batch.push(e);
+                                        if batch.len() == BATCH
+                                            && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err()
+                                        {
+                                            writer_gone = true;
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
-                    Err(issues) => {
-                        out.rejected.push(RejectedRow { line: row.line, issues, cells: cells_vec(&row.cells) });
-                        failed_p.store(strict, Ordering::Relaxed);
-                    }
                 }
-            }
-            let keep = !(strict && failed_p.load(Ordering::Relaxed));
-            if keep && !batch.is_empty() {
-                let _ = tx.send(batch);
-            }
-            drop(tx);
-            out
-        })?;
+                let keep = !(strict && failed_p.load(Ordering::Relaxed));
+                if keep && !batch.is_empty() && !writer_gone {
+                    let _ = tx.send(batch);
+                }
+                drop(tx);
+                out
+            })
+            .map_err(spawn_err)?;
 
         let counts = if opts.check_only {
             for _ in rx.iter() {}
@@ -321,7 +404,7 @@ fn import_enterprises(app: &mut App, input: &Input<'_>, opts: &Options) -> anyho
             for _ in rx.iter() {}
             res?
         };
-        let parsed = producer.join().map_err(|_| anyhow::anyhow!("the parsing thread panicked"))?;
+        let parsed = sequencer.join().map_err(|_| anyhow::anyhow!("the import's sequencing thread panicked"))?;
         Ok((parsed, counts))
     })?;
     if let Some(pb) = pb {
