@@ -25,7 +25,7 @@ def warn(msg: str) -> None:
 
 
 HEADERS = {
-    "regions.csv": "code,kind,parent,name_zh,name_en,level,lat,lon,valid_from,valid_to,counties,lead_industries,source,note",
+    "regions.csv": "code,kind,parent,name_zh,name_en,level,lat,lon,valid_from,valid_to,counties,lead_industries,successor,source,note",
     "hubs.csv": "id,kind,name_zh,name_en,lat,lon,region_code,note,source",
     "parks.csv": "id,kind,name_zh,name_en,park_id,level,region_code,address,lat,lon,lead_clusters,land_area_ha,"
     "land_available_ha,floor_area_m2,floor_available_m2,price_land_yuan_m2,rent_yuan_m2_month,price_sale_yuan_m2,"
@@ -250,6 +250,10 @@ for r in regions:
     for k in ("valid_from", "valid_to"):
         if r[k] and not DATE.match(r[k]):
             err(f"{w}: bad {k} {r[k]!r}")
+    if r["successor"] and r["successor"] not in XUZHOU_DIVISIONS:
+        err(f"{w}: unknown successor {r['successor']}")
+    if r["kind"] == "division" and r["valid_to"] and not r["successor"]:
+        warn(f"{w}: retired division without a successor")
     check_latlon(w, r["lat"], r["lon"], required=True)
 
 known_regions = XUZHOU_DIVISIONS | region_codes

@@ -146,3 +146,56 @@ pub fn world_cities() -> anyhow::Result<Vec<chainscope_synth::City>> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chainscope_model::Taxonomy;
+
+    #[test]
+    fn the_embedded_taxonomy_is_a_valid_343_system() {
+        let t = Taxonomy::from_toml(TAXONOMY.text).expect("taxonomy parses and has no dangling references");
+        assert_eq!(t.tiers.len(), 3);
+        assert_eq!(t.clusters.len(), 10);
+        let per_tier = |tier: &str| t.clusters.iter().filter(|c| c.tier == tier).count();
+        assert_eq!((per_tier("advantage"), per_tier("emerging"), per_tier("characteristic")), (3, 4, 3));
+        // Every chain is connected and has at least 6 nodes; no cluster is without a chain.
+        assert_eq!(t.lint(6), Vec::<String>::new());
+        for deep in ["cm", "pv", "ic", "se"] {
+            assert!(t.nodes_of_chain(deep).count() >= 15, "chain {deep} is modelled in depth");
+        }
+        for c in &t.clusters {
+            assert!(!c.lead_department.is_empty(), "cluster {} has a lead department", c.id);
+        }
+    }
+
+    #[test]
+    fn reference_regions_hold_xuzhou_and_its_retired_codes() {
+        let mut reg = chainscope_model::RegionRegistry::new();
+        for r in reference_regions().expect("reference regions") {
+            reg.insert(r);
+        }
+        let counties: Vec<_> = reg
+            .iter()
+            .filter(|r| r.parent.as_deref() == Some("320300") && r.level == RegionLevel::County && r.valid_to.is_none())
+            .map(|r| r.code.as_str())
+            .collect();
+        for code in ["320302", "320303", "320305", "320311", "320312", "320321", "320322", "320324", "320381", "320382"] {
+            assert!(counties.contains(&code), "{code} is a current county of Xuzhou");
+            assert!(reg.centroid(code).is_some(), "{code} has a centroid");
+        }
+        for retired in ["320304", "320323"] {
+            assert!(reg.get(retired).is_some_and(|r| r.valid_to.is_some()), "{retired} resolves and is marked retired");
+        }
+        assert!(reg.get("320301").is_none(), "the 市辖区 aggregate is not a place");
+        assert!(reg.get("DE").is_some_and(|r| r.level == RegionLevel::Country));
+    }
+
+    #[test]
+    fn world_cities_are_many_and_located() {
+        let cities = world_cities().expect("cities");
+        assert!(cities.len() > 2000);
+        assert!(cities.iter().all(|c| (-90.0..=90.0).contains(&c.lat) && (-180.0..=180.0).contains(&c.lon)));
+        assert!(cities.iter().filter(|c| c.country == "CN").all(|c| c.region_code.is_some()));
+    }
+}

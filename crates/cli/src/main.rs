@@ -152,15 +152,17 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let t = std::time::Instant::now();
             app.initialise(if empty { InitMode::Empty } else { InitMode::Default })?;
             let c = app.store.counts()?;
-            eprintln!(
-                "initialised {} in {:.1} s: {} regions, {} enterprises, {} parks/carriers, {} projects",
-                path.display(),
-                t.elapsed().as_secs_f64(),
-                c.regions,
-                c.enterprises,
-                c.parks + c.carriers,
-                c.projects
-            );
+            if !cli.quiet {
+                eprintln!(
+                    "initialised {} in {:.1} s: {} regions, {} enterprises, {} parks/carriers, {} projects",
+                    path.display(),
+                    t.elapsed().as_secs_f64(),
+                    c.regions,
+                    c.enterprises,
+                    c.parks + c.carriers,
+                    c.projects
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { kind, file, sheet, skip_invalid, rejects, json } => {

@@ -950,3 +950,23 @@ fn small_kinds_report_row_codes_and_store_only_valid_rows() {
     assert_eq!(y["target"].as_f64(), Some(700.0));
     assert_eq!(n(find(&y["cumulative"], "through", "Q1"), "signed"), 1);
 }
+
+/// Old records still carry retired GB/T 2260 codes (铜山县 320323 became 铜山区 320312 in 2010): they resolve, count
+/// as local, and the registry knows their successor.
+#[test]
+fn retired_division_codes_still_resolve_for_old_records() {
+    let env = Env::empty();
+    let f = env.file("old.csv");
+    std::fs::write(&f, "name,region_code,founded\n铜山县老机械厂,320323,1995-03-01\n九里区老厂,320304,1990\n").expect("write");
+    let v = env.json(&["import", "--kind", "enterprises", f.to_str().expect("path"), "--json"]);
+    assert_eq!(writes(&v), (2, 0, 0));
+    let all = env.enterprises();
+    let old = by_name(&all, "铜山县老机械厂");
+    assert_eq!(old.region_code.as_deref(), Some("320323"));
+    assert!(old.flags.local, "a retired Xuzhou code is still inside Xuzhou");
+    assert!(old.lat.is_some(), "placed at a centroid");
+    let regions = env.store().regions().expect("regions");
+    let tongshan = regions.iter().find(|r| r.code == "320323").expect("320323 stored");
+    assert_eq!(tongshan.successor.as_deref(), Some("320312"));
+    assert!(tongshan.valid_to.is_some());
+}

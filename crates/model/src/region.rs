@@ -233,6 +233,18 @@ impl RegionRegistry {
         scope
     }
 
+    /// The code in force today for a possibly retired code (320323 铜山县 → 320312 铜山区), following successors.
+    pub fn current_code<'a>(&'a self, code: &'a str) -> &'a str {
+        let mut cur = code;
+        for _ in 0..8 {
+            match self.get(cur).and_then(|r| r.successor.as_deref()) {
+                Some(next) if next != cur => cur = next,
+                _ => break,
+            }
+        }
+        cur
+    }
+
     /// Country code of a region (a zone or division inherits its country).
     pub fn country_of(&self, code: &str) -> Option<&str> {
         self.get(code).map(|r| r.country.as_str())

@@ -443,6 +443,7 @@ impl Store for SqliteStore {
                 }
             }
         }
+        let t0 = std::time::Instant::now();
         if !commit() {
             tx.rollback()?;
             return Ok(None);
@@ -450,7 +451,9 @@ impl Store for SqliteStore {
         if bulk {
             tx.execute_batch(CREATE_ENTERPRISE_INDEXES)?;
         }
+        let t1 = t0.elapsed();
         tx.commit()?;
+        tracing::debug!(index_rebuild_s = t1.as_secs_f64(), commit_s = (t0.elapsed() - t1).as_secs_f64(), "enterprise import finished");
         Ok(Some(counts))
     }
 
