@@ -49,6 +49,18 @@ impl App {
         Ok(app)
     }
 
+    /// For validation only: the existing store if there is one, otherwise an in-memory store holding the embedded
+    /// taxonomy and regions, so that `check` never creates or changes files.
+    pub fn open_for_check(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = data_dir.join(STORE_FILE);
+        if path.exists() {
+            return Self::open(data_dir, true);
+        }
+        let mut app = Self::from_store(SqliteStore::open_in_memory()?)?;
+        app.initialise(InitMode::Empty)?;
+        Ok(app)
+    }
+
     /// Open without initialising (for `init`).
     pub fn open_raw(data_dir: &Path) -> anyhow::Result<Self> {
         let path = data_dir.join(STORE_FILE);

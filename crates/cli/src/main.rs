@@ -178,7 +178,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(if report.rejected_count > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Check { kind, file, sheet, json } => {
-            let mut app = App::open(&cli.data_dir, true)?;
+            let mut app = App::open_for_check(&cli.data_dir)?;
             let opts = import::Options { skip_invalid: true, check_only: true, rejects: None, progress: false };
             let report = import::run(&mut app, kind, import::Input::File { path: &file, sheet: sheet.as_deref() }, &opts)?;
             if json {

@@ -970,3 +970,15 @@ fn retired_division_codes_still_resolve_for_old_records() {
     assert_eq!(tongshan.successor.as_deref(), Some("320312"));
     assert!(tongshan.valid_to.is_some());
 }
+
+/// `check` writes nothing: without a data directory it validates against the embedded taxonomy and regions and
+/// creates no files.
+#[test]
+fn check_without_a_store_creates_nothing() {
+    let env = Env::new();
+    let f = env.fixture("enterprises_valid.csv");
+    let v = env.json(&["check", "--kind", "enterprises", &f, "--json"]);
+    assert_eq!(n(&v, "read"), n(&v, "valid"));
+    assert!(n(&v, "read") > 0);
+    assert!(!env.data().exists(), "check must not create the data directory");
+}
