@@ -82,20 +82,10 @@ pub fn reference_regions() -> anyhow::Result<Vec<Region>> {
     let (iso2, en, zh, lat, lon) = (col(&h, "iso2")?, col(&h, "name_en")?, col(&h, "name_zh")?, col(&h, "lat")?, col(&h, "lon")?);
     for r in &rows {
         out.push(Region {
-            code: r[iso2].to_string(),
-            name_zh: r[zh].to_string(),
             name_en: r[en].to_string(),
-            level: RegionLevel::Country,
-            parent: None,
-            country: r[iso2].to_string(),
             lat: num(&r[lat]),
             lon: num(&r[lon]),
-            valid_from: None,
-            valid_to: None,
-            successor: None,
-            counties: vec![],
-            lead_clusters: vec![],
-            zone_level: None,
+            ..Region::new(&r[iso2], &r[zh], RegionLevel::Country, None, &r[iso2])
         });
     }
     let (h, rows) = csv_records(REGIONS_CN.text)?;

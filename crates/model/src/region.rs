@@ -67,6 +67,26 @@ pub struct Region {
 }
 
 impl Region {
+    /// A region with only its identity set; other fields default to unknown.
+    pub fn new(code: &str, name_zh: &str, level: RegionLevel, parent: Option<&str>, country: &str) -> Self {
+        Self {
+            code: code.into(),
+            name_zh: name_zh.into(),
+            name_en: String::new(),
+            level,
+            parent: parent.map(Into::into),
+            country: country.into(),
+            lat: None,
+            lon: None,
+            valid_from: None,
+            valid_to: None,
+            successor: None,
+            counties: vec![],
+            lead_clusters: vec![],
+            zone_level: None,
+        }
+    }
+
     pub fn is_current(&self, on: NaiveDate) -> bool {
         self.valid_from.is_none_or(|d| d <= on) && self.valid_to.is_none_or(|d| on <= d)
     }
@@ -256,22 +276,7 @@ mod tests {
     use super::*;
 
     fn r(code: &str, name: &str, level: RegionLevel, parent: Option<&str>) -> Region {
-        Region {
-            code: code.into(),
-            name_zh: name.into(),
-            name_en: String::new(),
-            level,
-            parent: parent.map(Into::into),
-            country: "CN".into(),
-            lat: None,
-            lon: None,
-            valid_from: None,
-            valid_to: None,
-            successor: None,
-            counties: vec![],
-            lead_clusters: vec![],
-            zone_level: None,
-        }
+        Region::new(code, name, level, parent, "CN")
     }
 
     #[test]

@@ -186,22 +186,7 @@ fn full_width(c: char) -> char {
 }
 
 fn region(code: &str, name: &str, level: RegionLevel, parent: Option<&str>) -> Region {
-    Region {
-        code: code.into(),
-        name_zh: name.into(),
-        name_en: String::new(),
-        level,
-        parent: parent.map(Into::into),
-        country: "CN".into(),
-        lat: None,
-        lon: None,
-        valid_from: None,
-        valid_to: None,
-        successor: None,
-        counties: vec![],
-        lead_clusters: vec![],
-        zone_level: None,
-    }
+    Region::new(code, name, level, parent, "CN")
 }
 
 fn small_registry() -> RegionRegistry {
