@@ -61,6 +61,21 @@ pub fn run(data_dir: &Path, which: Which) -> anyhow::Result<()> {
                 eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
             }
             let size = std::fs::metadata(&file)?.len();
+            // Validation alone (read, parse, validate, locate, tag; nothing stored), to show where the time goes.
+            let mut check_secs = Vec::new();
+            for _ in 0..runs.max(1) {
+                let t = std::time::Instant::now();
+                let out = Command::new(me()?)
+                    .args(["--quiet", "--data-dir", &gen_dir.display().to_string(), "check", "--kind", "enterprises", &file.display().to_string(), "--json"])
+                    .output()
+                    .context("cannot start chainscope")?;
+                if !out.status.success() {
+                    bail!("check failed: {}", String::from_utf8_lossy(&out.stderr));
+                }
+                check_secs.push(t.elapsed().as_secs_f64());
+            }
+            let check_median = median(&mut check_secs);
+            println!("validate only (no store): median {check_median:.2} s = {:.0} rows/s", enterprises as f64 / check_median);
             let (mut rates, mut secs, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
             for i in 0..runs.max(1) {
                 let store = dir.join(format!("import-store-{i}"));
