@@ -66,7 +66,16 @@ pub fn run(data_dir: &Path, which: Which) -> anyhow::Result<()> {
             for _ in 0..runs.max(1) {
                 let t = std::time::Instant::now();
                 let out = Command::new(me()?)
-                    .args(["--quiet", "--data-dir", &gen_dir.display().to_string(), "check", "--kind", "enterprises", &file.display().to_string(), "--json"])
+                    .args([
+                        "--quiet",
+                        "--data-dir",
+                        &gen_dir.display().to_string(),
+                        "check",
+                        "--kind",
+                        "enterprises",
+                        &file.display().to_string(),
+                        "--json",
+                    ])
                     .output()
                     .context("cannot start chainscope")?;
                 if !out.status.success() {
