@@ -317,3 +317,9 @@ pub fn rows(s: &Snapshot, filter: &HeatFilter) -> Result<Vec<u32>, HeatError> {
     c.for_each(s, |r| out.push(r as u32));
     Ok(out)
 }
+
+/// The boundary of an H3 cell as (lat, lon) vertices, for GeoJSON output.
+pub fn cell_boundary(cell: u64) -> Option<Vec<(f64, f64)>> {
+    let c = h3o::CellIndex::try_from(cell).ok()?;
+    Some(c.boundary().iter().map(|ll| (ll.lat(), ll.lng())).collect())
+}
