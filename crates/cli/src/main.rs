@@ -5,9 +5,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod app;
 mod bench;
+mod complexity_cmd;
 mod dataset;
 mod generate;
 mod import;
+mod snapshot;
 mod stats;
 
 use anyhow::Context;
@@ -107,6 +109,19 @@ enum Command {
     Bench {
         #[command(subcommand)]
         which: bench::Which,
+    },
+    /// Relatedness and complexity (RCA, presence, proximity, density, ECI, PCI, COI, COG) of a region,industry,value
+    /// CSV file, as the Harvard Growth Lab ecomplexity package computes them (see docs/complexity.md).
+    Complexity {
+        /// CSV with the columns region, industry, value (a pair given twice is an error).
+        #[arg(long)]
+        input: PathBuf,
+        /// Print {"rca","mcp","density","cog","eci","coi","pci","proximity"} as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Proximity diagonal 0, as the Atlas of Economic Complexity uses (default 1, as ecomplexity).
+        #[arg(long)]
+        atlas_diagonal: bool,
     },
 }
 
@@ -244,10 +259,21 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Serve { bind, port } => {
             let app = App::open(&cli.data_dir, cli.quiet)?;
             let stats = stats::compute(&app)?;
+            let t = std::time::Instant::now();
+            let snap = snapshot::build(&app)?;
+            if !cli.quiet {
+                eprintln!(
+                    "snapshot: {} enterprises in {:.2} s, {:.1} MiB",
+                    snap.len,
+                    t.elapsed().as_secs_f64(),
+                    snap.column_bytes() as f64 / 1048576.0
+                );
+            }
             let state = std::sync::Arc::new(chainscope_server::ServerState {
                 title_zh: app.store.meta("dataset_name_zh")?.unwrap_or_else(|| "Chainscope".into()),
                 title_en: app.store.meta("dataset_name_en")?.unwrap_or_default(),
                 stats,
+                snapshot: std::sync::RwLock::new(std::sync::Arc::new(snap)),
             });
             let addr: std::net::SocketAddr =
                 format!("{bind}:{port}").parse().with_context(|| format!("'{bind}:{port}' is not an address"))?;
@@ -257,6 +283,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Bench { which } => {
             bench::run(&cli.data_dir, which)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Complexity { input, json, atlas_diagonal } => {
+            complexity_cmd::run(&input, json, atlas_diagonal)?;
             Ok(ExitCode::SUCCESS)
         }
     }

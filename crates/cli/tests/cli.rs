@@ -982,3 +982,98 @@ fn check_without_a_store_creates_nothing() {
     assert!(n(&v, "read") > 0);
     assert!(!env.data().exists(), "check must not create the data directory");
 }
+
+/// `complexity --json` on the engine's ecomplexity fixtures agrees with the Harvard Growth Lab package to 1e-6 on
+/// every measure (nulls where it gives NaN), with its default proximity diagonal and with `--atlas-diagonal`; bad
+/// rows are reported with their line numbers and nothing is printed on stdout.
+#[test]
+fn complexity_matches_ecomplexity_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/fixtures/complexity");
+    let env = Env::new();
+    for (name, atlas) in [("random", false), ("zero", false), ("ill", true)] {
+        let csv = dir.join(format!("{name}.csv")).display().to_string();
+        let mut args = vec!["complexity", "--input", &csv, "--json"];
+        if atlas {
+            args.push("--atlas-diagonal");
+        }
+        let o = env.ok(&args);
+        let out = text(&o.stdout);
+        let keys = ["rca", "mcp", "density", "cog", "eci", "coi", "pci", "proximity"];
+        let at: Vec<usize> = keys.iter().map(|k| out.find(&format!("\"{k}\":")).expect("key")).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "keys in the documented order");
+        let ours: Value = serde_json::from_str(&out).expect("JSON");
+        let file = dir.join(format!("{name}{}", if atlas { ".atlas.json" } else { ".json" }));
+        let reference: Value = serde_json::from_str(&std::fs::read_to_string(file).expect("fixture")).expect("fixture JSON");
+        assert_eq!(ours.as_object().map(|o| o.len()), Some(keys.len()));
+        let mut worst = 0.0f64;
+        fn walk(path: &str, a: &Value, b: &Value, worst: &mut f64) {
+            match (a, b) {
+                (Value::Object(x), Value::Object(y)) => {
+                    assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>(), "{path}: keys");
+                    for (k, v) in x {
+                        walk(&format!("{path}.{k}"), v, &y[k], worst);
+                    }
+                }
+                (Value::Null, Value::Null) => {}
+                (Value::Number(x), Value::Number(y)) => {
+                    let d = (x.as_f64().expect("f64") - y.as_f64().expect("f64")).abs();
+                    assert!(d <= 1e-6, "{path}: {x} vs {y}");
+                    *worst = worst.max(d);
+                }
+                _ => panic!("{path}: {a} vs {b}"),
+            }
+        }
+        for k in keys {
+            walk(k, &ours[k], &reference[k], &mut worst);
+        }
+        assert!(worst < 1e-12, "{name}: {worst:e}");
+    }
+    // Bad rows: all reported with line numbers, and a repeated pair names both lines.
+    let bad = env.file("bad.csv");
+    std::fs::write(&bad, "region,industry,value\na,x,1\na,y,-2\nb,x,abc\n,y,3\na,x,4\n").expect("write");
+    let o = env.run(&["complexity", "--input", bad.to_str().expect("path"), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = text(&o.stderr);
+    for needle in ["4 bad row(s)", "line 3:", "line 4:", "line 5: empty region", "line 6:", "already given on line 2"] {
+        assert!(err.contains(needle), "{needle:?} missing from:\n{err}");
+    }
+}
+
+/// `serve` on the default dataset answers the heat and chain-strength API on a real loopback port.
+#[test]
+fn serve_answers_the_api_on_the_default_dataset() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let env = Env::new();
+    env.ok(&["init"]);
+    let mut child = env.cmd(&["serve", "--port", "0"]).stderr(std::process::Stdio::piped()).spawn().expect("start serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve ended before listening").expect("stderr line");
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.trim().to_string();
+        }
+    };
+    let get = |path: &str| -> (u16, serde_json::Value) {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").expect("send");
+        let mut buf = String::new();
+        s.read_to_string(&mut buf).expect("read");
+        let status = buf.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let body = buf.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    };
+    let (status, heat) = get("/api/v1/heat?group=admin&level=prefecture&cluster=construction-machinery");
+    assert_eq!(status, 200);
+    let cells = heat["cells"].as_array().expect("cells");
+    let xuzhou = cells.iter().find(|c| c["key"] == "320300").expect("Xuzhou has construction-machinery enterprises");
+    assert!(xuzhou["count"].as_u64().unwrap_or(0) > 100);
+    let (status, strength) = get("/api/v1/chains/cm/strength?reference=country");
+    assert_eq!(status, 200);
+    assert_eq!(strength["nodes"].as_array().map(Vec::len), Some(22), "every node of the engineering-machinery chain");
+    let (status, err) = get("/api/v1/heat?cluster=nope");
+    assert_eq!((status, err["error"]["parameter"].as_str()), (400, Some("cluster")));
+    let _ = child.kill();
+    let _ = child.wait();
+}

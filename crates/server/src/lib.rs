@@ -1,5 +1,7 @@
-//! HTTP server. For now it serves a bilingual placeholder page and two JSON routes; the web app and the full
-//! API arrive with the heat-map issue. Every route declares who may call it.
+//! HTTP server: a bilingual summary page and the JSON API under `/api/v1` over the engine's snapshot. The web app
+//! arrives with the heat-map issue. Every route declares who may call it.
+
+pub mod api;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -20,21 +22,37 @@ pub enum Access {
     Admin,
 }
 
-/// What the placeholder server shows.
+/// What the server answers from. The snapshot is swapped whole after a write; readers clone the `Arc` and never
+/// wait for a rebuild.
 pub struct ServerState {
     pub title_zh: String,
     pub title_en: String,
     pub stats: serde_json::Value,
+    pub snapshot: std::sync::RwLock<Arc<chainscope_engine::Snapshot>>,
 }
 
 /// Route table with the access level of each route.
-pub const ROUTES: &[(&str, Access)] = &[("/", Access::Public), ("/api/v1/health", Access::Public), ("/api/v1/stats", Access::Public)];
+pub const ROUTES: &[(&str, Access)] = &[
+    ("/", Access::Public),
+    ("/api/v1/health", Access::Public),
+    ("/api/v1/stats", Access::Public),
+    ("/api/v1/taxonomy", Access::Public),
+    ("/api/v1/heat", Access::Public),
+    ("/api/v1/chains/{id}/strength", Access::Public),
+    ("/api/v1/chains/{id}/leaders", Access::Public),
+    ("/api/v1/trends", Access::Public),
+];
 
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/api/v1/health", get(health))
         .route("/api/v1/stats", get(stats))
+        .route("/api/v1/taxonomy", get(api::taxonomy))
+        .route("/api/v1/heat", get(api::heat_map))
+        .route("/api/v1/chains/{id}/strength", get(api::strength))
+        .route("/api/v1/chains/{id}/leaders", get(api::leaders))
+        .route("/api/v1/trends", get(api::trends))
         .fallback(not_found)
         .with_state(state)
 }

@@ -1,7 +1,89 @@
 //! The server on a real loopback socket.
 
+use chainscope_model::{
+    ClassVersion, CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Provenance, Region, RegionLevel, RegionRegistry,
+    Taxonomy,
+};
 use chainscope_server::{router, ServerState};
 use std::sync::Arc;
+
+const TAXONOMY: &str = r#"
+[[tier]]
+id = "advantage"
+name_zh = "优势"
+[[cluster]]
+id = "cm"
+tier = "advantage"
+name_zh = "工程机械"
+[[chain]]
+id = "cm"
+cluster = "cm"
+name_zh = "工程机械链"
+[[node]]
+id = "cm.hyd"
+chain = "cm"
+name_zh = "液压"
+position = "upstream"
+supplies = ["cm.exc"]
+[[node]]
+id = "cm.exc"
+chain = "cm"
+name_zh = "挖掘机"
+position = "midstream"
+"#;
+
+fn enterprise(i: usize, node: &str, region: &str, lat: f64, lon: f64, leader: bool) -> Enterprise {
+    Enterprise {
+        key: format!("ext:{i}"),
+        name: format!("企业{i}"),
+        name_en: None,
+        uscc: None,
+        uscc_org_ok: true,
+        lei: None,
+        ext_id: Some(i.to_string()),
+        legal_rep: Some("张三".into()),
+        phone: Some("0516-0000000".into()),
+        address: None,
+        country: "CN".into(),
+        region_code: Some(region.into()),
+        lat: Some(lat),
+        lon: Some(lon),
+        coord_precision: CoordPrecision::Exact,
+        h3: Some(u64::from(h3o::LatLng::new(lat, lon).expect("coords").to_cell(h3o::Resolution::Twelve))),
+        industry_code: None,
+        industry_version: ClassVersion::V2017,
+        scope: None,
+        products: None,
+        founded: chrono::NaiveDate::from_ymd_opt(2000 + i as i32 % 20, 1, 1),
+        registered_capital: Some(100.0),
+        revenue: Some(1000.0 * i as f64),
+        employees: Some(10 * i as u32),
+        flags: Flags { chain_leader: leader, local: region.starts_with("3203"), ..Default::default() },
+        parent: None,
+        memberships: vec![Membership { node: node.into(), source: MembershipSource::Manual, confidence: 1.0 }],
+        series: vec![],
+        suppliers: vec![],
+        customers: vec![],
+        provenance: Provenance::default(),
+        synthetic: true,
+    }
+}
+
+fn snapshot() -> chainscope_engine::Snapshot {
+    let mut reg = RegionRegistry::new();
+    reg.insert(Region::new("CN", "中国", RegionLevel::Country, None, "CN"));
+    reg.insert(Region::new("320000", "江苏省", RegionLevel::Province, Some("CN"), "CN"));
+    reg.insert(Region::new("320300", "徐州市", RegionLevel::Prefecture, Some("320000"), "CN"));
+    reg.insert(Region::new("320312", "铜山区", RegionLevel::County, Some("320300"), "CN"));
+    reg.insert(Region::new("320500", "苏州市", RegionLevel::Prefecture, Some("320000"), "CN"));
+    reg.insert(Region::new("320505", "虎丘区", RegionLevel::County, Some("320500"), "CN"));
+    let mut b = chainscope_engine::Snapshot::builder(Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy")), "320300");
+    for i in 0..30 {
+        let (region, lat, lon) = if i % 3 == 0 { ("320312", 34.25, 117.4) } else { ("320505", 31.3, 120.6) };
+        b.push(&enterprise(i, if i % 2 == 0 { "cm.hyd" } else { "cm.exc" }, region, lat, lon, i == 6), &reg);
+    }
+    b.finish()
+}
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
@@ -24,7 +106,12 @@ async fn serves_the_summary_page_stats_and_json_errors() {
             {"name_zh": "工程机械", "name_en": "Construction machinery", "enterprises": 3, "local_enterprises": 2, "projects": 4}
         ]}]
     });
-    let state = Arc::new(ServerState { title_zh: "徐州<script>alert(1)</script>".into(), title_en: "Xuzhou".into(), stats });
+    let state = Arc::new(ServerState {
+        title_zh: "徐州<script>alert(1)</script>".into(),
+        title_en: "Xuzhou".into(),
+        stats,
+        snapshot: std::sync::RwLock::new(Arc::new(snapshot())),
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
@@ -48,4 +135,60 @@ async fn serves_the_summary_page_stats_and_json_errors() {
 
     let (status, _) = get(addr, "/api/v1/health").await;
     assert_eq!(status, 200);
+
+    // Heat: 10 enterprises in 铜山 (one H3 cell at res 5), 20 in 苏州; the node filter halves them.
+    let (status, body) = get(addr, "/api/v1/heat?group=h3&res=5").await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let counts: Vec<u64> = v["cells"].as_array().expect("cells").iter().map(|c| c["count"].as_u64().unwrap_or(0)).collect();
+    assert_eq!(counts, vec![20, 10]);
+    let (_, body) = get(addr, "/api/v1/heat?group=admin&level=prefecture&node=cm.hyd").await;
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let by: std::collections::BTreeMap<String, u64> = v["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .map(|c| (c["key"].as_str().unwrap_or("").to_string(), c["count"].as_u64().unwrap_or(0)))
+        .collect();
+    assert_eq!(by, [("320300".to_string(), 5), ("320500".to_string(), 10)].into_iter().collect());
+    let (status, body) = get(addr, "/api/v1/heat?res=6&format=csv&local=true").await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("key,count,value\n") && body.lines().count() == 2, "{body}");
+    let (status, body) = get(addr, "/api/v1/heat?res=6&format=geojson").await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).expect("GeoJSON");
+    assert_eq!(v["features"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["features"][0]["geometry"]["type"], "Polygon");
+
+    // Bad parameters: 400 with the parameter named, never a 500.
+    for (path, parameter) in [
+        ("/api/v1/heat?res=12", "resolution"),
+        ("/api/v1/heat?node=nope", "node"),
+        ("/api/v1/heat?weight=tons", "weight"),
+        ("/api/v1/heat?local=maybe", "local"),
+        ("/api/v1/heat?founded_from=abc", "founded_from"),
+        ("/api/v1/heat?colour=red", "colour"),
+        ("/api/v1/chains/cm/strength?reference=galaxy", "reference"),
+        ("/api/v1/trends?from=2020&to=2025", "node"),
+    ] {
+        let (status, body) = get(addr, path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("JSON error");
+        assert_eq!(v["error"]["parameter"], parameter, "{path}: {body}");
+    }
+    let (status, _) = get(addr, "/api/v1/chains/nope/strength").await;
+    assert_eq!(status, 404);
+
+    // Chain strength and leaders over the same snapshot.
+    let (status, body) = get(addr, "/api/v1/chains/cm/strength?reference=province").await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(v["nodes"].as_array().map(Vec::len), Some(2));
+    let (status, body) = get(addr, "/api/v1/chains/cm/leaders").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(addr, "/api/v1/trends?node=cm.hyd&from=2000&to=2019").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(addr, "/api/v1/taxonomy").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("cm.hyd"));
 }
