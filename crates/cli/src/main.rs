@@ -105,6 +105,8 @@ enum Command {
         #[arg(long, env = "CHAINSCOPE_PORT", default_value_t = 8343)]
         port: u16,
     },
+    /// Print the OpenAPI document of the HTTP API (also served at /api/openapi.json).
+    Openapi,
     /// Benchmarks that print figures.
     Bench {
         #[command(subcommand)]
@@ -279,6 +281,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 format!("{bind}:{port}").parse().with_context(|| format!("'{bind}:{port}' is not an address"))?;
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(chainscope_server::serve(addr, state)).with_context(|| format!("cannot serve on {addr}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&chainscope_server::openapi::document())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { which } => {

@@ -68,20 +68,10 @@ fn known_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Api
     }
 }
 
-const FILTER_PARAMS: &[&str] = &[
-    "tier",
-    "cluster",
-    "chain",
-    "node",
-    "region",
-    "local",
-    "employees_min",
-    "employees_max",
-    "founded_from",
-    "founded_to",
-    "flags",
-    "synthetic",
-];
+/// Names of the parameters a route accepts, from the tables that also generate the OpenAPI document.
+fn names(tables: &[&[crate::openapi::Param]]) -> Vec<&'static str> {
+    tables.iter().flat_map(|t| t.iter().map(|p| p.name)).collect()
+}
 
 fn heat_filter(p: &HashMap<String, String>) -> Result<HeatFilter, ApiError> {
     Ok(HeatFilter {
@@ -122,9 +112,7 @@ pub async fn taxonomy(State(s): State<Arc<ServerState>>) -> Json<serde_json::Val
 
 /// `GET /api/v1/heat`: aggregated cells or units; `format=csv` or `format=geojson` (H3 only) for download.
 pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Response, ApiError> {
-    let mut allowed = FILTER_PARAMS.to_vec();
-    allowed.extend(["group", "res", "level", "weight", "format"]);
-    known_params(&p, &allowed)?;
+    known_params(&p, &names(&[crate::openapi::FILTERS, crate::openapi::HEAT]))?;
     let filter = heat_filter(&p)?;
     let group = match p.get("group").map(String::as_str).unwrap_or("h3") {
         "h3" => Grouping::H3(number(&p, "res")?.unwrap_or(7)),
@@ -192,7 +180,7 @@ pub async fn strength(
     Path(id): Path<String>,
     Query(p): Params,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    known_params(&p, &["reference"])?;
+    known_params(&p, &names(&[crate::openapi::STRENGTH]))?;
     let reference = Reference::parse(p.get("reference").map(String::as_str).unwrap_or("country"))
         .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
     let snap = snapshot(&s);
@@ -215,7 +203,7 @@ pub async fn leaders(State(s): State<Arc<ServerState>>, Path(id): Path<String>) 
 
 /// `GET /api/v1/trends?node=…|chain=…&region=…&from=…&to=…`: yearly new establishments and counts.
 pub async fn trends(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Json<serde_json::Value>, ApiError> {
-    known_params(&p, &["node", "chain", "region", "from", "to"])?;
+    known_params(&p, &names(&[crate::openapi::TRENDS]))?;
     let from: u16 = number(&p, "from")?.unwrap_or(2010);
     let to: u16 = number(&p, "to")?.unwrap_or(2025);
     let region = p.get("region").map(String::as_str).filter(|s| !s.is_empty());

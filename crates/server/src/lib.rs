@@ -1,7 +1,9 @@
-//! HTTP server: a bilingual summary page and the JSON API under `/api/v1` over the engine's snapshot. The web app
-//! arrives with the heat-map issue. Every route declares who may call it.
+//! HTTP server: the embedded web app (`web`), a bilingual summary page at `/summary` and the JSON API under
+//! `/api/v1` over the engine's snapshot. Every route declares who may call it.
 
 pub mod api;
+pub mod openapi;
+pub mod web;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -34,8 +36,11 @@ pub struct ServerState {
 /// Route table with the access level of each route.
 pub const ROUTES: &[(&str, Access)] = &[
     ("/", Access::Public),
+    ("/summary", Access::Public),
+    ("/{*asset}", Access::Public),
     ("/api/v1/health", Access::Public),
     ("/api/v1/stats", Access::Public),
+    ("/api/openapi.json", Access::Public),
     ("/api/v1/taxonomy", Access::Public),
     ("/api/v1/heat", Access::Public),
     ("/api/v1/chains/{id}/strength", Access::Public),
@@ -45,16 +50,21 @@ pub const ROUTES: &[(&str, Access)] = &[
 
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
-        .route("/", get(index))
+        .route("/summary", get(index))
         .route("/api/v1/health", get(health))
         .route("/api/v1/stats", get(stats))
+        .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1/taxonomy", get(api::taxonomy))
         .route("/api/v1/heat", get(api::heat_map))
         .route("/api/v1/chains/{id}/strength", get(api::strength))
         .route("/api/v1/chains/{id}/leaders", get(api::leaders))
         .route("/api/v1/trends", get(api::trends))
-        .fallback(not_found)
+        .fallback(web::asset)
         .with_state(state)
+}
+
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(openapi::document())
 }
 
 async fn health() -> Json<serde_json::Value> {

@@ -116,7 +116,7 @@ async fn serves_the_summary_page_stats_and_json_errors() {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
 
-    let (status, body) = get(addr, "/").await;
+    let (status, body) = get(addr, "/summary").await;
     assert_eq!(status, 200);
     assert!(body.contains("工程机械"), "the page lists the clusters");
     assert!(body.contains("演示数据"), "demo data is marked");
@@ -127,6 +127,20 @@ async fn serves_the_summary_page_stats_and_json_errors() {
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(v["counts"]["enterprises"], 3);
+
+    // The embedded web app at "/", its files and the boundaries; unknown paths are the JSON 404.
+    let (status, body) = get(addr, "/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<script type=\"module\" src=\"/app.js\">"), "/ is the web app");
+    let (status, body) = get(addr, "/geo/xuzhou_districts.geojson").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("FeatureCollection"));
+    for path in ["/nope.js", "/geo/nope.geojson", "/../Cargo.toml", "/api/nope"] {
+        let (status, body) = get(addr, path).await;
+        assert_eq!(status, 404, "{path}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("JSON error");
+        assert_eq!(v["error"]["code"], "not_found", "{path}");
+    }
 
     let (status, body) = get(addr, "/api/v1/nope").await;
     assert_eq!(status, 404);
@@ -191,4 +205,24 @@ async fn serves_the_summary_page_stats_and_json_errors() {
     let (status, body) = get(addr, "/api/v1/taxonomy").await;
     assert_eq!(status, 200);
     assert!(body.contains("cm.hyd"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route_and_its_parameters() {
+    let doc = chainscope_server::openapi::document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (route, _) in chainscope_server::ROUTES.iter().filter(|(r, _)| r.starts_with("/api/v1/")) {
+        assert!(doc["paths"].get(*route).is_some(), "{route} is documented");
+    }
+    let heat = &doc["paths"]["/api/v1/heat"]["get"]["parameters"];
+    let names: Vec<&str> = heat.as_array().expect("params").iter().filter_map(|p| p["name"].as_str()).collect();
+    for n in ["node", "cluster", "res", "weight", "format", "local", "founded_from"] {
+        assert!(names.contains(&n), "heat documents {n}");
+    }
+    // Every $ref resolves.
+    let text = doc.to_string();
+    for r in text.split("\"$ref\":\"").skip(1).map(|s| s.split('"').next().unwrap_or("")) {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(doc["components"]["schemas"].get(name).is_some(), "{r} resolves");
+    }
 }
