@@ -52,10 +52,64 @@ pub fn normalize_header(h: &str) -> String {
     h.chars().filter(|c| !c.is_whitespace() && *c != '_' && *c != '-' && *c != '*').flat_map(char::to_lowercase).collect()
 }
 
+/// Positions of the canonical columns in [`ENTERPRISE_COLUMNS`], for the cells returned by [`HeaderMap::fields`].
+pub mod ent {
+    pub const NAME: usize = 0;
+    pub const NAME_EN: usize = 1;
+    pub const USCC: usize = 2;
+    pub const LEI: usize = 3;
+    pub const EXT_ID: usize = 4;
+    pub const LEGAL_REP: usize = 5;
+    pub const PHONE: usize = 6;
+    pub const ADDRESS: usize = 7;
+    pub const COUNTRY: usize = 8;
+    pub const PROVINCE: usize = 9;
+    pub const CITY: usize = 10;
+    pub const DISTRICT: usize = 11;
+    pub const REGION_CODE: usize = 12;
+    pub const LAT: usize = 13;
+    pub const LON: usize = 14;
+    pub const INDUSTRY_CODE: usize = 15;
+    pub const INDUSTRY_VERSION: usize = 16;
+    pub const SCOPE: usize = 17;
+    pub const PRODUCTS: usize = 18;
+    pub const FOUNDED: usize = 19;
+    pub const REGISTERED_CAPITAL: usize = 20;
+    pub const REVENUE: usize = 21;
+    pub const EMPLOYEES: usize = 22;
+    pub const CHAIN_LEADER: usize = 23;
+    pub const LISTED: usize = 24;
+    pub const SRDI: usize = 25;
+    pub const HIGH_TECH: usize = 26;
+    pub const PARENT: usize = 27;
+    pub const NODES: usize = 28;
+    pub const SERIES: usize = 29;
+    pub const SUPPLIERS: usize = 30;
+    pub const CUSTOMERS: usize = 31;
+    pub const SOURCE: usize = 32;
+    pub const AS_OF: usize = 33;
+    pub const SYNTHETIC: usize = 34;
+    /// Number of canonical enterprise columns.
+    pub const COUNT: usize = 35;
+}
+
+/// `s.trim()`, skipping the Unicode scan in the common case of a cell that starts and ends with a visible ASCII
+/// character.
+#[inline]
+pub fn trim_cell(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&f), Some(&l)) if (0x21..0x7f).contains(&f) && (0x21..0x7f).contains(&l) => s,
+        (None, _) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Column positions of canonical fields in one file, and the headers that matched nothing.
 #[derive(Debug, Clone)]
 pub struct HeaderMap {
     index: HashMap<&'static str, usize>,
+    /// For each column of the list the map was built from (same order): its position in the file.
+    positions: Vec<Option<usize>>,
     pub unknown: Vec<String>,
     pub headers: Vec<String>,
 }
@@ -81,7 +135,8 @@ impl HeaderMap {
                 None => {}
             }
         }
-        Self { index, unknown, headers: headers.to_vec() }
+        let positions = columns.iter().map(|(c, _)| index.get(c).copied()).collect();
+        Self { index, positions, unknown, headers: headers.to_vec() }
     }
 
     /// Map with canonical names only (for the simpler kinds: parks, projects …).
@@ -96,7 +151,21 @@ impl HeaderMap {
 
     /// The trimmed cell for `field`, empty when the column is absent or the row is short.
     pub fn get<'a>(&self, cells: &'a Cells, field: &str) -> &'a str {
-        self.index.get(field).and_then(|&i| cells.get(i)).map(|s| s.trim()).unwrap_or("")
+        self.index.get(field).and_then(|&i| cells.get(i)).map(trim_cell).unwrap_or("")
+    }
+
+    /// The trimmed cells of all `N` columns the map was built from, in that list's order (see [`ent`] for
+    /// [`ENTERPRISE_COLUMNS`]): one pass per row instead of a look-up per field. A column absent from the file,
+    /// or beyond the end of a short row, gives "".
+    pub fn fields<'a, const N: usize>(&self, cells: &'a Cells) -> [&'a str; N] {
+        debug_assert_eq!(self.positions.len(), N, "HeaderMap::fields called with the wrong column count");
+        let mut out = [""; N];
+        for (o, p) in out.iter_mut().zip(&self.positions) {
+            if let Some(v) = p.and_then(|i| cells.get(i)) {
+                *o = trim_cell(v);
+            }
+        }
+        out
     }
 
     /// Whether the row has fewer cells than the header (a truncated line).
@@ -123,5 +192,62 @@ mod tests {
         assert_eq!(m.get(&row, "lon"), "117.2");
         assert_eq!(m.get(&row, "employees"), "12");
         assert_eq!(m.unknown, vec!["Whatever".to_string()]);
+        let f: [&str; ent::COUNT] = m.fields(&row);
+        assert_eq!((f[ent::NAME], f[ent::REGISTERED_CAPITAL], f[ent::LON], f[ent::SCOPE]), ("徐工", "5000", "117.2", ""));
+    }
+
+    #[test]
+    fn column_constants_follow_the_column_list() {
+        let consts = [
+            ent::NAME,
+            ent::NAME_EN,
+            ent::USCC,
+            ent::LEI,
+            ent::EXT_ID,
+            ent::LEGAL_REP,
+            ent::PHONE,
+            ent::ADDRESS,
+            ent::COUNTRY,
+            ent::PROVINCE,
+            ent::CITY,
+            ent::DISTRICT,
+            ent::REGION_CODE,
+            ent::LAT,
+            ent::LON,
+            ent::INDUSTRY_CODE,
+            ent::INDUSTRY_VERSION,
+            ent::SCOPE,
+            ent::PRODUCTS,
+            ent::FOUNDED,
+            ent::REGISTERED_CAPITAL,
+            ent::REVENUE,
+            ent::EMPLOYEES,
+            ent::CHAIN_LEADER,
+            ent::LISTED,
+            ent::SRDI,
+            ent::HIGH_TECH,
+            ent::PARENT,
+            ent::NODES,
+            ent::SERIES,
+            ent::SUPPLIERS,
+            ent::CUSTOMERS,
+            ent::SOURCE,
+            ent::AS_OF,
+            ent::SYNTHETIC,
+        ];
+        assert_eq!(ENTERPRISE_COLUMNS.len(), ent::COUNT);
+        assert_eq!(consts.to_vec(), (0..ent::COUNT).collect::<Vec<_>>());
+        let names = "name name_en uscc lei ext_id legal_rep phone address country province city district region_code lat lon \
+                     industry_code industry_version scope products founded registered_capital revenue employees chain_leader listed srdi \
+                     high_tech parent nodes series suppliers customers source as_of synthetic";
+        let expected: Vec<&str> = names.split_whitespace().collect();
+        assert_eq!(ENTERPRISE_COLUMNS.iter().map(|(c, _)| *c).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn trim_cell_matches_trim() {
+        for s in ["", " ", "a", " a ", "\tx\r", "徐工 ", "\u{3000}徐工\u{3000}", "a\u{a0}", "\u{85}b", "ab", "=1", "\u{1f}x"] {
+            assert_eq!(trim_cell(s), s.trim(), "{s:?}");
+        }
     }
 }

@@ -117,15 +117,44 @@ pub const FINE_H3_RESOLUTION: u8 = 12;
 impl Enterprise {
     /// Build the natural key from the strongest identifier available.
     pub fn natural_key(uscc: Option<&str>, lei: Option<&str>, ext_id: Option<&str>, name: &str, region: Option<&str>) -> String {
+        let cat = |parts: &[&str]| {
+            let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+            parts.iter().for_each(|p| s.push_str(p));
+            s
+        };
         if let Some(u) = uscc {
-            format!("uscc:{u}")
+            cat(&["uscc:", u])
         } else if let Some(l) = lei {
-            format!("lei:{l}")
+            cat(&["lei:", l])
         } else if let Some(e) = ext_id {
-            format!("ext:{e}")
+            cat(&["ext:", e])
         } else {
-            format!("name:{}|{}", name.trim(), region.unwrap_or(""))
+            cat(&["name:", name.trim(), "|", region.unwrap_or("")])
         }
+    }
+
+    /// Fingerprint of everything an import can change, stored beside each row to tell "updated" from
+    /// "unchanged" on the next import. Stored values depend on it: change it only with a migration.
+    pub fn fingerprint(&self) -> i64 {
+        use std::hash::{Hash, Hasher};
+        let e = self;
+        let mut h = rustc_hash::FxHasher::default();
+        let f = |h: &mut rustc_hash::FxHasher, v: Option<f64>| v.map(f64::to_bits).hash(h);
+        (&e.key, &e.name, &e.name_en, &e.uscc, &e.lei, &e.ext_id, &e.legal_rep, &e.phone, &e.address).hash(&mut h);
+        (&e.country, &e.region_code, e.coord_precision.as_str(), e.h3, &e.industry_code, e.industry_version.as_str()).hash(&mut h);
+        (&e.scope, &e.products, e.founded, e.employees, e.flags.bits(), &e.parent, &e.suppliers, &e.customers).hash(&mut h);
+        (&e.provenance.source, e.provenance.as_of, e.synthetic, e.uscc_org_ok).hash(&mut h);
+        for v in [e.lat, e.lon, e.registered_capital, e.revenue] {
+            f(&mut h, v);
+        }
+        for m in &e.memberships {
+            (&m.node, m.source.as_str(), m.confidence.to_bits()).hash(&mut h);
+        }
+        for y in &e.series {
+            (y.year, y.employees).hash(&mut h);
+            f(&mut h, y.revenue);
+        }
+        h.finish() as i64
     }
 
     /// Size band by employees, the usual small/medium/large split used in filters.
@@ -137,6 +166,30 @@ impl Enterprise {
             Some(n) if n < 1000 => SizeBand::Medium,
             Some(_) => SizeBand::Large,
         }
+    }
+}
+
+/// An enterprise with its [`Enterprise::fingerprint`], so that the hashing can run on the threads that parse rows
+/// rather than in the single thread that writes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fingerprinted {
+    enterprise: Enterprise,
+    fingerprint: i64,
+}
+
+impl Fingerprinted {
+    pub fn new(enterprise: Enterprise) -> Self {
+        let fingerprint = enterprise.fingerprint();
+        Self { enterprise, fingerprint }
+    }
+    pub fn enterprise(&self) -> &Enterprise {
+        &self.enterprise
+    }
+    pub fn fingerprint(&self) -> i64 {
+        self.fingerprint
+    }
+    pub fn into_inner(self) -> Enterprise {
+        self.enterprise
     }
 }
 

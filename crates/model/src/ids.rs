@@ -17,8 +17,23 @@ pub fn normalize_id(raw: &str) -> String {
     raw.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
 }
 
+/// Value of each ASCII byte in [`USCC_ALPHABET`], or 0xFF.
+const USCC_VALUES: [u8; 128] = {
+    let mut t = [0xFFu8; 128];
+    let a = USCC_ALPHABET.as_bytes();
+    let mut i = 0;
+    while i < a.len() {
+        t[a[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn uscc_value(c: char) -> Option<u32> {
-    USCC_ALPHABET.find(c).map(|i| i as u32)
+    match USCC_VALUES.get(c as usize) {
+        Some(&v) if v != 0xFF => Some(v as u32),
+        _ => None,
+    }
 }
 
 /// A unified social credit code whose own check character verified.

@@ -129,16 +129,27 @@ pub struct RegionRegistry {
 }
 
 /// Strip administrative suffixes so that "徐州市" and "徐州" match.
-fn name_key(name: &str) -> String {
+fn name_key(name: &str) -> &str {
     let n = name.trim();
     for suffix in ["特别行政区", "自治区", "自治州", "地区", "省", "市", "区", "县", "盟", "旗"] {
         if let Some(stem) = n.strip_suffix(suffix) {
             if stem.chars().count() >= 2 {
-                return stem.to_string();
+                return stem;
             }
         }
     }
-    n.to_string()
+    n
+}
+
+/// Whether `str::to_lowercase` would change `s`.
+fn lowers(s: &str) -> bool {
+    if s.is_ascii() {
+        return s.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    s.chars().any(|c| {
+        let mut l = c.to_lowercase();
+        !(l.next() == Some(c) && l.next().is_none())
+    })
 }
 
 impl RegionRegistry {
@@ -155,7 +166,7 @@ impl RegionRegistry {
         }
         let i = self.regions.len();
         self.by_code.insert(region.code.clone(), i);
-        for key in [name_key(&region.name_zh), region.name_zh.clone(), region.name_en.to_lowercase()] {
+        for key in [name_key(&region.name_zh).to_string(), region.name_zh.clone(), region.name_en.to_lowercase()] {
             if !key.is_empty() {
                 let v = self.by_name.entry(key).or_default();
                 if !v.contains(&i) {
@@ -169,7 +180,7 @@ impl RegionRegistry {
     fn rebuild_names(&mut self) {
         self.by_name.clear();
         for (i, r) in self.regions.iter().enumerate() {
-            for key in [name_key(&r.name_zh), r.name_zh.clone(), r.name_en.to_lowercase()] {
+            for key in [name_key(&r.name_zh).to_string(), r.name_zh.clone(), r.name_en.to_lowercase()] {
                 if !key.is_empty() {
                     let v = self.by_name.entry(key).or_default();
                     if !v.contains(&i) {
@@ -238,8 +249,14 @@ impl RegionRegistry {
             if name.is_empty() {
                 continue;
             }
-            let candidates =
-                self.by_name.get(name).or_else(|| self.by_name.get(&name_key(name))).or_else(|| self.by_name.get(&name.to_lowercase()));
+            // An unchanged lower-case form would repeat the first look-up.
+            let candidates = self.by_name.get(name).or_else(|| self.by_name.get(name_key(name))).or_else(|| {
+                if lowers(name) {
+                    self.by_name.get(&name.to_lowercase())
+                } else {
+                    None
+                }
+            });
             let Some(candidates) = candidates else { continue };
             let pick = candidates
                 .iter()

@@ -163,7 +163,8 @@ impl ClassVersion {
 /// Normalise a GB/T 4754 code: drop the section letter and spaces, drop trailing zero padding of a
 /// 4-digit code that only pads a 2- or 3-digit class ("C3500" → "35"). Returns 2–4 digits.
 pub fn normalize_industry_code(raw: &str) -> Result<String, ValidationError> {
-    let t: String = raw.trim().chars().take_while(|c| !c.is_whitespace()).collect();
+    let t = raw.trim();
+    let t = &t[..t.find(char::is_whitespace).unwrap_or(t.len())];
     let digits = t.trim_start_matches(|c: char| c.is_ascii_alphabetic());
     if digits.len() < 2 || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ValidationError::IndustryCode(raw.trim().to_string()));
@@ -428,9 +429,17 @@ impl Taxonomy {
 
     /// Tag an enterprise to chain nodes by the code and keyword rules. Manual memberships are added by the caller.
     pub fn tag(&self, input: &TagInput<'_>) -> Vec<Membership> {
-        let mut best: Vec<(usize, f32, MembershipSource)> = Vec::new();
-        let bump = |best: &mut Vec<(usize, f32, MembershipSource)>, node: usize, conf: f32, src| {
-            if let Some(e) = best.iter_mut().find(|e| e.0 == node) {
+        let mut out = Vec::new();
+        self.tag_into(input, &mut |node, source, confidence| out.push(Membership { node: node.to_string(), source, confidence }));
+        out
+    }
+
+    /// [`Taxonomy::tag`] without building the list: `emit(node id, source, confidence)` is called for each
+    /// membership, in the same order, and nothing is allocated for short texts with few hits.
+    pub fn tag_into(&self, input: &TagInput<'_>, emit: &mut dyn FnMut(&str, MembershipSource, f32)) {
+        let mut best: SmallBuf<(usize, f32, MembershipSource), 16> = SmallBuf::new((0, 0.0, MembershipSource::CodeRule));
+        let bump = |best: &mut SmallBuf<(usize, f32, MembershipSource), 16>, node: usize, conf: f32, src| {
+            if let Some(e) = best.as_mut_slice().iter_mut().find(|e| e.0 == node) {
                 if conf > e.1 {
                     e.1 = conf;
                     e.2 = src;
@@ -445,7 +454,7 @@ impl Taxonomy {
                 ClassVersion::V2011 => &self.code_rules_2011,
             };
             for len in (2..=code.len().min(4)).rev() {
-                if let Some(nodes) = rules.get(&code[..len]) {
+                if let Some(nodes) = code.get(..len).and_then(|c| rules.get(c)) {
                     let conf = match len {
                         4 => 0.9,
                         3 => 0.7,
@@ -458,19 +467,28 @@ impl Taxonomy {
             }
         }
         if let Some(ac) = &self.keywords {
+            let mut lower_buf = [0u8; 256];
             for (text, conf) in [(input.name, 0.8f32), (input.products, 0.7), (input.scope, 0.5)] {
                 if text.is_empty() {
                     continue;
                 }
-                let lowered;
-                let hay = if text.is_ascii() && text.bytes().any(|b| b.is_ascii_uppercase()) {
-                    lowered = text.to_lowercase();
-                    lowered.as_str()
+                let lowered_long;
+                // Patterns are lower case; ASCII text is lowered to match (other text is searched as is).
+                let hay: &[u8] = if text.is_ascii() && text.bytes().any(|b| b.is_ascii_uppercase()) {
+                    if text.len() <= lower_buf.len() {
+                        let buf = &mut lower_buf[..text.len()];
+                        buf.copy_from_slice(text.as_bytes());
+                        buf.make_ascii_lowercase();
+                        buf
+                    } else {
+                        lowered_long = text.to_ascii_lowercase();
+                        lowered_long.as_bytes()
+                    }
                 } else {
-                    text
+                    text.as_bytes()
                 };
-                let mut hits: Vec<usize> = Vec::new();
-                let mut excluded: Vec<usize> = Vec::new();
+                let mut hits: SmallBuf<usize, 16> = SmallBuf::new(0);
+                let mut excluded: SmallBuf<usize, 8> = SmallBuf::new(0);
                 for m in ac.find_overlapping_iter(hay) {
                     let (node, is_excl) = self.keyword_owner[m.pattern().as_usize()];
                     if is_excl {
@@ -479,16 +497,58 @@ impl Taxonomy {
                         hits.push(node);
                     }
                 }
-                for n in hits {
-                    if !excluded.contains(&n) {
+                for &n in hits.as_slice() {
+                    if !excluded.as_slice().contains(&n) {
                         bump(&mut best, n, conf, MembershipSource::KeywordRule);
                     }
                 }
             }
         }
-        best.retain(|e| e.1 >= MIN_CONFIDENCE);
+        let best = best.as_mut_slice();
         best.sort_by_key(|e| e.0);
-        best.into_iter().map(|(n, confidence, source)| Membership { node: self.nodes[n].id.clone(), source, confidence }).collect()
+        for &(n, confidence, source) in best.iter() {
+            if confidence >= MIN_CONFIDENCE {
+                emit(&self.nodes[n].id, source, confidence);
+            }
+        }
+    }
+}
+
+/// A short list kept on the stack, moving to the heap only past `N` items.
+struct SmallBuf<T: Copy, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    heap: Vec<T>,
+}
+
+impl<T: Copy, const N: usize> SmallBuf<T, N> {
+    fn new(fill: T) -> Self {
+        Self { inline: [fill; N], len: 0, heap: Vec::new() }
+    }
+    fn push(&mut self, v: T) {
+        if self.len < N {
+            self.inline[self.len] = v;
+            self.len += 1;
+        } else {
+            if self.heap.is_empty() {
+                self.heap.extend_from_slice(&self.inline);
+            }
+            self.heap.push(v);
+        }
+    }
+    fn as_slice(&self) -> &[T] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        if self.heap.is_empty() {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.heap
+        }
     }
 }
 

@@ -12,6 +12,14 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, ValidationError> {
     if s.is_empty() {
         return Err(ValidationError::Missing);
     }
+    // Fast path for the usual `YYYY-MM-DD`: the same checks as below, without building strings.
+    if let Some((y, m, d)) = iso_date_parts(s) {
+        let date = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(bad)?;
+        if !(1800..=2100).contains(&(y as i32)) {
+            return Err(bad());
+        }
+        return Ok(date);
+    }
     // Keep only the date part of a timestamp.
     let s2 = s.split(['T', ' ']).next().unwrap_or(s);
     let cleaned: String = s2
@@ -45,6 +53,24 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, ValidationError> {
         return Err(bad());
     }
     Ok(date)
+}
+
+/// Year, month and day of exactly `DDDD-DD-DD` (ASCII digits).
+fn iso_date_parts(s: &str) -> Option<(u32, u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let mut n = [0u32; 3];
+    for (k, range) in [(0, 0..4), (1, 5..7), (2, 8..10)] {
+        for &c in &b[range] {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n[k] = n[k] * 10 + (c - b'0') as u32;
+        }
+    }
+    Some((n[0], n[1], n[2]))
 }
 
 /// Parse a plain number, allowing thousands separators and full-width digits.
@@ -144,11 +170,20 @@ pub fn parse_money_wan(raw: &str) -> Result<f64, ValidationError> {
 
 /// Parse a yes/no flag.
 pub fn parse_flag(raw: &str) -> Result<bool, ValidationError> {
-    match raw.trim().to_lowercase().as_str() {
-        "1" | "true" | "yes" | "y" | "是" | "t" | "√" => Ok(true),
-        "0" | "false" | "no" | "n" | "否" | "f" | "" => Ok(false),
-        other => Err(ValidationError::Flag(other.to_string())),
+    fn known(s: &str) -> Option<bool> {
+        match s {
+            "1" | "true" | "yes" | "y" | "是" | "t" | "√" => Some(true),
+            "0" | "false" | "no" | "n" | "否" | "f" | "" => Some(false),
+            _ => None,
+        }
     }
+    let t = raw.trim();
+    // The accepted words are all lower case already: only other text needs lowering.
+    if let Some(b) = known(t) {
+        return Ok(b);
+    }
+    let lower = t.to_lowercase();
+    known(&lower).ok_or(ValidationError::Flag(lower))
 }
 
 /// Validate a latitude / longitude pair.
@@ -192,6 +227,18 @@ mod tests {
         assert_eq!(parse_date("44875"), Ok(d(2022, 11, 10)));
         assert!(parse_date("2022-13-01").is_err());
         assert!(parse_date("yesterday").is_err());
+        assert!(parse_date("2022-02-30").is_err());
+        assert!(parse_date("1700-01-01").is_err());
+        assert_eq!(parse_date(" 2022-02-03 "), Ok(d(2022, 2, 3)));
+    }
+
+    #[test]
+    fn flags() {
+        assert_eq!(parse_flag(" 1 "), Ok(true));
+        assert_eq!(parse_flag("TRUE"), Ok(true));
+        assert_eq!(parse_flag("否"), Ok(false));
+        assert_eq!(parse_flag(""), Ok(false));
+        assert_eq!(parse_flag("Maybe"), Err(ValidationError::Flag("maybe".into())));
     }
 
     #[test]

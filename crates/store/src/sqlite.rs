@@ -1,12 +1,11 @@
 //! The embedded SQLite store.
 
 use crate::{KindCounts, Result, Store, StoreError, WriteCounts};
-use chainscope_model::enterprise::{CoordPrecision, Enterprise, Flags, Provenance, YearFigure};
+use chainscope_model::enterprise::{CoordPrecision, Enterprise, Fingerprinted, Flags, Provenance, YearFigure};
 use chainscope_model::taxonomy::{ClassVersion, Membership, MembershipSource};
 use chainscope_model::{Event, Hub, Park, Project, Region, RegionLevel, Target, TargetScope};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -121,27 +120,6 @@ impl SqliteStore {
     }
 }
 
-/// Fingerprint of everything an import can change, to tell "updated" from "unchanged".
-pub fn content_hash(e: &Enterprise) -> i64 {
-    let mut h = rustc_hash::FxHasher::default();
-    let f = |h: &mut rustc_hash::FxHasher, v: Option<f64>| v.map(f64::to_bits).hash(h);
-    (&e.key, &e.name, &e.name_en, &e.uscc, &e.lei, &e.ext_id, &e.legal_rep, &e.phone, &e.address).hash(&mut h);
-    (&e.country, &e.region_code, e.coord_precision.as_str(), e.h3, &e.industry_code, e.industry_version.as_str()).hash(&mut h);
-    (&e.scope, &e.products, e.founded, e.employees, e.flags.bits(), &e.parent, &e.suppliers, &e.customers).hash(&mut h);
-    (&e.provenance.source, e.provenance.as_of, e.synthetic, e.uscc_org_ok).hash(&mut h);
-    for v in [e.lat, e.lon, e.registered_capital, e.revenue] {
-        f(&mut h, v);
-    }
-    for m in &e.memberships {
-        (&m.node, m.source.as_str(), m.confidence.to_bits()).hash(&mut h);
-    }
-    for y in &e.series {
-        (y.year, y.employees).hash(&mut h);
-        f(&mut h, y.revenue);
-    }
-    h.finish() as i64
-}
-
 /// Yearly series as a compact blob: per year an i16 year, an f64 revenue (NaN = unknown) and a u32 employee count
 /// (u32::MAX = unknown), little-endian. Binary keeps bulk imports free of float formatting.
 fn series_blob(s: &[YearFigure]) -> Option<Vec<u8>> {
@@ -226,15 +204,28 @@ fn parse_nodes(s: &str) -> Vec<Membership> {
         .collect()
 }
 
-fn bind_enterprise(st: &mut rusqlite::Statement<'_>, e: &Enterprise, hash: i64, id: Option<i64>) -> rusqlite::Result<usize> {
+/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it, without the formatting machinery.
+fn date_text(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, dd) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, -1, m as i32 / 10, m as i32 % 10, -1, dd as i32 / 10, dd as i32 % 10];
+    digits.iter().map(|&v| if v < 0 { '-' } else { (b'0' + v as u8) as char }).collect()
+}
+
+/// Bind one enterprise's [`ENTERPRISE_COLS`] to parameters `offset + 1 ..= offset + ENTERPRISE_NCOLS` (and the row id
+/// to the next one, when given). Text and blobs are copied by SQLite, so the temporaries may go once bound.
+fn bind_enterprise_at(st: &mut rusqlite::Statement<'_>, offset: usize, e: &Enterprise, hash: i64, id: Option<i64>) -> rusqlite::Result<()> {
     let h3 = e.h3.map(|c| c as i64);
     let series = series_blob(&e.series);
     let sup = list_text(&e.suppliers);
     let cus = list_text(&e.customers);
-    let founded = e.founded.map(|d| d.to_string());
-    let as_of = e.provenance.as_of.map(|d| d.to_string());
+    let founded = e.founded.map(date_text);
+    let as_of = e.provenance.as_of.map(date_text);
     let nodes = nodes_text(&e.memberships);
-    let p: [&dyn rusqlite::ToSql; ENTERPRISE_NCOLS + 1] = [
+    let p: [&dyn rusqlite::ToSql; ENTERPRISE_NCOLS] = [
         &e.key,
         &e.name,
         &e.name_en,
@@ -269,12 +260,172 @@ fn bind_enterprise(st: &mut rusqlite::Statement<'_>, e: &Enterprise, hash: i64, 
         &e.synthetic,
         &hash,
         &nodes,
-        &id,
     ];
-    if id.is_some() {
-        st.execute(&p[..])
-    } else {
-        st.execute(&p[..ENTERPRISE_NCOLS])
+    for (i, v) in p.iter().enumerate() {
+        st.raw_bind_parameter(offset + i + 1, v)?;
+    }
+    if let Some(id) = id {
+        st.raw_bind_parameter(offset + ENTERPRISE_NCOLS + 1, id)?;
+    }
+    Ok(())
+}
+
+fn bind_enterprise(st: &mut rusqlite::Statement<'_>, e: &Enterprise, hash: i64, id: Option<i64>) -> rusqlite::Result<usize> {
+    bind_enterprise_at(st, 0, e, hash, id)?;
+    st.raw_execute()
+}
+
+/// Rows per statement on the bulk path: one multi-row `INSERT` spreads SQLite's per-statement cost.
+const BULK_ROWS: usize = 32;
+
+/// `INSERT INTO enterprise (…) VALUES (…), (…) …` for `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = format!("INSERT INTO enterprise ({ENTERPRISE_COLS}) VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..ENTERPRISE_NCOLS {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("?{}", r * ENTERPRISE_NCOLS + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+impl SqliteStore {
+    /// [`Store::import_enterprises`] for rows whose fingerprints were computed by the caller (typically on the
+    /// threads that parse them): same matching, counting, transaction and `commit` contract.
+    pub fn import_fingerprinted(
+        &mut self,
+        rows: &mut dyn Iterator<Item = Fingerprinted>,
+        commit: &dyn Fn() -> bool,
+    ) -> Result<Option<WriteCounts>> {
+        let tx = self.conn.transaction()?;
+        let mut counts = WriteCounts::default();
+        // Into an empty table, the unique indexes are dropped and rebuilt at the end (sorting beats a random
+        // B-tree insert per row); DDL is transactional in SQLite, so a crash leaves the old schema in place.
+        let bulk = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM enterprise)", [], |r| r.get::<_, bool>(0))?;
+        if bulk {
+            tx.execute_batch(DROP_ENTERPRISE_INDEXES)?;
+        }
+        {
+            let mut ins = tx.prepare(&insert_sql(1))?;
+            if bulk {
+                // Empty table: every row is new (the caller has removed duplicates; the unique indexes rebuilt
+                // at the end would refuse any that slipped through). Rows go BULK_ROWS to a statement.
+                let mut many = tx.prepare(&insert_sql(BULK_ROWS))?;
+                let mut pending: Vec<Fingerprinted> = Vec::with_capacity(BULK_ROWS);
+                let mut flush = |pending: &mut Vec<Fingerprinted>| -> rusqlite::Result<()> {
+                    if pending.len() == BULK_ROWS {
+                        for (i, f) in pending.iter().enumerate() {
+                            bind_enterprise_at(&mut many, i * ENTERPRISE_NCOLS, f.enterprise(), f.fingerprint(), None)?;
+                        }
+                        many.raw_execute()?;
+                    } else {
+                        for f in pending.iter() {
+                            bind_enterprise(&mut ins, f.enterprise(), f.fingerprint(), None)?;
+                        }
+                    }
+                    pending.clear();
+                    Ok(())
+                };
+                for f in rows {
+                    pending.push(f);
+                    counts.inserted += 1;
+                    if pending.len() == BULK_ROWS {
+                        flush(&mut pending)?;
+                    }
+                }
+                flush(&mut pending)?;
+            } else {
+                Self::upsert_enterprises(&tx, &mut ins, rows, &mut counts)?;
+            }
+        }
+        let t0 = std::time::Instant::now();
+        if !commit() {
+            tx.rollback()?;
+            return Ok(None);
+        }
+        if bulk {
+            tx.execute_batch(CREATE_ENTERPRISE_INDEXES)?;
+        }
+        let t1 = t0.elapsed();
+        tx.commit()?;
+        tracing::debug!(index_rebuild_s = t1.as_secs_f64(), commit_s = (t0.elapsed() - t1).as_secs_f64(), "enterprise import finished");
+        Ok(Some(counts))
+    }
+
+    /// Match each row against what is stored (by natural id) and insert, update or skip it.
+    fn upsert_enterprises(
+        tx: &rusqlite::Transaction<'_>,
+        ins: &mut rusqlite::Statement<'_>,
+        rows: &mut dyn Iterator<Item = Fingerprinted>,
+        counts: &mut WriteCounts,
+    ) -> Result<()> {
+        // Identity map of what is stored: every natural id → (row id, content hash).
+        let mut known: Vec<(i64, i64)> = Vec::new();
+        let mut ident: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
+        {
+            let mut st = tx.prepare("SELECT id, key, uscc, lei, ext_id, row_hash FROM enterprise")?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                let i = known.len() as u32;
+                known.push((r.get(0)?, r.get(5)?));
+                ident.insert(r.get(1)?, i);
+                if let Some(u) = r.get::<_, Option<String>>(2)? {
+                    ident.insert(format!("uscc:{u}"), i);
+                }
+                if let Some(l) = r.get::<_, Option<String>>(3)? {
+                    ident.insert(format!("lei:{l}"), i);
+                }
+                if let Some(x) = r.get::<_, Option<String>>(4)? {
+                    ident.insert(format!("ext:{x}"), i);
+                }
+            }
+        }
+        let sets = ENTERPRISE_COLS.split(',').enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ");
+        let mut upd = tx.prepare(&format!("UPDATE enterprise SET {sets} WHERE id = ?{}", ENTERPRISE_NCOLS + 1))?;
+        for f in rows {
+            let (e, hash) = (f.enterprise(), f.fingerprint());
+            let candidates = [
+                e.uscc.as_ref().map(|u| format!("uscc:{u}")),
+                e.lei.as_ref().map(|l| format!("lei:{l}")),
+                e.ext_id.as_ref().map(|x| format!("ext:{x}")),
+                Some(e.key.clone()),
+            ];
+            let found = candidates.iter().flatten().find_map(|k| ident.get(k).copied());
+            match found {
+                Some(i) if known[i as usize].1 == hash => {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Some(i) => {
+                    let id = known[i as usize].0;
+                    bind_enterprise(&mut upd, e, hash, Some(id))?;
+                    known[i as usize].1 = hash;
+                    counts.updated += 1;
+                    for k in candidates.iter().flatten() {
+                        ident.insert(k.clone(), i);
+                    }
+                }
+                None => {
+                    bind_enterprise(ins, e, hash, None)?;
+                    let id = tx.last_insert_rowid();
+                    let i = known.len() as u32;
+                    known.push((id, hash));
+                    for k in candidates.iter().flatten() {
+                        ident.insert(k.clone(), i);
+                    }
+                    counts.inserted += 1;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -365,96 +516,7 @@ impl Store for SqliteStore {
     }
 
     fn import_enterprises(&mut self, rows: &mut dyn Iterator<Item = Enterprise>, commit: &dyn Fn() -> bool) -> Result<Option<WriteCounts>> {
-        let tx = self.conn.transaction()?;
-        let mut counts = WriteCounts::default();
-        // Into an empty table, the unique indexes are dropped and rebuilt at the end (sorting beats a random
-        // B-tree insert per row); DDL is transactional in SQLite, so a crash leaves the old schema in place.
-        let bulk = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM enterprise)", [], |r| r.get::<_, bool>(0))?;
-        if bulk {
-            tx.execute_batch(DROP_ENTERPRISE_INDEXES)?;
-        }
-        {
-            // Identity map of what is stored: every natural id → (row id, content hash).
-            let mut known: Vec<(i64, i64)> = Vec::new();
-            let mut ident: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
-            {
-                let mut st = tx.prepare("SELECT id, key, uscc, lei, ext_id, row_hash FROM enterprise")?;
-                let mut q = st.query([])?;
-                while let Some(r) = q.next()? {
-                    let i = known.len() as u32;
-                    known.push((r.get(0)?, r.get(5)?));
-                    ident.insert(r.get(1)?, i);
-                    if let Some(u) = r.get::<_, Option<String>>(2)? {
-                        ident.insert(format!("uscc:{u}"), i);
-                    }
-                    if let Some(l) = r.get::<_, Option<String>>(3)? {
-                        ident.insert(format!("lei:{l}"), i);
-                    }
-                    if let Some(x) = r.get::<_, Option<String>>(4)? {
-                        ident.insert(format!("ext:{x}"), i);
-                    }
-                }
-            }
-            let marks = (1..=ENTERPRISE_NCOLS).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-            let mut ins = tx.prepare(&format!("INSERT INTO enterprise ({ENTERPRISE_COLS}) VALUES ({marks})"))?;
-            let sets =
-                ENTERPRISE_COLS.split(',').enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ");
-            let mut upd = tx.prepare(&format!("UPDATE enterprise SET {sets} WHERE id = ?{}", ENTERPRISE_NCOLS + 1))?;
-            for e in rows {
-                let hash = content_hash(&e);
-                if bulk {
-                    // Empty table: every row is new (the caller has removed duplicates; the unique indexes rebuilt
-                    // at the end would refuse any that slipped through).
-                    bind_enterprise(&mut ins, &e, hash, None)?;
-                    counts.inserted += 1;
-                    continue;
-                }
-                let candidates = [
-                    e.uscc.as_ref().map(|u| format!("uscc:{u}")),
-                    e.lei.as_ref().map(|l| format!("lei:{l}")),
-                    e.ext_id.as_ref().map(|x| format!("ext:{x}")),
-                    Some(e.key.clone()),
-                ];
-                let found = candidates.iter().flatten().find_map(|k| ident.get(k).copied());
-                match found {
-                    Some(i) if known[i as usize].1 == hash => {
-                        counts.unchanged += 1;
-                        continue;
-                    }
-                    Some(i) => {
-                        let id = known[i as usize].0;
-                        bind_enterprise(&mut upd, &e, hash, Some(id))?;
-                        known[i as usize].1 = hash;
-                        counts.updated += 1;
-                        for k in candidates.iter().flatten() {
-                            ident.insert(k.clone(), i);
-                        }
-                    }
-                    None => {
-                        bind_enterprise(&mut ins, &e, hash, None)?;
-                        let id = tx.last_insert_rowid();
-                        let i = known.len() as u32;
-                        known.push((id, hash));
-                        for k in candidates.iter().flatten() {
-                            ident.insert(k.clone(), i);
-                        }
-                        counts.inserted += 1;
-                    }
-                }
-            }
-        }
-        let t0 = std::time::Instant::now();
-        if !commit() {
-            tx.rollback()?;
-            return Ok(None);
-        }
-        if bulk {
-            tx.execute_batch(CREATE_ENTERPRISE_INDEXES)?;
-        }
-        let t1 = t0.elapsed();
-        tx.commit()?;
-        tracing::debug!(index_rebuild_s = t1.as_secs_f64(), commit_s = (t0.elapsed() - t1).as_secs_f64(), "enterprise import finished");
-        Ok(Some(counts))
+        self.import_fingerprinted(&mut rows.map(Fingerprinted::new), commit)
     }
 
     fn for_each_enterprise(&self, f: &mut dyn FnMut(Enterprise)) -> Result<()> {

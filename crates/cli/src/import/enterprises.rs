@@ -3,8 +3,8 @@
 use super::{cells_vec, open_table, progress_bar, Input, Kind, Options, RejectedRow, Report};
 use crate::app::App;
 use chainscope_io::{enterprise_from_row, EnterpriseContext, HeaderMap, RowIssue, ENTERPRISE_COLUMNS};
-use chainscope_model::Enterprise;
-use chainscope_store::{Store, WriteCounts};
+use chainscope_model::enterprise::Fingerprinted;
+use chainscope_store::WriteCounts;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -18,11 +18,11 @@ struct Chunk {
     bytes: u64,
 }
 
-/// One row after validation. Valid rows are the common case: boxing them to shrink the rare rejected variant
-/// would cost an allocation per row.
+/// One row after validation, fingerprinted for the store (hashing here keeps that work off the single writer).
+/// Valid rows are the common case: boxing them to shrink the rare rejected variant would cost an allocation per row.
 #[allow(clippy::large_enum_variant)]
 enum Outcome {
-    Valid { enterprise: Enterprise, warnings: Vec<RowIssue>, line: u64, cells: chainscope_io::table::Cells },
+    Valid { enterprise: Fingerprinted, warnings: Vec<RowIssue>, line: u64, cells: chainscope_io::table::Cells },
     Rejected(RejectedRow),
 }
 
@@ -47,7 +47,7 @@ fn parse_row(ctx: &EnterpriseContext<'_>, map: &HeaderMap, row: Result<chainscop
     };
     let mut warnings = Vec::new();
     match enterprise_from_row(ctx, map, &row.cells, row.line, &mut warnings) {
-        Ok(enterprise) => Outcome::Valid { enterprise, warnings, line: row.line, cells: row.cells },
+        Ok(enterprise) => Outcome::Valid { enterprise: Fingerprinted::new(enterprise), warnings, line: row.line, cells: row.cells },
         Err(issues) => Outcome::Rejected(RejectedRow { line: row.line, issues, cells: cells_vec(&row.cells) }),
     }
 }
@@ -86,7 +86,7 @@ pub(super) fn import(app: &mut App, input: &Input<'_>, opts: &Options) -> anyhow
     let strict = !opts.skip_invalid;
     let size_hint = input.size();
     let pb = progress_bar(opts, size_hint);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Enterprise>>(8);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Fingerprinted>>(8);
     // Rows travel reader → parse workers → sequencer (restores file order, finds in-file duplicates) → writer.
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Chunk>(4);
     let work_rx = std::sync::Mutex::new(work_rx);
@@ -161,7 +161,8 @@ pub(super) fn import(app: &mut App, input: &Input<'_>, opts: &Options) -> anyhow
                                     out.rejected.push(r);
                                     failed_p.store(strict, Ordering::Relaxed);
                                 }
-                                Outcome::Valid { enterprise: e, warnings, line, cells } => {
+                                Outcome::Valid { enterprise: f, warnings, line, cells } => {
+                                    let e = f.enterprise();
                                     let ids = [
                                         ("uscc", e.uscc.as_deref().map(|u| IdSet::key(b'u', u))),
                                         ("lei", e.lei.as_deref().map(|l| IdSet::key(b'l', l))),
@@ -186,7 +187,7 @@ pub(super) fn import(app: &mut App, input: &Input<'_>, opts: &Options) -> anyhow
                                     out.warnings.extend(warnings);
                                     let keep = !(strict && failed_p.load(Ordering::Relaxed));
                                     if keep && !writer_gone {
-                                        batch.push(e);
+                                        batch.push(f);
                                         if batch.len() == BATCH
                                             && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err()
                                         {
@@ -218,7 +219,7 @@ pub(super) fn import(app: &mut App, input: &Input<'_>, opts: &Options) -> anyhow
             });
             let mut flat = Batches { inner: rows, current: Vec::new().into_iter(), stop: &failed, strict };
             let failed_c = failed.clone();
-            let res = app.store.import_enterprises(&mut flat, &move || !failed_c.load(Ordering::Relaxed));
+            let res = app.store.import_fingerprinted(&mut flat, &move || !failed_c.load(Ordering::Relaxed));
             // Drain so the producer can finish reporting every row, then join it.
             for _ in rx.iter() {}
             res?
@@ -276,16 +277,16 @@ impl IdSet {
 }
 
 /// Flattens batches from the parser, stopping early in strict mode once a row was rejected.
-struct Batches<'a, I: Iterator<Item = Vec<Enterprise>>> {
+struct Batches<'a, I: Iterator<Item = Vec<Fingerprinted>>> {
     inner: I,
-    current: std::vec::IntoIter<Enterprise>,
+    current: std::vec::IntoIter<Fingerprinted>,
     stop: &'a AtomicBool,
     strict: bool,
 }
 
-impl<I: Iterator<Item = Vec<Enterprise>>> Iterator for Batches<'_, I> {
-    type Item = Enterprise;
-    fn next(&mut self) -> Option<Enterprise> {
+impl<I: Iterator<Item = Vec<Fingerprinted>>> Iterator for Batches<'_, I> {
+    type Item = Fingerprinted;
+    fn next(&mut self) -> Option<Fingerprinted> {
         loop {
             if self.strict && self.stop.load(Ordering::Relaxed) {
                 return None;
