@@ -58,26 +58,13 @@ pub(super) fn import(app: &mut App, input: &Input<'_>, opts: &Options) -> anyhow
     if !map.has("name") {
         return Err(chainscope_io::IoError::MissingColumn("name".into(), "name, 企业名称, 公司名称".into()).into());
     }
-    let mut report = Report {
-        kind: Kind::Enterprises,
-        file: input.name(),
-        encoding: table.encoding.map(|e| e.as_str().to_string()),
-        read: 0,
-        valid: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-        rejected_count: 0,
-        committed: false,
-        unknown_columns: map.unknown.clone(),
-        warnings: Vec::new(),
-        rejected: Vec::new(),
-        rejects_file: None,
-        seconds: 0.0,
-        rows_per_second: 0.0,
-        peak_rss_mb: None,
-        headers: table.headers.clone(),
-    };
+    let mut report = Report::new(
+        Kind::Enterprises,
+        input.name(),
+        table.encoding.map(|e| e.as_str().to_string()),
+        map.unknown.clone(),
+        table.headers.clone(),
+    );
     let regions = app.regions.clone();
     let taxonomy = app.taxonomy.clone();
     let home = app.home_region.clone();

@@ -100,6 +100,32 @@ pub struct Report {
     pub headers: Vec<String>,
 }
 
+impl Report {
+    /// An empty report for one file, before any row is read.
+    fn new(kind: Kind, file: String, encoding: Option<String>, unknown_columns: Vec<String>, headers: Vec<String>) -> Self {
+        Self {
+            kind,
+            file,
+            encoding,
+            read: 0,
+            valid: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            rejected_count: 0,
+            committed: false,
+            unknown_columns,
+            warnings: Vec::new(),
+            rejected: Vec::new(),
+            rejects_file: None,
+            seconds: 0.0,
+            rows_per_second: 0.0,
+            peak_rss_mb: None,
+            headers,
+        }
+    }
+}
+
 /// Peak resident memory of this process (Linux), in MiB.
 pub fn peak_rss_mb() -> Option<f64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;

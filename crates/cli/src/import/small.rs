@@ -46,26 +46,8 @@ pub(super) fn import(app: &mut App, kind: Kind, input: &Input<'_>, opts: &Option
     if !map.has(required) {
         return Err(chainscope_io::IoError::MissingColumn(required.into(), columns.join(", ")).into());
     }
-    let mut report = Report {
-        kind,
-        file: input.name(),
-        encoding,
-        read: rows.len() as u64,
-        valid: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-        rejected_count: 0,
-        committed: false,
-        unknown_columns: map.unknown.clone(),
-        warnings: Vec::new(),
-        rejected: Vec::new(),
-        rejects_file: None,
-        seconds: 0.0,
-        rows_per_second: 0.0,
-        peak_rss_mb: None,
-        headers: headers.clone(),
-    };
+    let mut report = Report::new(kind, input.name(), encoding, map.unknown.clone(), headers.clone());
+    report.read = rows.len() as u64;
     let mut parks = Vec::new();
     let mut hubs = Vec::new();
     let mut regions = Vec::new();
