@@ -4,10 +4,7 @@
 use chainscope_engine::chain::{chain_strength, classify, leader_neighbours, location_quotient, NodeStrength, Reference, Strength};
 use chainscope_engine::trends::{cagr, chain_trends, trend, trends_by_region};
 use chainscope_engine::{AdminLevel, Snapshot};
-use chainscope_model::{
-    ClassVersion, CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Provenance, Region, RegionLevel, RegionRegistry,
-    Taxonomy,
-};
+use chainscope_model::{Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry, Taxonomy};
 use std::sync::Arc;
 
 const TAXONOMY: &str = r#"
@@ -89,38 +86,14 @@ fn registry() -> RegionRegistry {
 
 fn ent(i: usize, nodes: &[&str], region: Option<&str>, local: bool) -> Enterprise {
     Enterprise {
-        key: format!("ext:{i}"),
-        name: format!("企业{i}"),
-        name_en: None,
-        uscc: None,
-        uscc_org_ok: true,
-        lei: None,
         ext_id: Some(i.to_string()),
-        legal_rep: None,
-        phone: None,
-        address: None,
         country: if region == Some("DE") { "DE".into() } else { "CN".into() },
         region_code: region.map(str::to_string),
-        lat: None,
-        lon: None,
-        coord_precision: CoordPrecision::None,
-        h3: None,
-        industry_code: None,
-        industry_version: ClassVersion::V2017,
-        scope: None,
-        products: None,
-        founded: None,
-        registered_capital: None,
         revenue: Some(20.0),
         employees: Some(10),
         flags: Flags { local, ..Flags::default() },
-        parent: None,
         memberships: nodes.iter().map(|n| Membership { node: (*n).into(), source: MembershipSource::Manual, confidence: 1.0 }).collect(),
-        series: vec![],
-        suppliers: vec![],
-        customers: vec![],
-        provenance: Provenance::default(),
-        synthetic: false,
+        ..Enterprise::new(format!("ext:{i}"), format!("企业{i}"))
     }
 }
 

@@ -2,10 +2,7 @@
 
 use chainscope_engine::snapshot::AdminLevel;
 use chainscope_engine::{heat, Grouping, HeatFilter, Snapshot, Weight};
-use chainscope_model::{
-    ClassVersion, CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Provenance, Region, RegionLevel, RegionRegistry,
-    Taxonomy,
-};
+use chainscope_model::{CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry, Taxonomy};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -101,26 +98,13 @@ fn enterprises(n: usize) -> Vec<Enterprise> {
             }
             let local = region.starts_with("3203");
             Enterprise {
-                key: format!("ext:{i}"),
-                name: format!("企业{i}"),
-                name_en: None,
-                uscc: None,
-                uscc_org_ok: true,
-                lei: None,
                 ext_id: Some(i.to_string()),
-                legal_rep: None,
-                phone: None,
-                address: None,
                 country: if region == "DE" { "DE".into() } else { "CN".into() },
                 region_code: (!rng.next().is_multiple_of(20)).then(|| region.to_string()),
                 lat: located.then_some(lat),
                 lon: located.then_some(lon),
                 coord_precision: if located { CoordPrecision::Exact } else { CoordPrecision::None },
                 h3,
-                industry_code: None,
-                industry_version: ClassVersion::V2017,
-                scope: None,
-                products: None,
                 founded: chrono::NaiveDate::from_ymd_opt(1990 + (rng.next() % 35) as i32, 1, 1),
                 registered_capital: Some((rng.next() % 10_000) as f64),
                 revenue: Some((rng.next() % 100_000) as f64),
@@ -132,13 +116,9 @@ fn enterprises(n: usize) -> Vec<Enterprise> {
                     high_tech: rng.next().is_multiple_of(3),
                     local,
                 },
-                parent: None,
                 memberships,
-                series: vec![],
-                suppliers: vec![],
-                customers: vec![],
-                provenance: Provenance::default(),
                 synthetic: rng.next().is_multiple_of(2),
+                ..Enterprise::new(format!("ext:{i}"), format!("企业{i}"))
             }
         })
         .collect()

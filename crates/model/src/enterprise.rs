@@ -115,6 +115,44 @@ pub struct Enterprise {
 pub const FINE_H3_RESOLUTION: u8 = 12;
 
 impl Enterprise {
+    /// An enterprise with only its key and name; every other field unknown (country CN).
+    pub fn new(key: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            name: name.into(),
+            name_en: None,
+            uscc: None,
+            uscc_org_ok: true,
+            lei: None,
+            ext_id: None,
+            legal_rep: None,
+            phone: None,
+            address: None,
+            country: "CN".into(),
+            region_code: None,
+            lat: None,
+            lon: None,
+            coord_precision: CoordPrecision::None,
+            h3: None,
+            industry_code: None,
+            industry_version: ClassVersion::V2017,
+            scope: None,
+            products: None,
+            founded: None,
+            registered_capital: None,
+            revenue: None,
+            employees: None,
+            flags: Flags::default(),
+            parent: None,
+            memberships: Vec::new(),
+            series: Vec::new(),
+            suppliers: Vec::new(),
+            customers: Vec::new(),
+            provenance: Provenance::default(),
+            synthetic: false,
+        }
+    }
+
     /// Build the natural key from the strongest identifier available.
     pub fn natural_key(uscc: Option<&str>, lei: Option<&str>, ext_id: Option<&str>, name: &str, region: Option<&str>) -> String {
         let cat = |parts: &[&str]| {

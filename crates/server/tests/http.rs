@@ -1,9 +1,6 @@
 //! The server on a real loopback socket.
 
-use chainscope_model::{
-    ClassVersion, CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Provenance, Region, RegionLevel, RegionRegistry,
-    Taxonomy,
-};
+use chainscope_model::{CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry, Taxonomy};
 use chainscope_server::{router, ServerState};
 use std::sync::Arc;
 
@@ -34,38 +31,23 @@ position = "midstream"
 
 fn enterprise(i: usize, node: &str, region: &str, lat: f64, lon: f64, leader: bool) -> Enterprise {
     Enterprise {
-        key: format!("ext:{i}"),
-        name: format!("企业{i}"),
-        name_en: None,
-        uscc: None,
-        uscc_org_ok: true,
-        lei: None,
         ext_id: Some(i.to_string()),
         legal_rep: Some("张三".into()),
         phone: Some("0516-0000000".into()),
-        address: None,
         country: "CN".into(),
         region_code: Some(region.into()),
         lat: Some(lat),
         lon: Some(lon),
         coord_precision: CoordPrecision::Exact,
         h3: Some(u64::from(h3o::LatLng::new(lat, lon).expect("coords").to_cell(h3o::Resolution::Twelve))),
-        industry_code: None,
-        industry_version: ClassVersion::V2017,
-        scope: None,
-        products: None,
         founded: chrono::NaiveDate::from_ymd_opt(2000 + i as i32 % 20, 1, 1),
         registered_capital: Some(100.0),
         revenue: Some(1000.0 * i as f64),
         employees: Some(10 * i as u32),
         flags: Flags { chain_leader: leader, local: region.starts_with("3203"), ..Default::default() },
-        parent: None,
         memberships: vec![Membership { node: node.into(), source: MembershipSource::Manual, confidence: 1.0 }],
-        series: vec![],
-        suppliers: vec![],
-        customers: vec![],
-        provenance: Provenance::default(),
         synthetic: true,
+        ..Enterprise::new(format!("ext:{i}"), format!("企业{i}"))
     }
 }
 
