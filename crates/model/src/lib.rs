@@ -4,6 +4,7 @@
 pub mod enterprise;
 pub mod error;
 pub mod ids;
+pub mod market;
 pub mod park;
 pub mod project;
 pub mod region;
@@ -13,6 +14,7 @@ pub mod values;
 pub use enterprise::{CoordPrecision, Enterprise, Flags, Provenance, SizeBand, YearFigure, FINE_H3_RESOLUTION};
 pub use error::{FieldError, ValidationError};
 pub use ids::{parse_lei, parse_uscc, Uscc};
+pub use market::{ItemKind, ItemProblem, MarketItem};
 pub use park::{Hub, Park, ParkKind};
 pub use project::{Channel, Event, Project, Stage, StageEntry, Target, TargetScope};
 pub use region::{Region, RegionLevel, RegionRegistry};

@@ -47,6 +47,16 @@ impl ParkKind {
             Self::Office => "写字楼",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Park => "development park",
+            Self::StandardFactory => "standard factory",
+            Self::Incubator => "incubator",
+            Self::MakerSpace => "maker space",
+            Self::Accelerator => "accelerator",
+            Self::Office => "office building",
+        }
+    }
     pub fn is_carrier(self) -> bool {
         self != Self::Park
     }

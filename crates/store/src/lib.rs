@@ -4,7 +4,7 @@
 
 mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{parse_series_blob, SqliteStore};
 
 use chainscope_model::{Enterprise, Event, Hub, Park, Project, Region, Target};
 use serde::Serialize;
@@ -72,6 +72,33 @@ pub struct KindCounts {
     pub targets: u64,
 }
 
+/// What the analytics snapshot reads of one enterprise.
+#[derive(Debug, Clone, Copy)]
+pub struct SnapshotRow<'a> {
+    pub id: i64,
+    /// Fine H3 cell, 0 when unlocated.
+    pub h3: u64,
+    pub region_code: Option<&'a str>,
+    pub revenue: f64,
+    pub employees: u32,
+    pub capital: f64,
+    /// 0 when unknown.
+    pub founded_year: u16,
+    pub flags: chainscope_model::Flags,
+    pub synthetic: bool,
+    /// Memberships as stored: `node:source:confidence;…`.
+    pub nodes: &'a str,
+    /// Yearly figures as stored; read them with [`parse_series_blob`].
+    pub series: &'a [u8],
+}
+
+impl SnapshotRow<'_> {
+    /// The node ids this enterprise is on.
+    pub fn node_ids(&self) -> impl Iterator<Item = &str> {
+        self.nodes.split(';').filter_map(|m| m.rsplitn(3, ':').nth(2)).filter(|n| !n.is_empty())
+    }
+}
+
 /// One persistence back-end.
 pub trait Store: Send {
     fn meta(&self, key: &str) -> Result<Option<String>>;
@@ -88,6 +115,21 @@ pub trait Store: Send {
     /// then LEI, then external id, then the name key.
     fn import_enterprises(&mut self, rows: &mut dyn Iterator<Item = Enterprise>, commit: &dyn Fn() -> bool) -> Result<Option<WriteCounts>>;
     fn for_each_enterprise(&self, f: &mut dyn FnMut(Enterprise)) -> Result<()>;
+    /// The few columns the analytics snapshot holds, for every enterprise in row-id order; much cheaper than
+    /// [`Store::for_each_enterprise`].
+    fn for_each_snapshot_row(&self, f: &mut dyn FnMut(&SnapshotRow<'_>)) -> Result<()>;
+    /// Full records by row id, in the order asked; ids that do not exist are left out.
+    fn enterprises_by_id(&self, ids: &[i64]) -> Result<Vec<(i64, Enterprise)>>;
+    /// Supplier and customer references (external id, USCC or LEI) to (row id, name), `None` when not stored.
+    fn resolve_enterprise_refs(&self, refs: &[String]) -> Result<Vec<Option<(i64, String)>>>;
+    /// Store a supply or demand item (already checked); returns its id.
+    fn add_market_item(&mut self, item: &chainscope_model::MarketItem) -> Result<i64>;
+    fn market_items(&self) -> Result<Vec<(i64, chainscope_model::MarketItem)>>;
+    /// Enterprises founded on or after `since` that name a parent, counted by the parent reference (for the
+    /// "recent expansions" evidence of targeting).
+    fn expansions_since(&self, since: chrono::NaiveDate) -> Result<Vec<(String, u32)>>;
+    /// Enterprises whose Chinese or English name contains `query` (case-insensitive for Latin letters).
+    fn search_enterprises(&self, query: &str, limit: usize) -> Result<Vec<(i64, Enterprise)>>;
 
     fn upsert_parks(&mut self, parks: &[Park]) -> Result<WriteCounts>;
     fn parks(&self) -> Result<Vec<Park>>;

@@ -1,15 +1,19 @@
 //! The embedded SQLite store.
 
-use crate::{KindCounts, Result, Store, StoreError, WriteCounts};
+use crate::{KindCounts, Result, SnapshotRow, Store, StoreError, WriteCounts};
 use chainscope_model::enterprise::{CoordPrecision, Enterprise, Fingerprinted, Flags, Provenance, YearFigure};
 use chainscope_model::taxonomy::{ClassVersion, Membership, MembershipSource};
-use chainscope_model::{Event, Hub, Park, Project, Region, RegionLevel, Target, TargetScope};
+use chainscope_model::{Event, Hub, MarketItem, Park, Project, Region, RegionLevel, Target, TargetScope};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    concat!(include_str!("../migrations/0002_search.sql"), include_str!("../migrations/0002_search_triggers.sql")),
+    include_str!("../migrations/0003_market.sql"),
+];
 
 pub struct SqliteStore {
     conn: Connection,
@@ -135,7 +139,8 @@ fn series_blob(s: &[YearFigure]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn parse_series_blob(b: &[u8]) -> Vec<YearFigure> {
+/// Yearly figures from their stored form (14 bytes a year).
+pub fn parse_series_blob(b: &[u8]) -> Vec<YearFigure> {
     b.chunks_exact(14)
         .map(|c| {
             let year = i16::from_le_bytes([c[0], c[1]]) as i32;
@@ -156,10 +161,13 @@ fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
 }
 
-const DROP_ENTERPRISE_INDEXES: &str = "DROP INDEX enterprise_uscc; DROP INDEX enterprise_lei; DROP INDEX enterprise_ext;";
+const DROP_ENTERPRISE_INDEXES: &str = "DROP INDEX enterprise_uscc; DROP INDEX enterprise_lei; DROP INDEX enterprise_ext;
+     DROP TRIGGER enterprise_fts_ai; DROP TRIGGER enterprise_fts_ad; DROP TRIGGER enterprise_fts_au;";
 const CREATE_ENTERPRISE_INDEXES: &str = "CREATE UNIQUE INDEX enterprise_uscc ON enterprise (uscc) WHERE uscc IS NOT NULL;
      CREATE UNIQUE INDEX enterprise_lei ON enterprise (lei) WHERE lei IS NOT NULL;
-     CREATE UNIQUE INDEX enterprise_ext ON enterprise (ext_id) WHERE ext_id IS NOT NULL;";
+     CREATE UNIQUE INDEX enterprise_ext ON enterprise (ext_id) WHERE ext_id IS NOT NULL;
+     INSERT INTO enterprise_fts (enterprise_fts) VALUES ('rebuild');";
+const FTS_TRIGGERS: &str = include_str!("../migrations/0002_search_triggers.sql");
 
 const ENTERPRISE_COLS: &str = "key, name, name_en, uscc, uscc_org_ok, lei, ext_id, legal_rep, phone, address, country, region_code, lat, lon, \
      coord_precision, h3, industry_code, industry_version, scope, products, founded, registered_capital, revenue, employees, flags, parent, \
@@ -297,6 +305,46 @@ fn insert_sql(rows: usize) -> String {
     sql
 }
 
+/// One `SELECT id, {ENTERPRISE_COLS}` row as a record.
+fn enterprise_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Enterprise> {
+    let split = |s: Option<String>| s.map(|s| s.split(';').map(str::to_string).collect()).unwrap_or_default();
+    let e = Enterprise {
+        key: r.get(1)?,
+        name: r.get(2)?,
+        name_en: r.get(3)?,
+        uscc: r.get(4)?,
+        uscc_org_ok: r.get(5)?,
+        lei: r.get(6)?,
+        ext_id: r.get(7)?,
+        legal_rep: r.get(8)?,
+        phone: r.get(9)?,
+        address: r.get(10)?,
+        country: r.get(11)?,
+        region_code: r.get(12)?,
+        lat: r.get(13)?,
+        lon: r.get(14)?,
+        coord_precision: CoordPrecision::parse(&r.get::<_, String>(15)?),
+        h3: r.get::<_, Option<i64>>(16)?.map(|c| c as u64),
+        industry_code: r.get(17)?,
+        industry_version: ClassVersion::parse(&r.get::<_, String>(18)?).unwrap_or(ClassVersion::V2017),
+        scope: r.get(19)?,
+        products: r.get(20)?,
+        founded: date(r.get(21)?),
+        registered_capital: r.get(22)?,
+        revenue: r.get(23)?,
+        employees: r.get(24)?,
+        flags: Flags::from_bits(r.get(25)?),
+        parent: r.get(26)?,
+        memberships: r.get::<_, Option<String>>(34)?.map(|s| parse_nodes(&s)).unwrap_or_default(),
+        series: r.get::<_, Option<Vec<u8>>>(27)?.map(|b| parse_series_blob(&b)).unwrap_or_default(),
+        suppliers: split(r.get(28)?),
+        customers: split(r.get(29)?),
+        provenance: Provenance { source: r.get(30)?, as_of: date(r.get(31)?) },
+        synthetic: r.get(32)?,
+    };
+    Ok(e)
+}
+
 impl SqliteStore {
     /// [`Store::import_enterprises`] for rows whose fingerprints were computed by the caller (typically on the
     /// threads that parse them): same matching, counting, transaction and `commit` contract.
@@ -353,6 +401,7 @@ impl SqliteStore {
         }
         if bulk {
             tx.execute_batch(CREATE_ENTERPRISE_INDEXES)?;
+            tx.execute_batch(FTS_TRIGGERS)?;
         }
         let t1 = t0.elapsed();
         tx.commit()?;
@@ -523,44 +572,208 @@ impl Store for SqliteStore {
         let mut st = self.conn.prepare(&format!("SELECT id, {ENTERPRISE_COLS} FROM enterprise ORDER BY id"))?;
         let mut q = st.query([])?;
         while let Some(r) = q.next()? {
-            let split = |s: Option<String>| s.map(|s| s.split(';').map(str::to_string).collect()).unwrap_or_default();
-            let e = Enterprise {
-                key: r.get(1)?,
-                name: r.get(2)?,
-                name_en: r.get(3)?,
-                uscc: r.get(4)?,
-                uscc_org_ok: r.get(5)?,
-                lei: r.get(6)?,
-                ext_id: r.get(7)?,
-                legal_rep: r.get(8)?,
-                phone: r.get(9)?,
-                address: r.get(10)?,
-                country: r.get(11)?,
-                region_code: r.get(12)?,
-                lat: r.get(13)?,
-                lon: r.get(14)?,
-                coord_precision: CoordPrecision::parse(&r.get::<_, String>(15)?),
-                h3: r.get::<_, Option<i64>>(16)?.map(|c| c as u64),
-                industry_code: r.get(17)?,
-                industry_version: ClassVersion::parse(&r.get::<_, String>(18)?).unwrap_or(ClassVersion::V2017),
-                scope: r.get(19)?,
-                products: r.get(20)?,
-                founded: date(r.get(21)?),
-                registered_capital: r.get(22)?,
-                revenue: r.get(23)?,
-                employees: r.get(24)?,
-                flags: Flags::from_bits(r.get(25)?),
-                parent: r.get(26)?,
-                memberships: r.get::<_, Option<String>>(34)?.map(|s| parse_nodes(&s)).unwrap_or_default(),
-                series: r.get::<_, Option<Vec<u8>>>(27)?.map(|b| parse_series_blob(&b)).unwrap_or_default(),
-                suppliers: split(r.get(28)?),
-                customers: split(r.get(29)?),
-                provenance: Provenance { source: r.get(30)?, as_of: date(r.get(31)?) },
-                synthetic: r.get(32)?,
-            };
-            f(e);
+            f(enterprise_from_row(r)?);
         }
         Ok(())
+    }
+
+    fn for_each_snapshot_row(&self, f: &mut dyn FnMut(&SnapshotRow<'_>)) -> Result<()> {
+        use rusqlite::types::ValueRef;
+        use rusqlite::OpenFlags;
+        const SQL: &str = "SELECT id, h3, region_code, revenue, employees, registered_capital, founded, flags, synthetic, nodes, series \
+                           FROM enterprise ORDER BY id";
+        /// Below this many rows the scan is not worth a second connection and thread.
+        const PIPELINE_FROM: i64 = 50_000;
+        const BATCH: usize = 4096;
+
+        fn read<'r>(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<SnapshotRow<'r>> {
+            let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+                match r.get_ref(i)? {
+                    ValueRef::Text(t) => Ok(std::str::from_utf8(t).ok()),
+                    _ => Ok(None),
+                }
+            };
+            // The year is the first four characters of the stored date.
+            let year = |t: &str| t.char_indices().nth(4).map_or(t, |(i, _)| &t[..i]).parse().ok();
+            Ok(SnapshotRow {
+                id: r.get(0)?,
+                h3: r.get::<_, Option<i64>>(1)?.map_or(0, |c| c as u64),
+                region_code: text(2)?,
+                revenue: r.get::<_, Option<f64>>(3)?.unwrap_or(0.0),
+                employees: r.get::<_, Option<i64>>(4)?.map_or(0, |v| v.clamp(0, u32::MAX as i64) as u32),
+                capital: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
+                founded_year: text(6)?.and_then(year).unwrap_or(0),
+                flags: Flags::from_bits(r.get(7)?),
+                synthetic: r.get(8)?,
+                nodes: text(9)?.unwrap_or(""),
+                series: match r.get_ref(10)? {
+                    ValueRef::Blob(b) => b,
+                    _ => &[],
+                },
+            })
+        }
+
+        /// Rows read ahead: the fixed columns by row, texts and blobs in two arenas (ranges into them by row).
+        #[derive(Default)]
+        struct Batch {
+            rows: Vec<(SnapshotRow<'static>, Option<(usize, usize)>, (usize, usize), (usize, usize))>,
+            text: String,
+            blobs: Vec<u8>,
+        }
+        impl Batch {
+            fn push(&mut self, r: &SnapshotRow<'_>) {
+                let mut put = |s: &str| {
+                    self.text.push_str(s);
+                    (self.text.len() - s.len(), self.text.len())
+                };
+                let region = r.region_code.map(&mut put);
+                let nodes = put(r.nodes);
+                self.blobs.extend_from_slice(r.series);
+                let series = (self.blobs.len() - r.series.len(), self.blobs.len());
+                let fixed = SnapshotRow {
+                    id: r.id,
+                    h3: r.h3,
+                    region_code: None,
+                    revenue: r.revenue,
+                    employees: r.employees,
+                    capital: r.capital,
+                    founded_year: r.founded_year,
+                    flags: r.flags,
+                    synthetic: r.synthetic,
+                    nodes: "",
+                    series: &[],
+                };
+                self.rows.push((fixed, region, nodes, series));
+            }
+            fn each(&self, f: &mut dyn FnMut(&SnapshotRow<'_>)) {
+                for &(fixed, region, nodes, series) in &self.rows {
+                    f(&SnapshotRow {
+                        region_code: region.map(|(a, b)| &self.text[a..b]),
+                        nodes: &self.text[nodes.0..nodes.1],
+                        series: &self.blobs[series.0..series.1],
+                        ..fixed
+                    });
+                }
+            }
+            fn clear(&mut self) {
+                self.rows.clear();
+                self.text.clear();
+                self.blobs.clear();
+            }
+        }
+
+        // A large table is read by a second, read-only connection on its own thread while this thread hands the rows
+        // to `f`: reading and building then overlap. One connection and one statement, so the rows are one
+        // consistent state of the store, the same that `self.conn` sees outside a transaction.
+        let rows: i64 = self.conn.query_row("SELECT coalesce(max(id), 0) FROM enterprise", [], |r| r.get(0))?;
+        let second = (rows >= PIPELINE_FROM && self.conn.is_autocommit() && self.path != Path::new(":memory:"))
+            .then(|| Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok())
+            .flatten();
+        let Some(conn) = second else {
+            let mut st = self.conn.prepare(SQL)?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                f(&read(r)?);
+            }
+            return Ok(());
+        };
+        std::thread::scope(|scope| {
+            let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+            let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+            let reader = scope.spawn(move || -> Result<()> {
+                conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                let mut st = conn.prepare(SQL)?;
+                let mut q = st.query([])?;
+                let mut batch = Batch::default();
+                while let Some(r) = q.next()? {
+                    batch.push(&read(r)?);
+                    if batch.rows.len() == BATCH {
+                        let next = empty_rx.try_recv().unwrap_or_default();
+                        if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                if !batch.rows.is_empty() {
+                    let _ = full_tx.send(batch);
+                }
+                Ok(())
+            });
+            for mut batch in full_rx {
+                batch.each(f);
+                batch.clear();
+                let _ = empty_tx.send(batch);
+            }
+            reader.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })
+    }
+
+    fn enterprises_by_id(&self, ids: &[i64]) -> Result<Vec<(i64, Enterprise)>> {
+        let mut st = self.conn.prepare_cached(&format!("SELECT id, {ENTERPRISE_COLS} FROM enterprise WHERE id = ?1"))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(e) = st.query_row([id], |r| enterprise_from_row(r)).optional()? {
+                out.push((id, e));
+            }
+        }
+        Ok(out)
+    }
+
+    fn resolve_enterprise_refs(&self, refs: &[String]) -> Result<Vec<Option<(i64, String)>>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, name FROM enterprise WHERE ext_id = ?1 \
+             UNION ALL SELECT id, name FROM enterprise WHERE uscc = ?1 \
+             UNION ALL SELECT id, name FROM enterprise WHERE lei = ?1 LIMIT 1",
+        )?;
+        let mut out = Vec::with_capacity(refs.len());
+        for r in refs {
+            out.push(st.query_row([r], |row| Ok((row.get(0)?, row.get(1)?))).optional()?);
+        }
+        Ok(out)
+    }
+
+    fn add_market_item(&mut self, item: &MarketItem) -> Result<i64> {
+        let doc = serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO market_item (kind, node, valid_until, doc) VALUES (?1, ?2, ?3, ?4)",
+            params![item.kind.as_str(), item.node, item.valid_until.map(date_text), doc],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn market_items(&self) -> Result<Vec<(i64, MarketItem)>> {
+        let mut st = self.conn.prepare("SELECT id, doc FROM market_item ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, doc) = row?;
+            out.push((id, serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("market item {id}: {e}")))?));
+        }
+        Ok(out)
+    }
+
+    fn expansions_since(&self, since: NaiveDate) -> Result<Vec<(String, u32)>> {
+        let mut st = self.conn.prepare(
+            "SELECT parent, count(*) FROM enterprise WHERE parent IS NOT NULL AND parent <> '' AND founded >= ?1 GROUP BY parent",
+        )?;
+        let rows = st.query_map([date_text(since)], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn search_enterprises(&self, query: &str, limit: usize) -> Result<Vec<(i64, Enterprise)>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        // LIKE on a trigram table uses the index for patterns of three or more characters and scans otherwise;
+        // `%` and `_` typed by the user are taken literally.
+        let escaped: String = q.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+        let pattern = format!("%{escaped}%");
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT rowid FROM enterprise_fts WHERE name LIKE ?1 ESCAPE '\\' OR name_en LIKE ?1 ESCAPE '\\' LIMIT ?2")?;
+        let ids: Vec<i64> = st.query_map(params![pattern, limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        self.enterprises_by_id(&ids)
     }
 
     fn upsert_parks(&mut self, parks: &[Park]) -> Result<WriteCounts> {
