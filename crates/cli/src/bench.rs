@@ -1,9 +1,18 @@
 //! `chainscope bench …`: benchmarks that print figures. Each measured step runs as its own process so that its
 //! peak memory is its own.
 
+use crate::app::App;
 use anyhow::{bail, Context};
+use chainscope_engine::heat::{heat, Grouping, HeatCell, HeatFilter, Weight};
+use chainscope_engine::snapshot::NO_REGION;
+use chainscope_engine::{AdminLevel, Snapshot};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
+
+/// The DuckDB side of `bench heat`, embedded so that the binary runs it from anywhere.
+const HEAT_DUCKDB_PY: &str = include_str!("../../../scripts/bench/heat_duckdb.py");
 
 #[derive(clap::Subcommand)]
 pub enum Which {
@@ -17,6 +26,29 @@ pub enum Which {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Heat queries on N generated enterprises: snapshot build time, size and peak memory, query latencies, and
+    /// the same queries in DuckDB on the same data (results checked equal) with the ratio.
+    Heat {
+        #[arg(long, default_value_t = 10_000_000)]
+        enterprises: u64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Timed runs of each query (min, median and max are reported).
+        #[arg(long, default_value_t = 21)]
+        runs: usize,
+        /// Snapshot builds, each in its own process (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        build_runs: usize,
+        /// Python interpreter that has the duckdb package.
+        #[arg(long, value_name = "PYTHON", env = "CHAINSCOPE_PYTHON", default_value = "python3")]
+        duckdb: String,
+        /// Leave out the DuckDB comparison.
+        #[arg(long)]
+        no_duckdb: bool,
+    },
+    /// Build the snapshot from the data directory's store once and print its figures as JSON (a step of `heat`).
+    #[command(hide = true)]
+    SnapshotBuild,
 }
 
 fn me() -> anyhow::Result<PathBuf> {
@@ -38,95 +70,388 @@ fn median(v: &mut [f64]) -> f64 {
 
 pub fn run(data_dir: &Path, which: Which) -> anyhow::Result<()> {
     match which {
-        Which::Import { enterprises, seed, runs } => {
-            let dir = data_dir.join("bench");
-            std::fs::create_dir_all(&dir)?;
-            let file = dir.join(format!("enterprises-{enterprises}-{seed}.csv"));
-            let gen_dir = dir.join("gen-store");
-            if !file.exists() {
-                eprintln!("generating {} …", file.display());
-                let t = std::time::Instant::now();
-                run_child(&[
-                    "--quiet",
-                    "--data-dir",
-                    &gen_dir.display().to_string(),
-                    "generate",
-                    "--enterprises",
-                    &enterprises.to_string(),
-                    "--seed",
-                    &seed.to_string(),
-                    "--out",
-                    &file.display().to_string(),
-                ])?;
-                eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
-            }
-            let size = std::fs::metadata(&file)?.len();
-            // Validation alone (read, parse, validate, locate, tag; nothing stored), to show where the time goes.
-            let mut check_secs = Vec::new();
-            for _ in 0..runs.max(1) {
-                let t = std::time::Instant::now();
-                let out = Command::new(me()?)
-                    .args([
-                        "--quiet",
-                        "--data-dir",
-                        &gen_dir.display().to_string(),
-                        "check",
-                        "--kind",
-                        "enterprises",
-                        &file.display().to_string(),
-                        "--json",
-                    ])
-                    .output()
-                    .context("cannot start chainscope")?;
-                if !out.status.success() {
-                    bail!("check failed: {}", String::from_utf8_lossy(&out.stderr));
-                }
-                check_secs.push(t.elapsed().as_secs_f64());
-            }
-            let check_median = median(&mut check_secs);
-            println!("validate only (no store): median {check_median:.2} s = {:.0} rows/s", enterprises as f64 / check_median);
-            let (mut rates, mut secs, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
-            for i in 0..runs.max(1) {
-                let store = dir.join(format!("import-store-{i}"));
-                let _ = std::fs::remove_dir_all(&store);
-                let store_s = store.display().to_string();
-                run_child(&["--quiet", "--data-dir", &store_s, "init", "--empty"])?;
-                let out = run_child(&[
-                    "--quiet",
-                    "--data-dir",
-                    &store_s,
-                    "import",
-                    "--kind",
-                    "enterprises",
-                    &file.display().to_string(),
-                    "--json",
-                ])?;
-                let v: serde_json::Value = serde_json::from_str(&out).context("import did not print JSON")?;
-                let rate = v["rows_per_second"].as_f64().unwrap_or(0.0);
-                let s = v["seconds"].as_f64().unwrap_or(0.0);
-                let peak = v["peak_rss_mb"].as_f64().unwrap_or(0.0);
-                println!(
-                    "run {}: {} rows in {:.2} s = {:.0} rows/s, peak {:.0} MiB, inserted {}",
-                    i + 1,
-                    v["read"],
-                    s,
-                    rate,
-                    peak,
-                    v["inserted"]
-                );
-                rates.push(rate);
-                secs.push(s);
-                peaks.push(peak);
-                let _ = std::fs::remove_dir_all(&store);
-            }
-            println!(
-                "import {enterprises} enterprises ({:.0} MiB CSV): median {:.2} s, {:.0} rows/s, peak memory {:.0} MiB (target ≥ 300000 rows/s, < 1024 MiB)",
-                size as f64 / 1048576.0,
-                median(&mut secs),
-                median(&mut rates),
-                median(&mut peaks)
-            );
-            Ok(())
+        Which::Import { enterprises, seed, runs } => import(data_dir, enterprises, seed, runs),
+        Which::Heat { enterprises, seed, runs, build_runs, duckdb, no_duckdb } => {
+            let python = (!no_duckdb).then_some(duckdb.as_str());
+            bench_heat(data_dir, enterprises, seed, runs.max(1), build_runs.max(1), python)
+        }
+        Which::SnapshotBuild => snapshot_build(data_dir),
+    }
+}
+
+/// The generated file of `enterprises` enterprises (made once, then reused).
+fn generated(dir: &Path, enterprises: u64, seed: u64) -> anyhow::Result<PathBuf> {
+    let file = dir.join(format!("enterprises-{enterprises}-{seed}.csv"));
+    if !file.exists() {
+        eprintln!("generating {} …", file.display());
+        let t = Instant::now();
+        let part = dir.join(format!("enterprises-{enterprises}-{seed}.csv.part"));
+        run_child(&[
+            "--quiet",
+            "--data-dir",
+            &dir.join("gen-store").display().to_string(),
+            "generate",
+            "--enterprises",
+            &enterprises.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--out",
+            &part.display().to_string(),
+        ])?;
+        std::fs::rename(&part, &file)?;
+        eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    Ok(file)
+}
+
+fn import(data_dir: &Path, enterprises: u64, seed: u64, runs: usize) -> anyhow::Result<()> {
+    let dir = data_dir.join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let file = generated(&dir, enterprises, seed)?;
+    let gen_dir = dir.join("gen-store");
+    let size = std::fs::metadata(&file)?.len();
+    // Validation alone (read, parse, validate, locate, tag; nothing stored), to show where the time goes.
+    let mut check_secs = Vec::new();
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let out = Command::new(me()?)
+            .args([
+                "--quiet",
+                "--data-dir",
+                &gen_dir.display().to_string(),
+                "check",
+                "--kind",
+                "enterprises",
+                &file.display().to_string(),
+                "--json",
+            ])
+            .output()
+            .context("cannot start chainscope")?;
+        if !out.status.success() {
+            bail!("check failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        check_secs.push(t.elapsed().as_secs_f64());
+    }
+    let check_median = median(&mut check_secs);
+    println!("validate only (no store): median {check_median:.2} s = {:.0} rows/s", enterprises as f64 / check_median);
+    let (mut rates, mut secs, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs.max(1) {
+        let store = dir.join(format!("import-store-{i}"));
+        let _ = std::fs::remove_dir_all(&store);
+        let store_s = store.display().to_string();
+        run_child(&["--quiet", "--data-dir", &store_s, "init", "--empty"])?;
+        let out =
+            run_child(&["--quiet", "--data-dir", &store_s, "import", "--kind", "enterprises", &file.display().to_string(), "--json"])?;
+        let v: serde_json::Value = serde_json::from_str(&out).context("import did not print JSON")?;
+        let rate = v["rows_per_second"].as_f64().unwrap_or(0.0);
+        let s = v["seconds"].as_f64().unwrap_or(0.0);
+        let peak = v["peak_rss_mb"].as_f64().unwrap_or(0.0);
+        println!("run {}: {} rows in {:.2} s = {:.0} rows/s, peak {:.0} MiB, inserted {}", i + 1, v["read"], s, rate, peak, v["inserted"]);
+        rates.push(rate);
+        secs.push(s);
+        peaks.push(peak);
+        let _ = std::fs::remove_dir_all(&store);
+    }
+    println!(
+        "import {enterprises} enterprises ({:.0} MiB CSV): median {:.2} s, {:.0} rows/s, peak memory {:.0} MiB (target ≥ 300000 rows/s, < 1024 MiB)",
+        size as f64 / 1048576.0,
+        median(&mut secs),
+        median(&mut rates),
+        median(&mut peaks)
+    );
+    Ok(())
+}
+
+/// A data directory whose store holds the `enterprises` generated enterprises (imported once, then reused).
+fn heat_store(dir: &Path, enterprises: u64, seed: u64) -> anyhow::Result<PathBuf> {
+    let case = dir.join(format!("heat-{enterprises}-{seed}"));
+    let store = case.join("store");
+    let done = case.join("store.complete");
+    if !done.exists() {
+        let file = generated(dir, enterprises, seed)?;
+        let _ = std::fs::remove_dir_all(&store);
+        std::fs::create_dir_all(&store)?;
+        let store_s = store.display().to_string();
+        eprintln!("importing {} into {} …", file.display(), store.display());
+        let t = Instant::now();
+        run_child(&["--quiet", "--data-dir", &store_s, "init", "--empty"])?;
+        run_child(&["--quiet", "--data-dir", &store_s, "import", "--kind", "enterprises", &file.display().to_string(), "--json"])?;
+        eprintln!("imported in {:.1} s", t.elapsed().as_secs_f64());
+        std::fs::write(&done, b"")?;
+    }
+    Ok(store)
+}
+
+/// `bench snapshot-build`: one snapshot build from the store, as JSON on stdout.
+fn snapshot_build(data_dir: &Path) -> anyhow::Result<()> {
+    let app = App::open(data_dir, true)?;
+    let t = Instant::now();
+    let snap = crate::snapshot::build(&app)?;
+    let seconds = t.elapsed().as_secs_f64();
+    let memberships: usize = snap.node_rows.iter().map(Vec::len).sum();
+    println!(
+        "{}",
+        serde_json::json!({
+            "enterprises": snap.len,
+            "seconds": seconds,
+            "column_bytes": snap.column_bytes(),
+            "memberships": memberships,
+            "peak_rss_mb": crate::import::peak_rss_mb(),
+        })
+    );
+    Ok(())
+}
+
+/// Min, median and max of some timings.
+#[derive(Clone, Copy)]
+struct Spread {
+    min: f64,
+    median: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(v: &mut [f64]) -> Self {
+        let median = median(v);
+        Self { min: v[0], median, max: v[v.len() - 1] }
+    }
+
+    fn from_json(v: &serde_json::Value) -> Option<Self> {
+        Some(Self { min: v["min_ms"].as_f64()?, median: v["median_ms"].as_f64()?, max: v["max_ms"].as_f64()? })
+    }
+
+    fn ms(&self) -> String {
+        format!("{:.2} / {:.2} / {:.2}", self.min, self.median, self.max)
+    }
+}
+
+/// One benchmarked heat query.
+struct Case {
+    /// Short name, shared with the DuckDB script.
+    name: &'static str,
+    label: String,
+    filter: HeatFilter,
+    group: Grouping,
+    /// The node indexes the filter stands for (for DuckDB).
+    nodes: Option<Vec<usize>>,
+}
+
+fn cases(s: &Snapshot) -> Vec<Case> {
+    let t = &s.taxonomy;
+    let (node, rows) =
+        s.node_rows.iter().enumerate().map(|(i, r)| (i, r.len())).max_by_key(|&(i, n)| (n, std::cmp::Reverse(i))).unwrap_or((0, 0));
+    let mut out = Vec::new();
+    let res7 = Grouping::H3(7);
+    if let Some(n) = t.nodes.get(node) {
+        out.push(Case {
+            name: "node",
+            label: format!("res 7, node {} ({rows} rows)", n.id),
+            filter: HeatFilter { nodes: vec![n.id.clone()], ..Default::default() },
+            group: res7,
+            nodes: Some(vec![node]),
+        });
+    }
+    out.push(Case { name: "unfiltered", label: "res 7, unfiltered".into(), filter: HeatFilter::default(), group: res7, nodes: None });
+    if let Some(n) = t.nodes.get(node) {
+        let chain_nodes: Vec<usize> = t.nodes_of_chain(&n.chain).filter_map(|m| t.node_idx(&m.id)).collect();
+        out.push(Case {
+            name: "chain",
+            label: format!("res 7, chain {} ({} nodes)", n.chain, chain_nodes.len()),
+            filter: HeatFilter { chains: vec![n.chain.clone()], ..Default::default() },
+            group: res7,
+            nodes: Some(chain_nodes),
+        });
+    }
+    out.push(Case {
+        name: "county",
+        label: "county, unfiltered".into(),
+        filter: HeatFilter::default(),
+        group: Grouping::Admin(AdminLevel::County),
+        nodes: None,
+    });
+    out
+}
+
+/// A warm-up call (whose result is returned), then `runs` timed calls in milliseconds.
+fn time_heat(s: &Snapshot, c: &Case, runs: usize) -> anyhow::Result<(Vec<HeatCell>, Spread)> {
+    let first = heat(s, &c.filter, c.group, Weight::Count)?;
+    let mut ms = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = heat(s, &c.filter, c.group, Weight::Count)?;
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(r);
+    }
+    Ok((first, Spread::of(&mut ms)))
+}
+
+/// The snapshot's columns as CSV files for DuckDB (written once, then reused).
+fn export_for_duckdb(s: &Snapshot, dir: &Path) -> anyhow::Result<serde_json::Value> {
+    let files = serde_json::json!({
+        "enterprises": dir.join("enterprises.csv"),
+        "memberships": dir.join("memberships.csv"),
+        "regions": dir.join("regions.csv"),
+    });
+    let done = dir.join("export.complete");
+    if std::fs::read_to_string(&done).ok().as_deref() == Some(&s.len.to_string()) {
+        return Ok(files);
+    }
+    std::fs::create_dir_all(dir)?;
+    let t = Instant::now();
+    let create = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
+        let p = dir.join(name);
+        Ok(std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&p).with_context(|| format!("cannot create {}", p.display()))?))
+    };
+    let mut w = create("enterprises.csv")?;
+    writeln!(w, "rid,h3,region,revenue,employees,capital,founded,flags")?;
+    for r in 0..s.len {
+        // H3 indexes have the high bit 0, so the u64 cell fits DuckDB's BIGINT unchanged.
+        write!(w, "{r},{},", s.h3[r] as i64)?;
+        if s.region[r] != NO_REGION {
+            write!(w, "{}", s.region[r])?;
+        }
+        writeln!(w, ",{},{},{},{},{}", s.revenue[r], s.employees[r], s.capital[r], s.founded[r], s.flags[r])?;
+    }
+    w.flush()?;
+    let mut w = create("memberships.csv")?;
+    writeln!(w, "node,rid")?;
+    for (n, rows) in s.node_rows.iter().enumerate() {
+        for r in rows {
+            writeln!(w, "{n},{r}")?;
         }
     }
+    w.flush()?;
+    let mut w = csv::Writer::from_writer(create("regions.csv")?);
+    w.write_record(["idx", "code", "county"])?;
+    for (i, code) in s.regions.codes.iter().enumerate() {
+        let county = s.regions.at(i as u32, AdminLevel::County).map(|c| c.to_string()).unwrap_or_default();
+        w.write_record([i.to_string().as_str(), code, &county])?;
+    }
+    w.flush()?;
+    std::fs::write(&done, s.len.to_string())?;
+    eprintln!("exported the snapshot for DuckDB in {:.1} s", t.elapsed().as_secs_f64());
+    Ok(files)
+}
+
+/// Run the DuckDB script on the same data and queries; its JSON answer (it fails if a result differs).
+fn run_duckdb(python: &str, case_dir: &Path, spec: &serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    let script = case_dir.join("heat_duckdb.py");
+    std::fs::write(&script, HEAT_DUCKDB_PY)?;
+    let spec_file = case_dir.join("heat_duckdb_spec.json");
+    std::fs::write(&spec_file, serde_json::to_vec(spec)?)?;
+    eprintln!("running the same queries in DuckDB ({python}) …");
+    let out = Command::new(python).arg(&script).arg(&spec_file).output().with_context(|| format!("cannot start {python}"))?;
+    if !out.status.success() {
+        bail!("the DuckDB comparison failed:\n{}", String::from_utf8_lossy(&out.stderr).trim_end());
+    }
+    serde_json::from_slice(&out.stdout).context("the DuckDB script did not print JSON")
+}
+
+fn bench_heat(data_dir: &Path, enterprises: u64, seed: u64, runs: usize, build_runs: usize, python: Option<&str>) -> anyhow::Result<()> {
+    let dir = data_dir.join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let store = heat_store(&dir, enterprises, seed)?;
+    let case_dir = dir.join(format!("heat-{enterprises}-{seed}"));
+    let store_s = store.display().to_string();
+
+    // Snapshot builds, each in a fresh process so that its peak memory is its own.
+    let (mut secs, mut walls, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
+    let mut built = serde_json::Value::Null;
+    for _ in 0..build_runs {
+        let t = Instant::now();
+        let out = run_child(&["--quiet", "--data-dir", &store_s, "bench", "snapshot-build"])?;
+        walls.push(t.elapsed().as_secs_f64());
+        let v: serde_json::Value = serde_json::from_str(&out).context("snapshot-build did not print JSON")?;
+        secs.push(v["seconds"].as_f64().unwrap_or(f64::NAN));
+        peaks.push(v["peak_rss_mb"].as_f64().unwrap_or(f64::NAN));
+        built = v;
+    }
+    let len = built["enterprises"].as_f64().unwrap_or(0.0).max(1.0);
+    let bytes_per = built["column_bytes"].as_f64().unwrap_or(0.0) / len;
+    let build = Spread::of(&mut secs);
+    let wall = median(&mut walls);
+    let peak = median(&mut peaks);
+
+    let app = App::open(&store, true)?;
+    let t = Instant::now();
+    let snap = crate::snapshot::build(&app)?;
+    let in_process = t.elapsed().as_secs_f64();
+    drop(app);
+    let processors = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("bench heat: {} enterprises (generated, seed {seed}), {runs} timed runs per query, {processors} processors", snap.len);
+    println!(
+        "snapshot build: median {:.2} s (min {:.2}, max {:.2}; {build_runs} processes, whole process {wall:.2} s; again in this process {in_process:.2} s), \
+         {bytes_per:.1} bytes/enterprise ({:.0} MiB columns, {:.2} memberships/enterprise), peak RSS {peak:.0} MiB",
+        build.median,
+        build.min,
+        build.max,
+        built["column_bytes"].as_f64().unwrap_or(0.0) / 1048576.0,
+        built["memberships"].as_f64().unwrap_or(0.0) / len,
+    );
+
+    let cases = cases(&snap);
+    let mut results = Vec::new();
+    for c in &cases {
+        let (cells, spread) = time_heat(&snap, c, runs)?;
+        results.push((cells, spread));
+    }
+    let peer = match python {
+        None => None,
+        Some(py) => {
+            let files = export_for_duckdb(&snap, &case_dir.join("duckdb"))?;
+            let queries: Vec<serde_json::Value> = cases
+                .iter()
+                .zip(&results)
+                .map(|(c, (cells, _))| {
+                    let expected: serde_json::Map<String, serde_json::Value> =
+                        cells.iter().map(|h| (h.key.clone(), h.count.into())).collect();
+                    let (group, res) = match c.group {
+                        Grouping::H3(res) => ("h3", res),
+                        Grouping::Admin(_) => ("county", 0),
+                    };
+                    serde_json::json!({"name": c.name, "group": group, "res": res, "nodes": c.nodes, "expected": expected})
+                })
+                .collect();
+            let spec = serde_json::json!({"runs": runs, "files": files, "queries": queries});
+            Some(run_duckdb(py, &case_dir, &spec)?)
+        }
+    };
+    drop(snap);
+
+    let width = cases.iter().map(|c| c.label.chars().count()).max().unwrap_or(0);
+    match &peer {
+        Some(p) => println!(
+            "{:<width$}  {:>24}  {:>24}  {}",
+            "heat query (ms: min / median / max)",
+            "chainscope (≤ 2 threads)",
+            format!("duckdb {} ({} threads)", p["duckdb"].as_str().unwrap_or("?"), p["threads"]),
+            "duckdb/chainscope (medians)",
+            width = width + 5
+        ),
+        None => println!("{:<width$}  {:>24}", "heat query (ms: min / median / max)", "chainscope (≤ 2 threads)", width = width + 5),
+    }
+    for (c, (cells, ours)) in cases.iter().zip(&results) {
+        let theirs = peer.as_ref().and_then(|p| Spread::from_json(&p["queries"][c.name]));
+        let mut line = format!("heat {:<width$}  {:>24}", c.label, ours.ms());
+        if let Some(d) = theirs {
+            line += &format!("  {:>24}  ratio {:.1}x", d.ms(), d.median / ours.median);
+        }
+        println!("{line}  [{} groups]", cells.len());
+    }
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let median_of = |name: &str| cases.iter().zip(&results).find(|(c, _)| c.name == name).map_or(f64::NAN, |(_, r)| r.1.median);
+    let (node_ms, all_ms) = (median_of("node"), median_of("unfiltered"));
+    println!(
+        "targets: one-node res 7 median {node_ms:.2} ms ≤ 10 ms {}; unfiltered res 7 median {all_ms:.2} ms ≤ 50 ms {}; \
+         snapshot {bytes_per:.1} ≤ 64 bytes/enterprise {}; build median {:.2} s ≤ 10 s {}",
+        verdict(node_ms <= 10.0),
+        verdict(all_ms <= 50.0),
+        verdict(bytes_per <= 64.0),
+        build.median,
+        verdict(build.median <= 10.0)
+    );
+    if peer.is_some() {
+        println!("DuckDB answered every query with the same cells and counts as Chainscope");
+    }
+    Ok(())
 }

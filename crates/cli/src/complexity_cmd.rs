@@ -1,5 +1,6 @@
 //! `chainscope complexity`: relatedness and complexity measures (RCA, presence, proximity, density, ECI, PCI, COI,
-//! COG) of a `region,industry,value` CSV file, as the Harvard Growth Lab `ecomplexity` package computes them.
+//! COG) of a `region,industry,value` CSV file (or of the store's region × node matrix, `--level`), as the Harvard
+//! Growth Lab `ecomplexity` package computes them.
 //!
 //! The file needs the columns `region`, `industry` and `value` (by header name, any order, other columns ignored).
 //! Every row must have a non-empty region and industry and a finite, non-negative value; absent pairs count as 0.
@@ -22,13 +23,12 @@ use std::path::Path;
 /// How many bad rows to list before summarising the rest.
 const MAX_REPORTED: usize = 20;
 
-pub fn run(input: &Path, json: bool, atlas_diagonal: bool) -> anyhow::Result<()> {
-    let matrix = read_csv(input)?;
+pub fn run(matrix: &ComplexityInput, json: bool, atlas_diagonal: bool) -> anyhow::Result<()> {
     let opts = ComplexityOptions {
         proximity_diagonal: if atlas_diagonal { Diagonal::Zero } else { Diagonal::One },
         ..ComplexityOptions::default()
     };
-    let res = complexity(&matrix, &opts).map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
+    let res = complexity(matrix, &opts).map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
     for (kind, names) in [
         ("region", res.dropped_regions.iter().map(|&r| res.regions[r].as_str()).collect::<Vec<_>>()),
         ("industry", res.dropped_industries.iter().map(|&i| res.industries[i].as_str()).collect::<Vec<_>>()),
@@ -45,7 +45,7 @@ pub fn run(input: &Path, json: bool, atlas_diagonal: bool) -> anyhow::Result<()>
     Ok(())
 }
 
-fn read_csv(path: &Path) -> anyhow::Result<ComplexityInput> {
+pub fn read_csv(path: &Path) -> anyhow::Result<ComplexityInput> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)

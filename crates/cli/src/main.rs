@@ -4,11 +4,13 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod app;
+mod backtest;
 mod bench;
 mod complexity_cmd;
 mod dataset;
 mod generate;
 mod import;
+mod serve;
 mod snapshot;
 mod stats;
 
@@ -105,6 +107,24 @@ enum Command {
         #[arg(long, env = "CHAINSCOPE_PORT", default_value_t = 8343)]
         port: u16,
     },
+    /// Back-test the lead ranking: rank with only what was known at a date, then measure precision@k and recall@k
+    /// against the outside enterprises that arrived after it (branches founded here, projects signed), beside a
+    /// random and a largest-first baseline.
+    Backtest {
+        /// Cut-off date (default: 31 December two years before the last year in the data).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// List sizes to score, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "20,50")]
+        k: Vec<usize>,
+        /// Weights of the model: big_anchors (招大引强: who expands, by scale and momentum — the question a back-test
+        /// asks), strengthening (强链) or gap_filling (补链). The other two are printed beside it.
+        #[arg(long, default_value = "big_anchors")]
+        preset: String,
+        /// Print {"as_of", "results": [{"k", "model", "random", "largest_first"}]} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the OpenAPI document of the HTTP API (also served at /api/openapi.json).
     Openapi,
     /// Benchmarks that print figures.
@@ -113,11 +133,15 @@ enum Command {
         which: bench::Which,
     },
     /// Relatedness and complexity (RCA, presence, proximity, density, ECI, PCI, COI, COG) of a region,industry,value
-    /// CSV file, as the Harvard Growth Lab ecomplexity package computes them (see docs/complexity.md).
+    /// CSV file, or of the stored enterprises' region × node matrix at --level, as the Harvard Growth Lab ecomplexity
+    /// package computes them (see docs/complexity.md).
     Complexity {
         /// CSV with the columns region, industry, value (a pair given twice is an error).
-        #[arg(long)]
-        input: PathBuf,
+        #[arg(long, conflicts_with = "level", required_unless_present = "level")]
+        input: Option<PathBuf>,
+        /// Build the matrix from the store: enterprise counts per region at this level and chain node.
+        #[arg(long, value_parser = ["country", "province", "prefecture", "county"])]
+        level: Option<String>,
         /// Print {"rca","mcp","density","cog","eci","coi","pci","proximity"} as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -219,7 +243,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Stats { json } => {
             let app = App::open(&cli.data_dir, cli.quiet || json)?;
-            let v = stats::compute(&app)?;
+            let v = stats::compute(&app, &snapshot::build(&app)?)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -260,27 +284,33 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Serve { bind, port } => {
             let app = App::open(&cli.data_dir, cli.quiet)?;
-            let stats = stats::compute(&app)?;
-            let t = std::time::Instant::now();
-            let snap = snapshot::build(&app)?;
-            if !cli.quiet {
-                eprintln!(
-                    "snapshot: {} enterprises in {:.2} s, {:.1} MiB",
-                    snap.len,
-                    t.elapsed().as_secs_f64(),
-                    snap.column_bytes() as f64 / 1048576.0
-                );
-            }
-            let state = std::sync::Arc::new(chainscope_server::ServerState {
-                title_zh: app.store.meta("dataset_name_zh")?.unwrap_or_else(|| "Chainscope".into()),
-                title_en: app.store.meta("dataset_name_en")?.unwrap_or_default(),
-                stats,
-                snapshot: std::sync::RwLock::new(std::sync::Arc::new(snap)),
-            });
+            let data = serve::load(&app, cli.quiet)?;
+            let store_path = cli.data_dir.join(app::STORE_FILE);
+            let records = chainscope_store::SqliteStore::open(&store_path)?;
+            let state = std::sync::Arc::new(
+                chainscope_server::ServerState::new(
+                    app.store.meta("dataset_name_zh")?.unwrap_or_else(|| "Chainscope".into()),
+                    app.store.meta("dataset_name_en")?.unwrap_or_default(),
+                    data,
+                )
+                .with_records(Box::new(records))
+                .with_source(std::sync::Arc::new(serve::DirSource::new(cli.data_dir.clone())?)),
+            );
+            drop(app);
             let addr: std::net::SocketAddr =
                 format!("{bind}:{port}").parse().with_context(|| format!("'{bind}:{port}' is not an address"))?;
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(chainscope_server::serve(addr, state)).with_context(|| format!("cannot serve on {addr}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backtest { as_of, k, preset, json } => {
+            let app = App::open(&cli.data_dir, cli.quiet)?;
+            let report = backtest::run(&app, as_of, &k, &preset)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                backtest::print(&report);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Openapi => {
@@ -291,8 +321,29 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             bench::run(&cli.data_dir, which)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Complexity { input, json, atlas_diagonal } => {
-            complexity_cmd::run(&input, json, atlas_diagonal)?;
+        Command::Complexity { input, level, json, atlas_diagonal } => {
+            let matrix = match (input, level) {
+                (Some(file), _) => complexity_cmd::read_csv(&file)?,
+                (None, Some(level)) => {
+                    let app = App::open(&cli.data_dir, cli.quiet)?;
+                    let snap = snapshot::build(&app)?;
+                    let level = match level.as_str() {
+                        "country" => chainscope_engine::AdminLevel::Country,
+                        "province" => chainscope_engine::AdminLevel::Province,
+                        "prefecture" => chainscope_engine::AdminLevel::Prefecture,
+                        _ => chainscope_engine::AdminLevel::County,
+                    };
+                    chainscope_engine::relatedness::region_node_matrix(
+                        &snap,
+                        &chainscope_engine::HeatFilter::default(),
+                        level,
+                        chainscope_engine::Weight::Count,
+                    )
+                    .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?
+                }
+                (None, None) => anyhow::bail!("give --input FILE or --level LEVEL"),
+            };
+            complexity_cmd::run(&matrix, json, atlas_diagonal)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -5,26 +5,37 @@ use chainscope_engine::{event_stats, pct1, period_stats};
 use chainscope_store::Store;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
-pub fn compute(app: &App) -> anyhow::Result<Value> {
+pub fn compute(app: &App, snap: &chainscope_engine::Snapshot) -> anyhow::Result<Value> {
     let counts = app.store.counts()?;
     let projects = app.store.projects()?;
     let events = app.store.events()?;
     let targets = app.store.targets()?;
     let tax = &app.taxonomy;
 
-    // Enterprises per cluster (distinct), local ones, leaders.
+    // Enterprises per cluster (distinct), local ones, local leaders: from the snapshot's per-node row lists.
     let mut per_cluster: HashMap<String, [u64; 3]> = HashMap::new();
-    app.store.for_each_enterprise(&mut |e| {
-        let clusters: HashSet<&str> = e.memberships.iter().filter_map(|m| tax.cluster_of_node(&m.node)).map(|c| c.id.as_str()).collect();
-        for c in clusters {
-            let v = per_cluster.entry(c.to_string()).or_default();
-            v[0] += 1;
-            v[1] += e.flags.local as u64;
-            v[2] += (e.flags.chain_leader && e.flags.local) as u64;
+    let mut seen = vec![false; snap.len];
+    for c in &tax.clusters {
+        seen.iter_mut().for_each(|x| *x = false);
+        let v = per_cluster.entry(c.id.clone()).or_default();
+        for ch in tax.chains_of_cluster(&c.id) {
+            for n in tax.nodes_of_chain(&ch.id) {
+                let Some(i) = tax.node_idx(&n.id) else { continue };
+                for &r in &snap.node_rows[i] {
+                    let r = r as usize;
+                    if std::mem::replace(&mut seen[r], true) {
+                        continue;
+                    }
+                    let f = snap.row_flags(r);
+                    v[0] += 1;
+                    v[1] += f.local as u64;
+                    v[2] += (f.chain_leader && f.local) as u64;
+                }
+            }
         }
-    })?;
+    }
     let mut projects_per_cluster: HashMap<&str, u64> = HashMap::new();
     for p in &projects {
         if let Some(c) = &p.cluster {

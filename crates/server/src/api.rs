@@ -30,6 +30,12 @@ impl ApiError {
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
         Self { status: StatusCode::NOT_FOUND, code, message: message.into(), parameter: None }
     }
+    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+        Self { status: StatusCode::SERVICE_UNAVAILABLE, code, message: message.into(), parameter: None }
+    }
+    pub fn internal(code: &'static str, message: impl Into<String>) -> Self {
+        Self { status: StatusCode::INTERNAL_SERVER_ERROR, code, message: message.into(), parameter: None }
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -38,21 +44,21 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Params = Query<HashMap<String, String>>;
+pub(crate) type Params = Query<HashMap<String, String>>;
 
 /// Comma-separated list parameter.
-fn list(p: &HashMap<String, String>, key: &str) -> Vec<String> {
+pub(crate) fn list(p: &HashMap<String, String>, key: &str) -> Vec<String> {
     p.get(key).map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()).unwrap_or_default()
 }
 
-fn number<T: std::str::FromStr>(p: &HashMap<String, String>, key: &str) -> Result<Option<T>, ApiError> {
+pub(crate) fn number<T: std::str::FromStr>(p: &HashMap<String, String>, key: &str) -> Result<Option<T>, ApiError> {
     match p.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| ApiError::bad(key, "invalid_number", format!("'{v}' is not a valid {key}"))),
     }
 }
 
-fn boolean(p: &HashMap<String, String>, key: &str) -> Result<Option<bool>, ApiError> {
+pub(crate) fn boolean(p: &HashMap<String, String>, key: &str) -> Result<Option<bool>, ApiError> {
     match p.get(key).map(|s| s.trim()) {
         None | Some("") => Ok(None),
         Some("true" | "1") => Ok(Some(true)),
@@ -61,7 +67,7 @@ fn boolean(p: &HashMap<String, String>, key: &str) -> Result<Option<bool>, ApiEr
     }
 }
 
-fn known_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn known_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     match p.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(ApiError::bad(k, "unknown_parameter", format!("unknown parameter '{k}' (allowed: {})", allowed.join(", ")))),
         None => Ok(()),
@@ -69,17 +75,30 @@ fn known_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Api
 }
 
 /// Names of the parameters a route accepts, from the tables that also generate the OpenAPI document.
-fn names(tables: &[&[crate::openapi::Param]]) -> Vec<&'static str> {
+pub(crate) fn names(tables: &[&[crate::openapi::Param]]) -> Vec<&'static str> {
     tables.iter().flat_map(|t| t.iter().map(|p| p.name)).collect()
 }
 
-fn heat_filter(p: &HashMap<String, String>) -> Result<HeatFilter, ApiError> {
+/// The filters shared by heat, lists, markers, complexity and leads. A region must be known to the registry (a
+/// retired code stands for its successor).
+pub(crate) fn heat_filter(p: &HashMap<String, String>, regions: &chainscope_model::RegionRegistry) -> Result<HeatFilter, ApiError> {
+    let region = match p.get("region").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(r) if r.contains(',') => return Err(ApiError::bad("region", "invalid_region", "give one region code")),
+        Some(r) => {
+            let current = regions.current_code(r);
+            if regions.get(current).is_none() {
+                return Err(ApiError::bad("region", "unknown_region", format!("no region '{r}'")));
+            }
+            Some(current.to_string())
+        }
+    };
     Ok(HeatFilter {
         tiers: list(p, "tier"),
         clusters: list(p, "cluster"),
         chains: list(p, "chain"),
         nodes: list(p, "node"),
-        region: p.get("region").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        region,
         local: boolean(p, "local")?,
         employees_min: number(p, "employees_min")?,
         employees_max: number(p, "employees_max")?,
@@ -87,14 +106,17 @@ fn heat_filter(p: &HashMap<String, String>) -> Result<HeatFilter, ApiError> {
         founded_to: number(p, "founded_to")?,
         flags: list(p, "flags"),
         synthetic: boolean(p, "synthetic")?,
+        cell: match p.get("cell").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(c) => Some(
+                u64::from_str_radix(c, 16).map_err(|_| ApiError::bad("cell", "invalid_cell", format!("'{c}' is not an H3 cell index")))?,
+            ),
+        },
     })
 }
 
-fn snapshot(s: &ServerState) -> Arc<chainscope_engine::Snapshot> {
-    match s.snapshot.read() {
-        Ok(g) => g.clone(),
-        Err(poisoned) => poisoned.into_inner().clone(),
-    }
+pub(crate) fn snapshot(s: &ServerState) -> Arc<chainscope_engine::Snapshot> {
+    s.data().snapshot.clone()
 }
 
 /// `GET /api/v1/taxonomy`: tiers, clusters, chains and nodes with their supply edges.
@@ -113,31 +135,33 @@ pub async fn taxonomy(State(s): State<Arc<ServerState>>) -> Json<serde_json::Val
 /// `GET /api/v1/heat`: aggregated cells or units; `format=csv` or `format=geojson` (H3 only) for download.
 pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Response, ApiError> {
     known_params(&p, &names(&[crate::openapi::FILTERS, crate::openapi::HEAT]))?;
-    let filter = heat_filter(&p)?;
+    let filter = heat_filter(&p, &s.data().regions)?;
     let group = match p.get("group").map(String::as_str).unwrap_or("h3") {
         "h3" => Grouping::H3(number(&p, "res")?.unwrap_or(7)),
-        "admin" => Grouping::Admin(match p.get("level").map(String::as_str).unwrap_or("county") {
-            "country" => AdminLevel::Country,
-            "province" => AdminLevel::Province,
-            "prefecture" => AdminLevel::Prefecture,
-            "county" => AdminLevel::County,
-            other => {
-                return Err(ApiError::bad("level", "invalid_level", format!("'{other}' is not country, province, prefecture or county")))
-            }
-        }),
+        "admin" => Grouping::Admin(admin_level(&p, AdminLevel::County)?),
         other => return Err(ApiError::bad("group", "invalid_group", format!("'{other}' is not h3 or admin"))),
     };
-    let weight = match p.get("weight").map(String::as_str).unwrap_or("count") {
-        "count" => Weight::Count,
-        "revenue" => Weight::Revenue,
-        "employees" => Weight::Employees,
-        "capital" => Weight::Capital,
-        other => return Err(ApiError::bad("weight", "invalid_weight", format!("'{other}' is not count, revenue, employees or capital"))),
-    };
+    let weight = weight_param(&p)?;
     let snap = snapshot(&s);
     let cells = heat(&snap, &filter, group, weight).map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
     match p.get("format").map(String::as_str).unwrap_or("json") {
-        "json" => Ok(Json(json!({"group": group, "weight": weight, "cells": cells})).into_response()),
+        "json" => {
+            let data = s.data();
+            let named: Vec<serde_json::Value> = cells
+                .iter()
+                .map(|c| {
+                    let mut v = json!({"key": c.key, "count": c.count, "value": c.value});
+                    if matches!(group, Grouping::Admin(_)) {
+                        if let Some(r) = data.regions.get(&c.key) {
+                            v["name_zh"] = json!(r.name_zh);
+                            v["name_en"] = json!(r.name_en);
+                        }
+                    }
+                    v
+                })
+                .collect();
+            Ok(Json(json!({"group": group, "weight": weight, "cells": named})).into_response())
+        }
         "csv" => {
             let mut out = String::from("key,count,value\n");
             for c in &cells {
@@ -215,4 +239,83 @@ pub async fn trends(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resu
         _ => return Err(ApiError::bad("node", "missing_parameter", "give exactly one of node or chain")),
     };
     Ok(Json(json!({"series": out.unwrap_or_default()})))
+}
+
+fn weight_param(p: &HashMap<String, String>) -> Result<Weight, ApiError> {
+    Ok(match p.get("weight").map(String::as_str).unwrap_or("count") {
+        "count" => Weight::Count,
+        "revenue" => Weight::Revenue,
+        "employees" => Weight::Employees,
+        "capital" => Weight::Capital,
+        other => return Err(ApiError::bad("weight", "invalid_weight", format!("'{other}' is not count, revenue, employees or capital"))),
+    })
+}
+
+fn admin_level(p: &HashMap<String, String>, default: AdminLevel) -> Result<AdminLevel, ApiError> {
+    Ok(match p.get("level").map(String::as_str) {
+        None | Some("") => default,
+        Some("country") => AdminLevel::Country,
+        Some("province") => AdminLevel::Province,
+        Some("prefecture") => AdminLevel::Prefecture,
+        Some("county") => AdminLevel::County,
+        Some(other) => return Err(ApiError::bad("level", "invalid_level", format!("'{other}' is not country, province, prefecture or county"))),
+    })
+}
+
+/// `GET /api/v1/complexity`: relatedness and complexity over the region × node matrix at a chosen level, digested
+/// for a focus region (default: the home city's unit at that level): its ECI and rank, and for every node its RCA,
+/// presence, density, COG and PCI — present nodes by RCA, then absent ones by density (what to extend into).
+pub async fn complexity(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Json<serde_json::Value>, ApiError> {
+    use chainscope_engine::complexity::{ComplexityOptions, Diagonal};
+    known_params(&p, &names(&[crate::openapi::FILTERS, crate::openapi::COMPLEXITY]))?;
+    let filter = heat_filter(&p, &s.data().regions)?;
+    let level = admin_level(&p, AdminLevel::Prefecture)?;
+    let weight = weight_param(&p)?;
+    let diagonal = match p.get("diagonal").map(String::as_str).unwrap_or("one") {
+        "one" => Diagonal::One,
+        "zero" => Diagonal::Zero,
+        other => return Err(ApiError::bad("diagonal", "invalid_diagonal", format!("'{other}' is not one or zero"))),
+    };
+    let data = s.data();
+    let snap = data.snapshot.clone();
+    let focus = match p.get("focus").filter(|f| !f.is_empty()) {
+        Some(f) => data.regions.current_code(f).to_string(),
+        None => {
+            let home = snap.home_region.clone();
+            let at = snap.regions.get(&home).and_then(|i| snap.regions.at(i, level)).map(|g| snap.regions.codes[g as usize].clone());
+            at.ok_or_else(|| ApiError::bad("focus", "missing_parameter", "the home city has no single unit at this level; give focus"))?
+        }
+    };
+    let opts = ComplexityOptions { proximity_diagonal: diagonal, ..ComplexityOptions::default() };
+    let (digest, _) = tokio::task::spawn_blocking(move || chainscope_engine::relatedness::digest(&snap, &filter, level, weight, &focus, &opts))
+        .await
+        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
+        .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let t = &data.snapshot.taxonomy;
+    let name = |code: &str| data.regions.get(code).map(|r| json!({"name_zh": r.name_zh, "name_en": r.name_en}));
+    let mut v = serde_json::to_value(&digest).unwrap_or_default();
+    if let Some(views) = v.get_mut("node_views").and_then(|x| x.as_array_mut()) {
+        for nv in views {
+            if let Some(n) = nv.get("node").and_then(|x| x.as_str()).and_then(|id| t.node(id)) {
+                nv["name_zh"] = json!(n.name_zh);
+                nv["name_en"] = json!(n.name_en);
+                nv["chain"] = json!(n.chain);
+            }
+        }
+    }
+    if let Some(rank) = v.get_mut("ranking").and_then(|x| x.as_array_mut()) {
+        rank.truncate(50);
+        for r in rank {
+            if let Some(n) = r.get("region").and_then(|x| x.as_str()).and_then(name) {
+                r["name"] = n;
+            }
+        }
+    }
+    v["focus_name"] = name(&digest.focus).unwrap_or_default();
+    v["conventions"] = json!({
+        "zh": "与 ecomplexity 0.5 默认一致：RCA ≥ 1 记为存在；邻近度对角线为 1（可选 0，同 Atlas）；ECI/PCI 取特征向量，符号使 ECI 与多样性正相关；PCI 按 ECI 的均值与标准差（ddof 0）标准化",
+        "en": "as ecomplexity 0.5 by default: present when RCA ≥ 1; proximity diagonal 1 (0 optional, as the Atlas); ECI/PCI from the eigenvector, signed so ECI correlates positively with diversity; PCI normalised by ECI's mean and standard deviation (ddof 0)",
+        "doc": "docs/complexity.md"
+    });
+    Ok(Json(v))
 }

@@ -2,7 +2,11 @@
 //! `/api/v1` over the engine's snapshot. Every route declares who may call it.
 
 pub mod api;
+pub mod leads;
+pub mod market;
 pub mod openapi;
+pub mod records;
+pub mod siteplan;
 pub mod web;
 
 use axum::extract::State;
@@ -11,7 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Who may call a route. Accounts arrive in their own issue and plug into this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,13 +28,140 @@ pub enum Access {
     Admin,
 }
 
-/// What the server answers from. The snapshot is swapped whole after a write; readers clone the `Arc` and never
-/// wait for a rebuild.
+/// Everything the server answers from, loaded together and swapped whole after a write.
+pub struct Data {
+    /// Changes whenever the stored data changes (see [`Source::version`]).
+    pub version: String,
+    pub snapshot: Arc<chainscope_engine::Snapshot>,
+    pub stats: serde_json::Value,
+    pub regions: Arc<chainscope_model::RegionRegistry>,
+    pub parks: Vec<chainscope_model::Park>,
+    pub hubs: Vec<chainscope_model::Hub>,
+    pub projects: Vec<chainscope_model::Project>,
+    /// Targeting context, built on first use for this data.
+    pub targeting: std::sync::OnceLock<Arc<leads::TargetingState>>,
+}
+
+impl Data {
+    /// Data with only a snapshot and statistics (parks, hubs and projects empty).
+    pub fn new(snapshot: chainscope_engine::Snapshot, stats: serde_json::Value, regions: chainscope_model::RegionRegistry) -> Self {
+        Self {
+            version: String::new(),
+            snapshot: Arc::new(snapshot),
+            stats,
+            regions: Arc::new(regions),
+            parks: Vec::new(),
+            hubs: Vec::new(),
+            projects: Vec::new(),
+            targeting: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Where the data comes from, and how to tell that it changed.
+pub trait Source: Send + Sync {
+    /// A cheap token that differs after every write to the store.
+    fn version(&self) -> Result<String, String>;
+    /// Read everything anew.
+    fn load(&self) -> Result<Data, String>;
+}
+
+/// What the server answers from. Readers clone the current [`Data`]'s `Arc` and never wait for a rebuild, which
+/// happens on a blocking thread and is swapped in whole.
 pub struct ServerState {
     pub title_zh: String,
     pub title_en: String,
-    pub stats: serde_json::Value,
-    pub snapshot: std::sync::RwLock<Arc<chainscope_engine::Snapshot>>,
+    data: RwLock<Arc<Data>>,
+    /// Read access to full records (drill-down, profiles, search).
+    records: Option<Mutex<Box<dyn chainscope_store::Store>>>,
+    source: Option<Arc<dyn Source>>,
+    refreshing: Mutex<()>,
+}
+
+impl ServerState {
+    pub fn new(title_zh: impl Into<String>, title_en: impl Into<String>, data: Data) -> Self {
+        Self {
+            title_zh: title_zh.into(),
+            title_en: title_en.into(),
+            data: RwLock::new(Arc::new(data)),
+            records: None,
+            source: None,
+            refreshing: Mutex::new(()),
+        }
+    }
+
+    /// Give the server read access to the full records.
+    pub fn with_records(mut self, store: Box<dyn chainscope_store::Store>) -> Self {
+        self.records = Some(Mutex::new(store));
+        self
+    }
+
+    /// Let the server reload its data when the source's version changes.
+    pub fn with_source(mut self, source: Arc<dyn Source>) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The current data.
+    pub fn data(&self) -> Arc<Data> {
+        match self.data.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Swap in new data; readers holding the old `Arc` finish on it.
+    pub fn replace(&self, data: Data) {
+        let data = Arc::new(data);
+        match self.data.write() {
+            Ok(mut g) => *g = data,
+            Err(poisoned) => *poisoned.into_inner() = data,
+        }
+    }
+
+    /// Reload when the source says the data changed. Blocking: call it off the async threads. Returns whether a
+    /// reload happened; one reload runs at a time.
+    pub fn refresh_if_changed(&self) -> Result<bool, String> {
+        let Some(source) = &self.source else { return Ok(false) };
+        let Ok(_guard) = self.refreshing.try_lock() else { return Ok(false) };
+        let version = source.version()?;
+        if version == self.data().version {
+            return Ok(false);
+        }
+        let started = std::time::Instant::now();
+        let data = source.load()?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), enterprises = data.snapshot.len, "data reloaded");
+        self.replace(data);
+        Ok(true)
+    }
+
+    /// Run `f` on the record store with write access, on a blocking thread.
+    pub async fn with_store_mut<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut dyn chainscope_store::Store) -> chainscope_store::Result<T> + Send + 'static,
+    ) -> Result<T, api::ApiError> {
+        let me = self.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            let Some(m) = &me.records else {
+                return Err(api::ApiError::unavailable("records_unavailable", "this server has no record store"));
+            };
+            let mut guard = match m.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            f(guard.as_mut()).map_err(|e| api::ApiError::internal(e.code(), e.to_string()))
+        })
+        .await;
+        out.unwrap_or_else(|e| Err(api::ApiError::internal("task_failed", e.to_string())))
+    }
+
+    /// Run `f` on the record store, on a blocking thread.
+    pub async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&dyn chainscope_store::Store) -> chainscope_store::Result<T> + Send + 'static,
+    ) -> Result<T, api::ApiError> {
+        self.with_store_mut(move |st| f(st)).await
+    }
 }
 
 /// Route table with the access level of each route.
@@ -41,11 +172,25 @@ pub const ROUTES: &[(&str, Access)] = &[
     ("/api/v1/health", Access::Public),
     ("/api/v1/stats", Access::Public),
     ("/api/openapi.json", Access::Public),
+    ("/api/docs", Access::Public),
     ("/api/v1/taxonomy", Access::Public),
     ("/api/v1/heat", Access::Public),
     ("/api/v1/chains/{id}/strength", Access::Public),
     ("/api/v1/chains/{id}/leaders", Access::Public),
     ("/api/v1/trends", Access::Public),
+    ("/api/v1/enterprises", Access::Public),
+    ("/api/v1/enterprises/{id}", Access::Public),
+    ("/api/v1/markers", Access::Public),
+    ("/api/v1/parks", Access::Public),
+    ("/api/v1/parks/{id}", Access::Public),
+    ("/api/v1/hubs", Access::Public),
+    ("/api/v1/regions/{code}", Access::Public),
+    ("/api/v1/search", Access::Public),
+    ("/api/v1/complexity", Access::Public),
+    ("/api/v1/leads", Access::Officer),
+    ("/api/v1/siteplan", Access::Public),
+    ("/api/v1/market/items", Access::Enterprise),
+    ("/api/v1/market/items/{id}/matches", Access::Enterprise),
 ];
 
 pub fn router(state: Arc<ServerState>) -> Router {
@@ -59,7 +204,22 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/api/v1/chains/{id}/strength", get(api::strength))
         .route("/api/v1/chains/{id}/leaders", get(api::leaders))
         .route("/api/v1/trends", get(api::trends))
+        .route("/api/v1/enterprises", get(records::list))
+        .route("/api/v1/enterprises/{id}", get(records::enterprise))
+        .route("/api/v1/markers", get(records::map_markers))
+        .route("/api/v1/parks", get(records::parks))
+        .route("/api/v1/parks/{id}", get(records::park))
+        .route("/api/v1/hubs", get(records::hubs))
+        .route("/api/v1/regions/{code}", get(records::region))
+        .route("/api/v1/search", get(records::search))
+        .route("/api/v1/complexity", get(api::complexity))
+        .route("/api/v1/leads", get(leads::leads))
+        .route("/api/v1/siteplan", get(siteplan::siteplan))
+        .route("/api/v1/market/items", get(market::items).post(market::post))
+        .route("/api/v1/market/items/{id}/matches", get(market::matches))
         .fallback(web::asset)
+        // Boundaries, the taxonomy and heat cells are text that shrinks 5–10× on the wire (phones, slow intranets).
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .with_state(state)
 }
 
@@ -67,12 +227,16 @@ async fn openapi_json() -> Json<serde_json::Value> {
     Json(openapi::document())
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+async fn health(State(s): State<Arc<ServerState>>) -> Json<serde_json::Value> {
+    let data = s.data();
+    Json(serde_json::json!({
+        "status": "ok", "version": env!("CARGO_PKG_VERSION"), "data_version": data.version,
+        "enterprises": data.snapshot.len, "snapshot_bytes": data.snapshot.column_bytes(),
+    }))
 }
 
 async fn stats(State(s): State<Arc<ServerState>>) -> Json<serde_json::Value> {
-    Json(s.stats.clone())
+    Json(s.data().stats.clone())
 }
 
 async fn not_found() -> Response {
@@ -84,9 +248,11 @@ fn escape(s: &str) -> String {
 }
 
 async fn index(State(s): State<Arc<ServerState>>) -> impl IntoResponse {
-    let c = &s.stats["counts"];
+    let data = s.data();
+    let stats = &data.stats;
+    let c = &stats["counts"];
     let mut tiers = String::new();
-    for t in s.stats["tiers"].as_array().into_iter().flatten() {
+    for t in stats["tiers"].as_array().into_iter().flatten() {
         tiers.push_str(&format!(
             "<h2>{} <small>{}</small></h2><ul>",
             escape(t["name_zh"].as_str().unwrap_or("")),
@@ -104,7 +270,7 @@ async fn index(State(s): State<Arc<ServerState>>) -> impl IntoResponse {
         }
         tiers.push_str("</ul>");
     }
-    let demo = if s.stats["demo_data"].as_bool().unwrap_or(false) { "<p class=demo>演示数据 · Demo data</p>" } else { "" };
+    let demo = if stats["demo_data"].as_bool().unwrap_or(false) { "<p class=demo>演示数据 · Demo data</p>" } else { "" };
     let body = format!(
         "<!doctype html><html lang=zh-CN><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">\
          <title>{t} · Chainscope</title><style>body{{font-family:system-ui,sans-serif;max-width:48rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}}\
@@ -127,5 +293,22 @@ pub async fn serve(addr: SocketAddr, state: Arc<ServerState>) -> std::io::Result
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     eprintln!("Chainscope 已启动 / listening on http://{}", listener.local_addr()?);
+    if state.source.is_some() {
+        let every = std::env::var("CHAINSCOPE_REFRESH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000u64);
+        let watcher = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(every.max(50)));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                let s = watcher.clone();
+                match tokio::task::spawn_blocking(move || s.refresh_if_changed()).await {
+                    Ok(Err(e)) => tracing::warn!("reloading the data failed (the previous data stays in use): {e}"),
+                    Err(e) => tracing::warn!("reload task failed: {e}"),
+                    Ok(Ok(_)) => {}
+                }
+            }
+        });
+    }
     axum::serve(listener, router(state)).await
 }

@@ -36,6 +36,7 @@ pub const FILTERS: &[Param] = &[
     q("founded_to", "integer", "founded in or before this year"),
     q("flags", "string", "flags that must all be set: chain_leader, listed, srdi, high_tech (comma-separated)"),
     q("synthetic", "boolean", "true: only synthetic (demo) records; false: only real ones"),
+    q("cell", "string", "only enterprises inside this H3 cell (hex index, resolution 3–12), e.g. a heat cell's key"),
 ];
 
 pub const HEAT: &[Param] = &[
@@ -58,6 +59,99 @@ pub const TRENDS: &[Param] = &[
     q("to", "integer", "last year (default 2025)"),
 ];
 
+pub const COMPLEXITY: &[Param] = &[
+    q_enum("level", "region level of the matrix's rows (default prefecture)", &["country", "province", "prefecture", "county"]),
+    q_enum("weight", "what each enterprise adds to its cells (default count)", &["count", "revenue", "employees", "capital"]),
+    q("focus", "string", "region the digest is for (default: the home city's unit at the level)"),
+    q_enum("diagonal", "proximity diagonal: one (ecomplexity, default) or zero (Atlas)", &["one", "zero"]),
+];
+pub const LEADS: &[Param] = &[
+    q_enum("preset", "weight preset (default gap_filling 补链; strengthening 强链; big_anchors 招大引强)", &["gap_filling", "strengthening", "big_anchors"]),
+    q("w_gap", "number", "weight of the gap part (0–100), overrides the preset"),
+    q("w_supply", "number", "weight of supply links to local leaders (0–100)"),
+    q("w_related", "number", "weight of relatedness (density) (0–100)"),
+    q("w_momentum", "number", "weight of momentum (growth, recent expansions) (0–100)"),
+    q("w_scale", "number", "weight of scale (0–100)"),
+    q("w_affinity", "number", "weight of nearness (0–100)"),
+    q("include_marked", "boolean", "keep enterprises already in the pipeline or declining, marked"),
+    q("limit", "integer", "list length 1–10000 (default 50)"),
+    q_enum("format", "json (default) or xlsx download", &["json", "xlsx"]),
+];
+pub const SITEPLAN: &[Param] = &[
+    q("node", "string", "the project's chain node (or give cluster)"),
+    q("cluster", "string", "the project's cluster, when no node is given"),
+    q("land_ha", "number", "land needed, hectares (give land_ha or floor_m2)"),
+    q("floor_m2", "number", "floor space needed, m²"),
+    q_enum("building", "carrier type wanted (default any)", &["park", "standard_factory", "incubator", "maker_space", "accelerator", "office"]),
+    q("budget_yuan_m2", "number", "budget: land price yuan/m², or rent yuan/m²/month for floor space"),
+    q("logistics", "string", "hub kinds that matter, comma-separated: port, rail_freight, airport, sea_rail"),
+    q("w_fit", "number", "weight of cluster fit (0–100, default 2)"),
+    q("w_partners", "number", "weight of chain partners nearby (default 2)"),
+    q("w_space", "number", "weight of space available (default 2)"),
+    q("w_cost", "number", "weight of cost (default 1.5)"),
+    q("w_logistics", "number", "weight of logistics (default 1)"),
+    q("w_talent", "number", "weight of the talent pool (default 1)"),
+    q("limit", "integer", "sites to return, 1–500 (default 20)"),
+];
+pub const MARKET_LIST: &[Param] = &[
+    q_enum("kind", "supply (供给) or demand (需求); default both", &["supply", "demand"]),
+    q("node", "string", "only items on these nodes (comma-separated)"),
+    q("active", "boolean", "only items still valid (default true)"),
+];
+pub const MARKET_MATCHES: &[Param] = &[q("limit", "integer", "matches to return, 1–200 (default 20)")];
+pub const ITEM_ID: Param = Param { name: "id", location: "path", kind: "integer", required: true, description: "item id", values: &[] };
+pub const LIST: &[Param] = &[
+    q_enum("sort", "largest first by (default revenue); founded: newest first", &["revenue", "employees", "capital", "founded"]),
+    q("limit", "integer", "page size 1–500 (default 50)"),
+    q("offset", "integer", "rows to skip (default 0)"),
+    q("park", "string", "only the park's residents (enterprises within its radius, as its profile counts them)"),
+];
+pub const MARKERS: &[Param] = &[
+    Param {
+        name: "bbox",
+        location: "query",
+        kind: "string",
+        required: true,
+        description: "map view: west,south,east,north in degrees",
+        values: &[],
+    },
+    q("zoom", "number", "web-map zoom 0–22 (default 10); sets the clustering resolution"),
+    q("limit", "integer", "at most this many markers, the heaviest (default 2000, up to 10000)"),
+];
+pub const PARKS: &[Param] = &[
+    q("kind", "string", "park, standard_factory, incubator, maker_space, accelerator, office (comma-separated)"),
+    q("region", "string", "only parks inside this region"),
+    q("has_space", "boolean", "true: only those with land or floor space available now"),
+];
+pub const SEARCH: &[Param] = &[
+    Param {
+        name: "q",
+        location: "query",
+        kind: "string",
+        required: true,
+        description: "text contained in a Chinese or English name (up to 100 characters)",
+        values: &[],
+    },
+    q("limit", "integer", "at most this many hits per kind, 1–200 (default 20)"),
+];
+pub const ENTERPRISE_ID: Param = Param {
+    name: "id",
+    location: "path",
+    kind: "integer",
+    required: true,
+    description: "enterprise id (from lists and search)",
+    values: &[],
+};
+pub const PARK_ID: Param = Param { name: "id", location: "path", kind: "string", required: true, description: "park id", values: &[] };
+pub const REGION_CODE: Param = Param {
+    name: "code",
+    location: "path",
+    kind: "string",
+    required: true,
+    description: "GB/T 2260 code (retired codes resolve to their successor), zone code or ISO 3166 country",
+    values: &[],
+};
+
 fn params(list: &[&Param]) -> Value {
     Value::Array(
         list.iter()
@@ -79,13 +173,37 @@ fn op(summary: &str, description: &str, params_list: Vec<&Param>, ok: &str, not_
     });
     if not_found {
         responses["404"] =
-            json!({"description": "no such chain", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+            json!({"description": "no such record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     }
     json!({"get": {"summary": summary, "description": description, "parameters": params(&params_list), "responses": responses}})
 }
 
 /// The whole document.
 pub fn document() -> Value {
+    let mut doc = base_document();
+    tag_operations(&mut doc);
+    doc
+}
+
+/// Group operations by their first path segment (heat, enterprises, leads …) and give each a stable
+/// operationId (`get_enterprises_id`), so generated clients and the docs page can name them.
+fn tag_operations(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let rest = path.trim_start_matches("/api/").trim_start_matches("v1/");
+        let tag = rest.split('/').next().unwrap_or("api").to_string();
+        let slug: String = rest.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let slug = slug.split('_').filter(|x| !x.is_empty()).collect::<Vec<_>>().join("_");
+        if let Some(ops) = item.as_object_mut() {
+            for (method, op) in ops.iter_mut() {
+                op["tags"] = json!([tag]);
+                op["operationId"] = json!(format!("{method}_{slug}"));
+            }
+        }
+    }
+}
+
+fn base_document() -> Value {
     let mut heat_params: Vec<&Param> = FILTERS.iter().collect();
     heat_params.extend(HEAT.iter());
     json!({
@@ -103,6 +221,24 @@ pub fn document() -> Value {
             "/api/v1/heat": op("heat map", "Enterprises aggregated into H3 cells or administrative units under filters. Cells: {key, count, value}.", heat_params, "cells sorted by value", false),
             "/api/v1/chains/{id}/strength": op("chain strength", "Per node: local counts, location quotients against the reference area, local leaders, class (missing/weak/present/strong) and the rule.", { let mut v = vec![&CHAIN_ID]; v.extend(STRENGTH.iter()); v }, "chain strength", true),
             "/api/v1/chains/{id}/leaders": op("local chain leaders and their neighbour nodes", "For each local chain leader: upstream and downstream nodes with worldwide and local counts.", vec![&CHAIN_ID], "leaders", true),
+            "/api/v1/enterprises": op("records behind a figure", "Enterprises passing the heat filters (and `cell`), largest first, a page at a time: {total, items}.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(LIST.iter()); v }, "a page of enterprise summaries", false),
+            "/api/v1/enterprises/{id}": op("enterprise profile", "Identity, location, chain nodes, yearly figures, suppliers and customers. Personal fields are not served.", vec![&ENTERPRISE_ID], "the enterprise", true),
+            "/api/v1/markers": op("map markers", "Enterprises in a map view clustered by H3 cell at the zoom's resolution; single ones carry id and name.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(MARKERS.iter()); v }, "markers", false),
+            "/api/v1/parks": op("parks and carrier platforms", "Parks, standard factories, incubators, maker spaces, accelerators and offices with space and prices.", PARKS.iter().collect(), "parks", false),
+            "/api/v1/parks/{id}": op("park profile", "A park with its carriers and resident enterprises by node.", vec![&PARK_ID], "the park", true),
+            "/api/v1/hubs": {"get": {"summary": "logistics hubs", "responses": {"200": {"description": "hubs"}}}},
+            "/api/v1/regions/{code}": op("region profile", "Hierarchy, enterprises by cluster and node, leaders, parks, projects by stage, new establishments per year.", vec![&REGION_CODE], "the region", true),
+            "/api/v1/search": op("search", "Enterprises, parks, nodes, chains and places whose names contain the text (Chinese or English).", SEARCH.iter().collect(), "hits by kind", false),
+            "/api/v1/complexity": op("relatedness and complexity", "RCA, presence, proximity, density, ECI, PCI, COI and COG over the region × node matrix at the chosen level (filters restrict nodes and enterprises), digested for the focus region.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(COMPLEXITY.iter()); v }, "digest for the focus region", false),
+            "/api/v1/leads": op("investment leads (沿链引商)", "Outside enterprises on the chosen tiers, clusters, chains or nodes ranked by a weighted mean of gap, supply, related, momentum, scale and affinity parts, each with its evidence; unknown parts are marked and take the candidates' mean. Officer route.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(LEADS.iter()); v }, "ranked leads", false),
+            "/api/v1/siteplan": op("site plan (最优方案)", "Parks and carrier platforms ranked for a project by cluster fit, chain partners nearby, space, cost, logistics and talent, each part with its evidence; sites without space are marked and never first.", SITEPLAN.iter().collect(), "ranked sites", false),
+            "/api/v1/market/items": {
+                "get": op("supply and demand board", "Posted supply and demand items, newest first.", MARKET_LIST.iter().collect(), "items", false)["get"].clone(),
+                "post": {"summary": "post a supply or demand item", "description": "JSON body: kind (supply|demand), poster, title, and optionally enterprise_id, description, node, quantity, region_code, valid_until (YYYY-MM-DD). Unknown fields are refused.",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "poster", "title"]}}}},
+                    "responses": {"201": {"description": "the stored item"}, "400": {"description": "a field is invalid; `error.parameter` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+            },
+            "/api/v1/market/items/{id}/matches": op("matches for an item", "Posts of the opposite kind and enterprises on adjacent nodes, ranked by node adjacency, text similarity and distance, each with its reasons.", { let mut v = vec![&ITEM_ID]; v.extend(MARKET_MATCHES.iter()); v }, "matches", true),
             "/api/v1/trends": op("yearly trends", "New establishments and cumulative counts per year for a node or every node of a chain.", TRENDS.iter().collect(), "series", false),
         },
         "components": {"schemas": {"Error": {

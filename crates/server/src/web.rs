@@ -70,7 +70,11 @@ fn lookup(path: &str) -> Option<(EmbeddedFile, bool)> {
 
 /// Fallback handler: every GET that no API route took.
 pub async fn asset(method: Method, uri: Uri, headers: HeaderMap) -> Response {
-    let path = uri.path();
+    // The browsable API reference is a page of the web app.
+    let path = match uri.path() {
+        "/api/docs" | "/api/docs/" => "/docs.html",
+        p => p,
+    };
     if path.starts_with("/api/") {
         return crate::not_found().await;
     }

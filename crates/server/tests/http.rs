@@ -88,12 +88,11 @@ async fn serves_the_summary_page_stats_and_json_errors() {
             {"name_zh": "工程机械", "name_en": "Construction machinery", "enterprises": 3, "local_enterprises": 2, "projects": 4}
         ]}]
     });
-    let state = Arc::new(ServerState {
-        title_zh: "徐州<script>alert(1)</script>".into(),
-        title_en: "Xuzhou".into(),
-        stats,
-        snapshot: std::sync::RwLock::new(Arc::new(snapshot())),
-    });
+    let state = Arc::new(ServerState::new(
+        "徐州<script>alert(1)</script>",
+        "Xuzhou",
+        chainscope_server::Data::new(snapshot(), stats, RegionRegistry::new()),
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router(state)).await });

@@ -1,0 +1,61 @@
+//! `chainscope serve`: the data the server answers from, read from the data directory, and reloaded when the
+//! store records a change (`changed_at`, written by every import).
+
+use crate::app::App;
+use crate::{snapshot, stats};
+use chainscope_server::{Data, Source};
+use chainscope_store::{SqliteStore, Store};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub struct DirSource {
+    data_dir: PathBuf,
+    /// A connection kept open for the cheap version check.
+    probe: Mutex<SqliteStore>,
+}
+
+impl DirSource {
+    pub fn new(data_dir: PathBuf) -> anyhow::Result<Self> {
+        let probe = SqliteStore::open(&data_dir.join(crate::app::STORE_FILE))?;
+        Ok(Self { data_dir, probe: Mutex::new(probe) })
+    }
+}
+
+fn version_of(store: &dyn Store) -> anyhow::Result<String> {
+    Ok(format!("{}|{}", store.meta("init_complete")?.unwrap_or_default(), store.meta("changed_at")?.unwrap_or_default()))
+}
+
+/// Everything the server needs, read from an open data directory.
+pub fn load(app: &App, quiet: bool) -> anyhow::Result<Data> {
+    let version = version_of(&app.store)?;
+    let t = std::time::Instant::now();
+    let snap = snapshot::build(app)?;
+    if !quiet {
+        eprintln!(
+            "snapshot: {} enterprises in {:.2} s, {:.1} MiB",
+            snap.len,
+            t.elapsed().as_secs_f64(),
+            snap.column_bytes() as f64 / 1048576.0
+        );
+    }
+    let stats = stats::compute(app, &snap)?;
+    let mut data = Data::new(snap, stats, chainscope_model::RegionRegistry::new());
+    data.regions = app.regions.clone();
+    data.version = version;
+    data.parks = app.store.parks()?;
+    data.hubs = app.store.hubs()?;
+    data.projects = app.store.projects()?;
+    Ok(data)
+}
+
+impl Source for DirSource {
+    fn version(&self) -> Result<String, String> {
+        let guard = self.probe.lock().map_err(|_| "the version probe is poisoned".to_string())?;
+        version_of(&*guard).map_err(|e| format!("{e:#}"))
+    }
+
+    fn load(&self) -> Result<Data, String> {
+        let app = App::open(&self.data_dir, true).map_err(|e| format!("{e:#}"))?;
+        load(&app, true).map_err(|e| format!("{e:#}"))
+    }
+}

@@ -1,0 +1,194 @@
+//! `GET /api/v1/leads`: outside enterprises ranked as investment leads for chosen chain nodes (沿链引商), each score
+//! split into its named parts with their evidence; `format=xlsx` downloads the list.
+
+use crate::api::{boolean, heat_filter, known_params, names, number, ApiError, Params};
+use crate::openapi::{FILTERS, LEADS};
+use crate::{Data, ServerState};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chainscope_engine::targeting::{rank, Context, Lead, Query as LeadQuery, Weights, PARTS};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What ranking needs beyond the snapshot, computed once per data version.
+pub struct TargetingState {
+    pub context: Context,
+    pub in_pipeline: FxHashSet<u32>,
+}
+
+/// Build the node-level context, recent expansions (three years) and the pipeline's investors for `data`.
+fn build(data: &Data, store: &dyn chainscope_store::Store) -> chainscope_store::Result<TargetingState> {
+    let snap = &data.snapshot;
+    let since = chrono::Utc::now().date_naive() - chrono::Days::new(3 * 365);
+    let counts = store.expansions_since(since)?;
+    let refs: Vec<String> = counts.iter().map(|c| c.0.clone()).collect();
+    let resolved = store.resolve_enterprise_refs(&refs)?;
+    let mut expansions: FxHashMap<u32, u32> = FxHashMap::default();
+    for ((_, n), found) in counts.iter().zip(resolved) {
+        if let Some(row) = found.and_then(|(id, _)| u32::try_from(id).ok()).and_then(|id| snap.row_of_id(id)) {
+            *expansions.entry(row as u32).or_default() += n;
+        }
+    }
+    let investors: Vec<String> = data.projects.iter().filter_map(|p| p.investor_id.clone()).collect();
+    let in_pipeline = store
+        .resolve_enterprise_refs(&investors)?
+        .into_iter()
+        .flatten()
+        .filter_map(|(id, _)| u32::try_from(id).ok().and_then(|id| snap.row_of_id(id)).map(|r| r as u32))
+        .collect();
+    Ok(TargetingState { context: Context::new(snap, &data.regions).with_expansions(expansions), in_pipeline })
+}
+
+async fn state(s: &Arc<ServerState>, data: &Arc<Data>) -> Result<Arc<TargetingState>, ApiError> {
+    if let Some(t) = data.targeting.get() {
+        return Ok(t.clone());
+    }
+    let d = data.clone();
+    let built = s.with_store(move |st| build(&d, st)).await?;
+    Ok(data.targeting.get_or_init(|| Arc::new(built)).clone())
+}
+
+fn weights(p: &HashMap<String, String>) -> Result<(String, Weights), ApiError> {
+    let preset = p.get("preset").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("gap_filling");
+    let mut w = Weights::preset(preset).ok_or_else(|| {
+        ApiError::bad("preset", "invalid_preset", format!("'{preset}' is not gap_filling, strengthening or big_anchors"))
+    })?;
+    let mut custom = false;
+    for (name, slot) in [
+        ("w_gap", &mut w.gap),
+        ("w_supply", &mut w.supply),
+        ("w_related", &mut w.related),
+        ("w_momentum", &mut w.momentum),
+        ("w_scale", &mut w.scale),
+        ("w_affinity", &mut w.affinity),
+    ] {
+        if let Some(v) = number::<f64>(p, name)? {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(ApiError::bad(name, "invalid_weight", format!("{name} must be between 0 and 100")));
+            }
+            *slot = v;
+            custom = true;
+        }
+    }
+    Ok((if custom { "custom".to_string() } else { preset.to_string() }, w))
+}
+
+fn lead_json(data: &Data, l: &Lead, e: Option<&chainscope_model::Enterprise>, id: u32) -> Value {
+    let t = &data.snapshot.taxonomy;
+    let node = t.node(&l.node);
+    let evidence = [
+        json!({"class": l.class, "label_zh": l.class.map(|c| c.label_zh()), "label_en": l.class.map(|c| c.label_en())}),
+        json!({"local_leaders_adjacent": l.adjacent_leaders, "local_enterprises_adjacent": l.adjacent_local}),
+        json!({"density": l.parts[2].value}),
+        json!({"growth": l.growth, "expansions": l.expansions}),
+        json!({"revenue": e.and_then(|e| e.revenue), "employees": e.and_then(|e| e.employees)}),
+        json!({"distance_km": l.distance_km}),
+    ];
+    let parts: serde_json::Map<String, Value> = PARTS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let p = &l.parts[i];
+            (name.to_string(), json!({"value": p.value, "used": p.used, "weight": p.weight, "known": p.value.is_some(), "evidence": evidence[i]}))
+        })
+        .collect();
+    json!({
+        "id": id, "name": e.map(|e| &e.name), "name_en": e.and_then(|e| e.name_en.as_ref()),
+        "country": e.map(|e| &e.country), "region": e.and_then(|e| e.region_code.as_deref()).map(|c| {
+            let r = data.regions.get(data.regions.current_code(c));
+            json!({"code": c, "name_zh": r.map(|r| &r.name_zh), "name_en": r.map(|r| &r.name_en)})
+        }),
+        "node": {"id": l.node, "name_zh": node.map(|n| &n.name_zh), "name_en": node.map(|n| &n.name_en), "chain": node.map(|n| &n.chain)},
+        "score": l.score, "known": l.known, "parts": parts,
+        "in_pipeline": l.in_pipeline, "declining": l.declining, "synthetic": e.map(|e| e.synthetic),
+    })
+}
+
+/// `GET /api/v1/leads`.
+pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Response, ApiError> {
+    known_params(&p, &names(&[FILTERS, LEADS]))?;
+    let filter = heat_filter(&p, &s.data().regions)?;
+    let (preset, w) = weights(&p)?;
+    let limit: usize = number(&p, "limit")?.unwrap_or(50);
+    let include_marked = boolean(&p, "include_marked")?.unwrap_or(false);
+    let format = p.get("format").map(String::as_str).unwrap_or("json");
+    if !matches!(format, "json" | "xlsx") {
+        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' is not json or xlsx")));
+    }
+    let data = s.data();
+    let ts = state(&s, &data).await?;
+    let q = LeadQuery { filter, weights: w, in_pipeline: ts.in_pipeline.clone(), include_marked, limit };
+    let snap = data.snapshot.clone();
+    let ts2 = ts.clone();
+    let ranking = tokio::task::spawn_blocking(move || rank(&snap, &ts2.context, &q))
+        .await
+        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
+        .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let ids: Vec<i64> = ranking.leads.iter().map(|l| data.snapshot.ids[l.row as usize] as i64).collect();
+    let ids2 = ids.clone();
+    let records: FxHashMap<i64, chainscope_model::Enterprise> = s.with_store(move |st| st.enterprises_by_id(&ids2)).await?.into_iter().collect();
+    let items: Vec<Value> = ranking.leads.iter().zip(&ids).map(|(l, id)| lead_json(&data, l, records.get(id), *id as u32)).collect();
+    if format == "xlsx" {
+        return xlsx(&items);
+    }
+    Ok(Json(json!({
+        "preset": preset, "weights": w, "candidates": ranking.candidates,
+        "excluded": {"in_pipeline": ranking.excluded_pipeline, "declining": ranking.excluded_declining},
+        "means": PARTS.iter().zip(ranking.means).map(|(n, m)| (n.to_string(), json!(m))).collect::<serde_json::Map<_, _>>(),
+        "leads": items,
+        "rule_zh": "得分为六项加权平均（0–100）：缺链、链主上下游、关联度、成长性、规模、区位；无证据的项按候选均值计入并标为未知，known 为有证据的权重占比；本地企业不参与，已在项目库或衰退（年增长低于 −10%）的默认排除",
+        "rule_en": "the score is a weighted mean of six parts (0–100): gap, supply links, relatedness, momentum, scale, affinity; a part without evidence takes the candidates' mean and is marked unknown, `known` is the share of weight with evidence; local enterprises are not candidates; those in the pipeline or declining (growth below −10 %) are left out by default",
+    }))
+    .into_response())
+}
+
+fn xlsx(items: &[Value]) -> Result<Response, ApiError> {
+    use chainscope_io::export::{Cell, TableWriter};
+    let mut headers = vec!["排名 rank", "企业 name", "英文名 name_en", "国家 country", "地区 region", "环节 node", "得分 score", "有据占比 known"];
+    headers.extend(PARTS);
+    headers.extend(["已在项目库 in_pipeline", "衰退 declining"]);
+    static EXPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = EXPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("chainscope-leads-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| ApiError::internal("export_failed", e.to_string()))?;
+    let path = dir.join("leads.xlsx");
+    let result = (|| -> Result<Vec<u8>, chainscope_io::IoError> {
+        let mut w = TableWriter::create(&path, "leads", &headers)?;
+        for (i, it) in items.iter().enumerate() {
+            let text = |v: &Value| v.as_str().map_or(Cell::Empty, |s| Cell::Text(s.to_string()));
+            let num = |v: &Value| v.as_f64().map_or(Cell::Empty, Cell::Number);
+            let mut row = vec![
+                Cell::Number((i + 1) as f64),
+                text(&it["name"]),
+                text(&it["name_en"]),
+                text(&it["country"]),
+                text(&it["region"]["name_zh"]),
+                text(&it["node"]["name_zh"]),
+                num(&it["score"]),
+                num(&it["known"]),
+            ];
+            for p in PARTS {
+                row.push(num(&it["parts"][p]["value"]));
+            }
+            row.push(Cell::Text(if it["in_pipeline"] == true { "是" } else { "" }.into()));
+            row.push(Cell::Text(if it["declining"] == true { "是" } else { "" }.into()));
+            w.write_row(&row)?;
+        }
+        w.finish()?;
+        std::fs::read(&path).map_err(|e| chainscope_io::IoError::Write(e.to_string()))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    let bytes = result.map_err(|e| ApiError::internal("export_failed", e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"leads.xlsx\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}

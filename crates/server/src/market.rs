@@ -1,0 +1,256 @@
+//! Supply–demand matching (供需对接): post what an enterprise offers or needs, browse the board, and see the
+//! counterparts — other posts and enterprises — ranked with the reasons for each match.
+
+use crate::api::{boolean, known_params, list, names, number, ApiError, Params};
+use crate::openapi::{MARKET_LIST, MARKET_MATCHES};
+use crate::{Data, ServerState};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chainscope_engine::market::{adjacency, nearness, score, text_similarity, tokens, Relation};
+use chainscope_engine::near::{distance_km, position};
+use chainscope_model::taxonomy::TagInput;
+use chainscope_model::{ClassVersion, ItemKind, MarketItem};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// The body of a post. Unknown fields are refused, so a misspelt field is never silently dropped.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewItem {
+    pub kind: String,
+    pub poster: String,
+    #[serde(default)]
+    pub enterprise_id: Option<i64>,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub node: Option<String>,
+    #[serde(default)]
+    pub quantity: Option<String>,
+    #[serde(default)]
+    pub region_code: Option<String>,
+    #[serde(default)]
+    pub valid_until: Option<String>,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn item_json(data: &Data, id: i64, it: &MarketItem) -> Value {
+    let node = it.node.as_deref().and_then(|n| data.snapshot.taxonomy.node(n));
+    let region = it.region_code.as_deref().and_then(|c| data.regions.get(data.regions.current_code(c)));
+    json!({
+        "id": id, "kind": it.kind, "poster": it.poster, "enterprise_id": it.enterprise_id, "title": it.title,
+        "description": it.description, "quantity": it.quantity, "valid_until": it.valid_until, "posted_on": it.posted_on,
+        "active": it.is_active(today()), "synthetic": it.synthetic,
+        "node": it.node.as_ref().map(|n| json!({"id": n, "name_zh": node.map(|x| &x.name_zh), "name_en": node.map(|x| &x.name_en), "chain": node.map(|x| &x.chain)})),
+        "region": it.region_code.as_ref().map(|c| json!({"code": c, "name_zh": region.map(|r| &r.name_zh), "name_en": region.map(|r| &r.name_en)})),
+    })
+}
+
+/// `POST /api/v1/market/items`: 201 with the stored item, or a 400 naming the field.
+pub async fn post(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let new: NewItem = serde_json::from_slice(&body).map_err(|e| {
+        let msg = e.to_string();
+        let field = msg.split('`').nth(1).unwrap_or("body").to_string();
+        ApiError { status: StatusCode::BAD_REQUEST, code: "invalid_body", message: format!("the body is not a valid item: {msg}"), parameter: Some(field) }
+    })?;
+    let data = s.data();
+    let kind = ItemKind::parse(new.kind.trim()).ok_or_else(|| ApiError::bad("kind", "invalid_kind", format!("'{}' is not supply or demand", new.kind)))?;
+    let clean = |v: Option<String>| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+    let node = clean(new.node);
+    if let Some(n) = &node {
+        if data.snapshot.taxonomy.node(n).is_none() {
+            return Err(ApiError::bad("node", "unknown_node", format!("no node '{n}'")));
+        }
+    }
+    let region_code = clean(new.region_code);
+    if let Some(c) = &region_code {
+        if data.regions.get(data.regions.current_code(c)).is_none() {
+            return Err(ApiError::bad("region_code", "unknown_region", format!("no region '{c}'")));
+        }
+    }
+    let valid_until = match clean(new.valid_until) {
+        None => None,
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| ApiError::bad("valid_until", "invalid_date", format!("'{d}' is not a date (YYYY-MM-DD)")))?,
+        ),
+    };
+    let item = MarketItem {
+        kind,
+        poster: new.poster.trim().to_string(),
+        enterprise_id: new.enterprise_id,
+        title: new.title.trim().to_string(),
+        description: clean(new.description),
+        node,
+        quantity: clean(new.quantity),
+        region_code,
+        valid_until,
+        posted_on: today(),
+        synthetic: false,
+    };
+    item.check().map_err(|p| ApiError::bad(p.field, p.code, p.message))?;
+    let stored = item.clone();
+    let id = s
+        .with_store_mut(move |st| {
+            if let Some(eid) = stored.enterprise_id {
+                if st.enterprises_by_id(&[eid])?.is_empty() {
+                    return Ok(Err(eid));
+                }
+            }
+            st.add_market_item(&stored).map(Ok)
+        })
+        .await?
+        .map_err(|eid| ApiError::bad("enterprise_id", "unknown_enterprise", format!("no enterprise {eid}")))?;
+    Ok((StatusCode::CREATED, Json(item_json(&data, id, &item))))
+}
+
+/// `GET /api/v1/market/items?kind=&node=&active=`: the board, newest first.
+pub async fn items(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Json<Value>, ApiError> {
+    known_params(&p, &names(&[MARKET_LIST]))?;
+    let kind = match p.get("kind").map(String::as_str).filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(ItemKind::parse(k).ok_or_else(|| ApiError::bad("kind", "invalid_kind", format!("'{k}' is not supply or demand")))?),
+    };
+    let nodes = list(&p, "node");
+    let active = boolean(&p, "active")?.unwrap_or(true);
+    let data = s.data();
+    let all = s.with_store(|st| st.market_items()).await?;
+    let now = today();
+    let out: Vec<Value> = all
+        .iter()
+        .rev()
+        .filter(|(_, it)| kind.is_none_or(|k| it.kind == k))
+        .filter(|(_, it)| nodes.is_empty() || it.node.as_ref().is_some_and(|n| nodes.contains(n)))
+        .filter(|(_, it)| !active || it.is_active(now))
+        .map(|(id, it)| item_json(&data, *id, it))
+        .collect();
+    Ok(Json(json!({"total": out.len(), "items": out})))
+}
+
+fn relation_text(rel: Relation) -> (&'static str, &'static str) {
+    match rel {
+        Relation::SameNode => ("同一环节", "same chain node"),
+        Relation::Upstream => ("上游供应环节", "an upstream (supplying) node"),
+        Relation::Downstream => ("下游客户环节", "a downstream (customer) node"),
+        Relation::SameChain => ("同一产业链", "the same chain"),
+        Relation::Unrelated => ("环节不相关", "an unrelated node"),
+    }
+}
+
+fn why(rel: Option<Relation>, shared: &[String], km: Option<f64>) -> (String, String) {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let Some(r) = rel {
+        let (z, e) = relation_text(r);
+        zh.push(z.to_string());
+        en.push(e.to_string());
+    }
+    if !shared.is_empty() {
+        let words: Vec<&str> = shared.iter().take(6).map(String::as_str).collect();
+        zh.push(format!("共同词：{}", words.join("、")));
+        en.push(format!("shared words: {}", words.join(", ")));
+    }
+    if let Some(d) = km {
+        zh.push(format!("相距约 {d:.0} 公里"));
+        en.push(format!("about {d:.0} km away"));
+    }
+    (zh.join("；"), en.join("; "))
+}
+
+/// `GET /api/v1/market/items/{id}/matches`: posts of the opposite kind and enterprises, best first.
+pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, ApiError> {
+    known_params(&p, &names(&[MARKET_MATCHES]))?;
+    let id: i64 = id.parse().map_err(|_| ApiError::bad("id", "invalid_id", format!("'{id}' is not an item id")))?;
+    let limit: usize = number(&p, "limit")?.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad("limit", "invalid_limit", "limit must be between 1 and 200"));
+    }
+    let data = s.data();
+    let all = s.with_store(|st| st.market_items()).await?;
+    let item = all.iter().find(|x| x.0 == id).map(|x| x.1.clone()).ok_or_else(|| ApiError::not_found("unknown_item", format!("no item {id}")))?;
+    let t = &data.snapshot.taxonomy;
+    let item_text = format!("{} {}", item.title, item.description.as_deref().unwrap_or(""));
+    let item_tokens = tokens(&item_text);
+    // The item's node, or the nodes its words point to when it names none.
+    let item_nodes: Vec<String> = match &item.node {
+        Some(n) => vec![n.clone()],
+        None => {
+            let mut v: Vec<String> = t
+                .tag(&TagInput { name: &item.title, products: item.description.as_deref().unwrap_or(""), scope: "", industry_code: None, version: ClassVersion::V2017 })
+                .into_iter()
+                .map(|m| m.node)
+                .collect();
+            v.dedup();
+            v
+        }
+    };
+    let origin = item.region_code.as_deref().and_then(|c| data.regions.centroid(data.regions.current_code(c)));
+    let best_adjacency = |other: &str| -> Option<(f64, Relation)> {
+        item_nodes.iter().map(|n| adjacency(t, item.kind, n, other)).max_by(|a, b| a.0.total_cmp(&b.0))
+    };
+    let mut out: Vec<(f64, Value)> = Vec::new();
+    // Posts of the opposite kind that are still active.
+    let now = today();
+    for (oid, other) in all.iter().filter(|(oid, o)| *oid != id && o.kind == item.kind.opposite() && o.is_active(now)) {
+        let adj = other.node.as_deref().filter(|_| !item_nodes.is_empty()).and_then(best_adjacency);
+        let (text, shared) = text_similarity(&item_tokens, &tokens(&format!("{} {}", other.title, other.description.as_deref().unwrap_or(""))));
+        let km = match (origin, other.region_code.as_deref().and_then(|c| data.regions.centroid(data.regions.current_code(c)))) {
+            (Some(a), Some(b)) => Some(distance_km(a.0, a.1, b.0, b.1)),
+            _ => None,
+        };
+        let (sc, known) = score([adj.map(|a| a.0), Some(text), km.map(nearness)]);
+        let (wz, we) = why(adj.map(|a| a.1), &shared, km);
+        out.push((sc, json!({"type": "item", "item": item_json(&data, *oid, other), "score": sc, "known": known,
+            "parts": {"adjacency": adj.map(|a| a.0), "text": text, "distance": km.map(nearness)}, "relation": adj.map(|a| a.1),
+            "distance_km": km, "why_zh": wz, "why_en": we})));
+    }
+    // Enterprises on the item's node and its supply neighbours, pre-ranked by adjacency and distance, then read.
+    let snap = data.snapshot.clone();
+    let mut pre: Vec<(f64, u32, f64, Relation, Option<f64>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (n, node) in t.nodes.iter().enumerate() {
+        let Some((adj, rel)) = best_adjacency(&node.id).filter(|a| a.0 >= 0.6) else { continue };
+        for &r in &snap.node_rows[n] {
+            if !seen.insert(r) || item.enterprise_id == Some(snap.ids[r as usize] as i64) {
+                continue;
+            }
+            let km = origin.and_then(|(la, lo)| position(&snap, r as usize).map(|(a, b)| distance_km(la, lo, a, b)));
+            let pre_score = 0.5 * adj + 0.2 * km.map_or(0.5, nearness) + 0.05 * (1.0 + snap.employees[r as usize] as f64).ln() / 12.0;
+            pre.push((pre_score, r, adj, rel, km));
+        }
+    }
+    pre.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    pre.truncate(300);
+    let ids: Vec<i64> = pre.iter().map(|x| snap.ids[x.1 as usize] as i64).collect();
+    let records: std::collections::HashMap<i64, chainscope_model::Enterprise> =
+        s.with_store(move |st| st.enterprises_by_id(&ids)).await?.into_iter().collect();
+    for (_, r, adj, rel, km) in pre {
+        let eid = snap.ids[r as usize] as i64;
+        let Some(e) = records.get(&eid) else { continue };
+        let text_of = format!(
+            "{} {} {} {}",
+            e.name,
+            e.name_en.as_deref().unwrap_or(""),
+            e.products.as_deref().unwrap_or(""),
+            e.scope.as_deref().unwrap_or("")
+        );
+        let (text, shared) = text_similarity(&item_tokens, &tokens(&text_of));
+        let (sc, known) = score([Some(adj), Some(text), km.map(nearness)]);
+        let (wz, we) = why(Some(rel), &shared, km);
+        out.push((sc, json!({"type": "enterprise", "enterprise": {"id": eid, "name": e.name, "name_en": e.name_en, "region_code": e.region_code,
+            "local": e.flags.local, "synthetic": e.synthetic}, "score": sc, "known": known,
+            "parts": {"adjacency": adj, "text": text, "distance": km.map(nearness)}, "relation": rel, "distance_km": km,
+            "why_zh": wz, "why_en": we})));
+    }
+    out.sort_by(|a, b| b.0.total_cmp(&a.0));
+    out.truncate(limit);
+    Ok(Json(json!({"item": item_json(&data, id, &item), "nodes": item_nodes, "matches": out.into_iter().map(|x| x.1).collect::<Vec<_>>(),
+        "rule_zh": "匹配分 = 0.5×环节相邻（沿供应关系）+ 0.3×文本相似（中英文）+ 0.2×距离；未知项按 0.5 计并标注",
+        "rule_en": "match score = 0.5 × node adjacency (along supply edges) + 0.3 × text similarity (Chinese and English) + 0.2 × nearness; an unknown part counts 0.5 and is marked"})))
+}

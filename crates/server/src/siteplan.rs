@@ -1,0 +1,104 @@
+//! `GET /api/v1/siteplan`: parks and carrier platforms ranked for an investor's project (最优方案), each with its
+//! explained parts; a site without space is shown, marked, and never first.
+
+use crate::api::{known_params, list, names, number, ApiError, Params};
+use crate::openapi::SITEPLAN;
+use crate::ServerState;
+use axum::extract::{Query, State};
+use axum::Json;
+use chainscope_engine::siteplan::{plan, HubKind, SiteRequest, SiteWeights, PARTS, REACH_KM};
+use chainscope_model::ParkKind;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Json<Value>, ApiError> {
+    known_params(&p, &names(&[SITEPLAN]))?;
+    let text = |k: &str| p.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let building = match text("building") {
+        None => None,
+        Some(b) => Some(ParkKind::parse(&b).map_err(|_| ApiError::bad("building", "invalid_kind", format!("'{b}' is not a park or carrier kind")))?),
+    };
+    let mut logistics = Vec::new();
+    for k in list(&p, "logistics") {
+        logistics.push(HubKind::parse(&k).ok_or_else(|| {
+            ApiError::bad("logistics", "invalid_hub_kind", format!("'{k}' is not port, rail_freight, airport or sea_rail"))
+        })?);
+    }
+    let mut weights = SiteWeights::default();
+    for (name, slot) in [
+        ("w_fit", &mut weights.fit),
+        ("w_partners", &mut weights.partners),
+        ("w_space", &mut weights.space),
+        ("w_cost", &mut weights.cost),
+        ("w_logistics", &mut weights.logistics),
+        ("w_talent", &mut weights.talent),
+    ] {
+        if let Some(v) = number::<f64>(&p, name)? {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(ApiError::bad(name, "invalid_weight", format!("{name} must be between 0 and 100")));
+            }
+            *slot = v;
+        }
+    }
+    let req = SiteRequest {
+        node: text("node"),
+        cluster: text("cluster"),
+        land_ha: number(&p, "land_ha")?,
+        floor_m2: number(&p, "floor_m2")?,
+        building,
+        budget_yuan_m2: number(&p, "budget_yuan_m2")?,
+        logistics,
+        weights,
+        limit: number(&p, "limit")?.unwrap_or(20),
+    };
+    let data = s.data();
+    let d = data.clone();
+    let r2 = req.clone();
+    let sites = tokio::task::spawn_blocking(move || plan(&d.snapshot, &d.parks, &d.hubs, &r2))
+        .await
+        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
+        .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let items: Vec<Value> = sites
+        .iter()
+        .map(|site| {
+            let park = data.parks.iter().find(|x| x.id == site.park);
+            let evidence = [
+                json!({"lead_clusters": park.map(|p| &p.lead_clusters), "matches": site.fit_cluster}),
+                json!({"suppliers": site.suppliers_near, "customers": site.customers_near, "same_node": site.peers_near, "reach_km": REACH_KM}),
+                json!({"land_available_ha": park.and_then(|p| p.land_available_ha), "floor_available_m2": park.and_then(|p| p.floor_available_m2)}),
+                json!({"price": site.price}),
+                json!({"hubs": site.hubs.iter().map(|h| {
+                    let hub = data.hubs.iter().find(|x| x.id == h.hub);
+                    json!({"kind": h.kind, "hub": h.hub, "name_zh": hub.map(|x| &x.name_zh), "name_en": hub.and_then(|x| x.name_en.as_ref()), "distance_km": h.distance_km})
+                }).collect::<Vec<_>>()}),
+                json!({"employees_near": site.talent_near, "reach_km": REACH_KM}),
+            ];
+            let parts: serde_json::Map<String, Value> = PARTS
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let x = &site.parts[i];
+                    (n.to_string(), json!({"value": x.value, "used": x.used, "weight": x.weight, "known": x.value.is_some(), "evidence": evidence[i]}))
+                })
+                .collect();
+            json!({
+                "park": park.map(|p| json!({"id": p.id, "kind": p.kind, "kind_zh": p.kind.label_zh(), "name_zh": p.name_zh, "name_en": p.name_en,
+                    "region_code": p.region_code, "lat": p.lat, "lon": p.lon, "park_id": p.park_id, "synthetic": p.synthetic})),
+                "score": site.score, "known": site.known, "no_space": site.no_space, "parts": parts,
+            })
+        })
+        .collect();
+    // Sea–rail routes leave from the land port: their published savings travel with the plan.
+    let sea_rail: Vec<Value> = if req.logistics.contains(&HubKind::SeaRail) {
+        data.hubs.iter().filter(|h| h.kind == "sea_rail").map(|h| json!({"id": h.id, "name_zh": h.name_zh, "name_en": h.name_en, "note": h.note})).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Json(json!({
+        "request": {"node": req.node, "cluster": req.cluster, "land_ha": req.land_ha, "floor_m2": req.floor_m2, "building": req.building,
+                    "budget_yuan_m2": req.budget_yuan_m2, "logistics": req.logistics, "weights": req.weights},
+        "sites": items, "sea_rail_routes": sea_rail,
+        "rule_zh": "得分为六项加权平均（0–100）：产业契合、周边上下游企业、可用空间、成本、物流、人才；无证据项按候选均值计入并标为未知；当前无可用空间的载体会列出并标注，但不会排在第一",
+        "rule_en": "the score is a weighted mean of six parts (0–100): cluster fit, chain partners nearby, space available, cost, logistics, talent; a part without evidence takes the candidates' mean and is marked unknown; sites with no space available now are listed and marked but never ranked first",
+    })))
+}
