@@ -1,6 +1,7 @@
 // Browser tests: start the real `chainscope serve` on a free loopback port with a temporary data directory, drive
 // Debian's Chromium with Playwright and check that what the app draws matches what the API returns.
-// Usage: node e2e/run.mjs   (CHAINSCOPE_BIN overrides target/debug/chainscope; CHROMIUM overrides /usr/bin/chromium)
+// Usage: node e2e/run.mjs   (CHAINSCOPE_BIN overrides target/debug/chainscope; CHROMIUM overrides /usr/bin/chromium;
+// E2E_ONLY=regex runs only the tests whose name matches)
 // Ends with "N passed, M failed"; exits non-zero when a test failed.
 
 import { chromium } from 'playwright-core';
@@ -121,7 +122,10 @@ async function closePage(page, { allowProblems = false } = {}) {
   if (!allowProblems) assert(problems.length === 0, `browser problems:\n  ${problems.join('\n  ')}`);
 }
 
+const ONLY = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+
 async function test(name, fn) {
+  if (ONLY && !ONLY.test(name)) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -292,7 +296,8 @@ try {
     const total = geo.features.reduce((s, f) => s + f.properties.count, 0);
     assert(summary.replace(/,/g, '').includes(String(total)), `status shows ${total} enterprises: ${summary}`);
 
-    // Clicking the hottest cell on the map shows its count.
+    // Clicking the hottest cell on the map shows its count and lists its records (markers off: they sit on top).
+    await page.uncheck('#layer-markers');
     const top = [...geo.features].sort((a, b) => b.properties.value - a.properties.value)[0];
     await page.waitForFunction(() => window.__chainscopeMap.loaded(), null, { timeout: 20000 });
     const px = await page.evaluate((f) => {
@@ -310,6 +315,11 @@ try {
     await page.waitForSelector('.maplibregl-popup', { timeout: 5000 });
     eq(digits(await page.textContent('#cell-count')), top.properties.count, 'clicked cell count');
     assert((await page.textContent('.maplibregl-popup')).includes(String(top.properties.count)), 'popup shows the count');
+    await page.waitForSelector('#cell-records[data-total]');
+    const cellPage = await api(`/api/v1/enterprises?cluster=${cluster}&local=true&region=320300&cell=${top.id}&limit=20`);
+    eq(Number(await page.getAttribute('#cell-records', 'data-total')), top.properties.count, 'the cell panel counts the records of the cell');
+    eq(cellPage.total, top.properties.count, 'API: records in the cell = the cell count');
+    eq(await page.$$eval('#cell-records li a', (as) => as.map((a) => a.getAttribute('href'))), cellPage.items.map((e) => `#/enterprise/${e.id}`), 'the panel links each record to its profile');
     await page.screenshot({ path: join(SHOTS, 'map-filtered-click-1280.png') });
 
     // The URL restores the filters.
@@ -426,6 +436,714 @@ try {
     eq(Number(await page.getAttribute('#chain-chart', 'data-nodes')), tax.nodes.filter((n) => n.chain === other.id).length, `${other.id} nodes`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow})`);
+    await closePage(page);
+  });
+
+  // ---- records, profiles, search, docs ---------------------------------------------------------------------------
+
+  const viewAttr = (page, k) => page.evaluate((key) => document.getElementById('view').dataset[key], k);
+  const noOverflow = async (page, what) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `${what}: no horizontal scrolling at 390 px (overflow ${overflow})`);
+  };
+  const listRows = (page) => page.$$eval('#list-table tbody tr', (trs) => trs.map((tr) => ({
+    id: Number(tr.dataset.id), name: tr.querySelector('td.name a').textContent.trim(),
+  })));
+
+  await test('strings: every UI string exists in Chinese and English', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/overview`);
+    await ready(page, 'overview');
+    const keys = await page.evaluate(async () => {
+      const m = await import('/i18n.js');
+      return { zh: [...m.STRING_KEYS].sort(), en: [...m.STRING_KEYS_EN].sort() };
+    });
+    eq(keys.en, keys.zh, 'the same keys in both languages');
+    await closePage(page);
+  });
+
+  await test('list: total, rows, sorting, pages and filters match /api/v1/enterprises; the URL restores them', async () => {
+    const cluster = 'construction-machinery';
+    const api1 = await api(`/api/v1/enterprises?cluster=${cluster}&local=true&limit=50`);
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/list?cluster=${cluster}&local=true`);
+    eq(await ready(page, 'list'), 'ok', 'list ready');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), api1.total, 'total = API total');
+    const cl = stats.tiers.flatMap((t) => t.clusters).find((c) => c.id === cluster);
+    eq(api1.total, cl.local_enterprises, 'API: the list total = the overview figure');
+    eq(await listRows(page), api1.items.map((e) => ({ id: e.id, name: e.name })), 'rows = API items, in order');
+    eq(await page.locator('.demo').count(), stats.demo_data ? 1 : 0, 'demo mark');
+    eq(await page.locator('#list-chips li.chip-filter').count(), 2, 'two filter chips');
+    await page.screenshot({ path: join(SHOTS, 'list-1280.png') });
+    // Sort by employees with the column button.
+    await page.click('th button[data-sort="employees"]');
+    await page.waitForFunction(() => location.hash.includes('sort=employees') && document.getElementById('view').dataset.ready === 'ok');
+    const api2 = await api(`/api/v1/enterprises?cluster=${cluster}&local=true&sort=employees&limit=50`);
+    eq((await listRows(page)).map((r) => r.id), api2.items.map((e) => e.id), 'rows sorted by employees');
+    eq(await page.getAttribute('th[aria-sort="descending"] button', 'data-sort'), 'employees', 'aria-sort on the sorted column');
+    // Next page.
+    await page.click('#pager a[data-page="next"]');
+    await page.waitForFunction(() => location.hash.includes('offset=50') && document.getElementById('view').dataset.ready === 'ok');
+    const api3 = await api(`/api/v1/enterprises?cluster=${cluster}&local=true&sort=employees&limit=50&offset=50`);
+    eq((await listRows(page)).map((r) => r.id), api3.items.map((e) => e.id), 'second page');
+    assert((await page.textContent('#pager .range')).replace(/,/g, '').includes(String(api3.total)), 'pager shows the total');
+    // A filter through the form, then a reload restores everything.
+    await page.selectOption('#l-local', 'false');
+    await page.waitForFunction(() => location.hash.includes('local=false') && !location.hash.includes('offset=') && document.getElementById('view').dataset.ready === 'ok');
+    const api4 = await api(`/api/v1/enterprises?cluster=${cluster}&local=false&sort=employees&limit=50`);
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), api4.total, 'total after the filter');
+    await page.reload();
+    await ready(page, 'list');
+    eq(await page.inputValue('#l-local'), 'false', 'filter restored from the URL');
+    eq(await page.inputValue('#l-sort'), 'employees', 'sort restored from the URL');
+    // Removing a chip drops that filter.
+    await page.click('#list-chips li[data-key="local"] a');
+    await page.waitForFunction(() => !location.hash.includes('local=') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.enterprises, 'without the local filter: the cluster total');
+    // A bad filter shows the API's message.
+    await page.goto(`${base}/#/list?cluster=nope`);
+    eq(await ready(page, 'list'), 'error', 'unknown cluster');
+    assert((await page.textContent('.error')).includes('nope'), 'the API message names the value');
+    await closePage(page, { allowProblems: true });
+  });
+
+  await test('overview figures link to the records they count', async () => {
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/overview`);
+    await ready(page, 'overview');
+    const cl = stats.tiers.flatMap((t) => t.clusters)[1];
+    await page.click(`.card[data-cluster="${cl.id}"] .n-ent a`);
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.enterprises, `${cl.id}: list total = card figure`);
+    await page.goBack();
+    await ready(page, 'overview');
+    await page.click(`.card[data-cluster="${cl.id}"] .n-local a`);
+    await page.waitForFunction(() => location.hash.includes('local=true') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.local_enterprises, `${cl.id}: local figure`);
+    await page.goBack();
+    await ready(page, 'overview');
+    await page.click(`.card[data-cluster="${cl.id}"] .n-leaders`);
+    await page.waitForFunction(() => location.hash.includes('flags=chain_leader') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.local_chain_leaders, `${cl.id}: local chain leaders`);
+    await page.goBack();
+    await ready(page, 'overview');
+    await page.click('#ov-enterprises');
+    await page.waitForFunction(() => location.hash === '#/list' && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), stats.counts.enterprises, 'all enterprises');
+    await closePage(page);
+  });
+
+  await test('enterprise profile: identity, map, chain nodes, yearly chart = API series, partners link to profiles, English', async () => {
+    const local = await api('/api/v1/enterprises?region=320300&limit=40&sort=employees');
+    let e = null;
+    for (const it of local.items) {
+      const p = await api(`/api/v1/enterprises/${it.id}`);
+      if (p.series.length >= 3 && p.suppliers.some((x) => x.id) && p.memberships.length) { e = p; break; }
+    }
+    assert(e, 'a local enterprise with a series, suppliers and nodes');
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/enterprise/${e.id}`);
+    eq(await ready(page, 'enterprise'), 'ok', 'profile ready');
+    eq((await page.textContent('#ent-name')).trim(), e.name, 'name');
+    eq(digits(await page.textContent('#ent-employees')), e.employees, 'employees');
+    eq(await page.locator('.demo').count(), e.synthetic ? 1 : 0, 'demo mark on a synthetic record');
+    eq(await page.getAttribute('#ent-region', 'href'), `#/region/${e.region.code}`, 'region links to its profile');
+    eq(await page.$$eval('.crumbs a', (as) => as.map((a) => a.getAttribute('href'))), [...e.region_path].reverse().map((r) => `#/region/${r.code}`), 'breadcrumbs up the hierarchy');
+    // Chain nodes link to the chain map with the node selected.
+    const hrefs = await page.$$eval('#ent-nodes li a', (as) => as.map((a) => a.getAttribute('href')));
+    eq(hrefs, e.memberships.map((m) => `#/chain/${m.chain}?node=${encodeURIComponent(m.node)}`), 'node links');
+    // The chart draws the API's series.
+    eq(Number(await page.getAttribute('#ent-chart', 'data-points')), e.series.length, 'chart points = API series');
+    const drawn = await page.evaluate(() => document.getElementById('ent-chart').__chart.getOption().series.map((s) => s.data));
+    eq(drawn[0], [...e.series].sort((a, b) => a.year - b.year).map((p) => p.revenue), 'revenue series');
+    eq(drawn[1], [...e.series].sort((a, b) => a.year - b.year).map((p) => p.employees), 'employee series');
+    await page.waitForFunction(() => document.getElementById('ent-map').dataset.map, null, { timeout: 15000 }).catch(() => {});
+    eq(await page.getAttribute('#ent-map', 'data-map'), 'ready', 'the small map is drawn');
+    eq(await page.locator('#suppliers-list li').count(), e.suppliers.length, 'suppliers');
+    eq(await page.locator('#customers-list li').count(), e.customers.length, 'customers');
+    await page.screenshot({ path: join(SHOTS, 'enterprise-1280.png'), fullPage: true });
+    // English, then a supplier's profile.
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && document.getElementById('view').dataset.ready === 'ok');
+    eq((await page.textContent('#ent-name')).trim(), e.name_en || e.name, 'English name');
+    const sup = e.suppliers.find((x) => x.id);
+    await page.click(`#suppliers-list li[data-id="${sup.id}"] a`);
+    await page.waitForFunction((id) => location.hash === `#/enterprise/${id}` && document.getElementById('view').dataset.ready === 'ok', sup.id);
+    const s2 = await api(`/api/v1/enterprises/${sup.id}`);
+    eq((await page.textContent('#ent-name')).trim(), s2.name_en || s2.name, 'supplier profile');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    // Unknown id: a message, not a blank page.
+    await page.goto(`${base}/#/enterprise/999999999`);
+    eq(await ready(page, 'enterprise'), 'error', 'unknown enterprise');
+    assert((await page.textContent('.error')).includes('999999999'), 'the message names the id');
+    await closePage(page, { allowProblems: true });
+  });
+
+  await test('park profile: facts, lead industries, carriers with space and prices, residents, host park', async () => {
+    const d = await api('/api/v1/parks/park-xzedz');
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/park/park-xzedz`);
+    eq(await ready(page, 'park'), 'ok', 'park ready');
+    eq((await page.textContent('#park-name')).trim(), d.park.name_zh, 'name');
+    eq(await page.$$eval('#park-lead-list li', (ls) => ls.map((l) => l.dataset.cluster)), d.park.lead_clusters, 'lead industries');
+    eq(await page.locator('#carriers-table tbody tr').count(), d.carriers.length, 'one row per carrier');
+    const rentCells = await page.$$eval('#carriers-table tbody tr', (trs) => trs.map((tr) => tr.cells[4].textContent.trim()));
+    eq(rentCells.filter((x) => x !== '–').length, d.carriers.filter((c) => c.rent_yuan_m2_month !== null).length, 'rents shown');
+    eq(Number(await page.getAttribute('#residents-total', 'data-total')), d.residents.total, 'residents total');
+    eq(await page.locator('#residents-nodes tbody tr').count(), d.residents.by_node.length, 'residents by node');
+    eq(await page.locator('#residents-top tbody tr').count(), d.residents.top.length, 'top residents');
+    await page.screenshot({ path: join(SHOTS, 'park-1280.png'), fullPage: true });
+    // A carrier: its host park, and back.
+    const c = d.carriers.find((x) => x.has_space) || d.carriers[0];
+    await page.click(`#carriers-table a[href="#/park/${c.id}"]`);
+    await page.waitForFunction((id) => location.hash === `#/park/${id}` && document.getElementById('view').dataset.ready === 'ok', c.id);
+    eq(await page.getAttribute('#park-host', 'href'), '#/park/park-xzedz', 'host park link');
+    if (c.floor_available_m2 !== null) eq(digits(await page.textContent('#park-floor-available')), c.floor_available_m2, 'space available');
+    eq(await page.locator('.demo').count(), c.synthetic ? 1 : 0, 'demo mark on a synthetic carrier');
+    await closePage(page);
+  });
+
+  await test('region profile: counts = API, children, clusters, nodes, yearly chart, retired code, English', async () => {
+    const d = await api('/api/v1/regions/320300');
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/region/320300`);
+    eq(await ready(page, 'region'), 'ok', 'region ready');
+    eq((await page.textContent('#region-name')).trim(), d.region.name_zh, 'name');
+    eq(Number(await page.getAttribute('#region-total a', 'data-count')), d.enterprises.total, 'enterprise total');
+    eq(await page.$$eval('.crumbs a', (as) => as.map((a) => a.getAttribute('href'))), [...d.ancestors].reverse().map((a) => `#/region/${a.code}`), 'breadcrumbs');
+    eq(await page.locator('#children-table tbody tr').count(), d.children.length, 'children');
+    eq(await page.$$eval('#children-table tbody tr td:last-child', (tds) => tds.map((x) => Number(x.textContent.replace(/\D/g, '')))), d.children.map((c) => c.enterprises), 'children counts');
+    const clusters = d.clusters.filter((c) => c.count > 0);
+    eq(await page.$$eval('#clusters-list li', (ls) => ls.map((l) => [l.dataset.cluster, Number(l.querySelector('a').dataset.count)])), clusters.map((c) => [c.cluster, c.count]), 'clusters');
+    eq(await page.locator('#nodes-top tbody tr').count(), d.nodes.length, 'top nodes');
+    eq(Number(await page.getAttribute('#region-years', 'data-points')), d.founded_by_year.length, 'chart points = API years');
+    const bars = await page.evaluate(() => document.getElementById('region-years').__chart.getOption().series[0].data);
+    eq(bars, [...d.founded_by_year].sort((a, b) => a.year - b.year).map((y) => y.count), 'bars = API counts');
+    eq(await page.locator('#leaders-table tbody tr').count(), d.leaders.length, 'leaders');
+    eq(await page.locator('#projects-table tbody tr').count(), d.projects.length, 'project stages');
+    eq(await page.locator('.demo').count(), d.enterprises.synthetic > 0 ? 1 : 0, 'demo mark');
+    await page.screenshot({ path: join(SHOTS, 'region-1280.png'), fullPage: true });
+    // The figures open their records: the node count and the total.
+    const n0 = d.nodes[0];
+    await page.click(`#nodes-top tbody tr:first-child td:last-child a`);
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), n0.count, `${n0.node}: list total = region node count`);
+    await page.goBack();
+    await ready(page, 'region');
+    await page.click('#region-total a');
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), d.enterprises.total, 'list total = region total');
+    // A child, in English.
+    await page.click('#lang');
+    const child = d.children.find((c) => c.enterprises > 0);
+    await page.goto(`${base}/#/region/${child.code}`);
+    await ready(page, 'region');
+    eq((await page.textContent('#region-name')).trim(), child.name_en, 'English name');
+    await page.click('#lang');
+    // A retired code resolves to its successor and says so; its counts open the successor's records.
+    const retired = await api('/api/v1/regions/320323');
+    await page.goto(`${base}/#/region/320323`);
+    await ready(page, 'region');
+    assert(await page.locator('#region-retired').isVisible(), 'the retired code is explained');
+    eq(await page.getAttribute('#region-total a', 'href'), `#/list?region=${retired.region.code}`, 'lists use the successor code');
+    await closePage(page);
+  });
+
+  await test('search: header box (keyboard) and results across enterprises, parks, nodes and places = API', async () => {
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/overview`);
+    await ready(page, 'overview');
+    await page.keyboard.press('/');
+    eq(await page.evaluate(() => document.activeElement.id), 'search-q', '"/" focuses the search box');
+    await page.keyboard.type('徐州');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.startsWith('#/search') && document.getElementById('view').dataset.ready === 'ok');
+    eq(decodeURIComponent(new URL(page.url()).hash), '#/search?q=徐州', 'URL');
+    const d = await api(`/api/v1/search?q=${encodeURIComponent('徐州')}&limit=20`);
+    const groups = { 'res-enterprises': d.enterprises.length, 'res-parks': d.parks.length, 'res-nodes': d.nodes.length + d.chains.length, 'res-places': d.places.length };
+    for (const [id, n] of Object.entries(groups)) {
+      eq(await page.locator(`#${id} li`).count(), n, `${id} results`);
+    }
+    if (d.enterprises.length) eq((await page.textContent('#res-enterprises li:first-child a.hit')).trim(), d.enterprises[0].name, 'first enterprise');
+    eq(await page.inputValue('#search-q'), '徐州', 'the header box keeps the query');
+    await page.screenshot({ path: join(SHOTS, 'search-1280.png'), fullPage: true });
+    // A place opens its profile.
+    const place = d.places[0];
+    await page.click(`#res-places li[data-code="${place.code}"] a`);
+    await page.waitForFunction((c) => location.hash === `#/region/${c}` && document.getElementById('view').dataset.ready === 'ok', place.code);
+    // English query, nodes with their enterprise counts linking to the list.
+    await page.fill('#search-q', 'battery');
+    await page.press('#search-q', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('q=battery') && document.getElementById('view').dataset.ready === 'ok');
+    const b = await api('/api/v1/search?q=battery&limit=20');
+    eq(await page.locator('#res-nodes li').count(), b.nodes.length + b.chains.length, 'nodes for "battery"');
+    if (b.nodes.length) {
+      eq(Number(await page.getAttribute(`#res-nodes li[data-id="${b.nodes[0].id}"] .count-link`, 'data-count')), b.nodes[0].enterprises, 'node enterprise count');
+    }
+    await page.goto(`${base}/#/search?q=${encodeURIComponent('zzqqxx不存在')}`);
+    await ready(page, 'search');
+    eq(Number(await page.getAttribute('#search-summary', 'data-total')), 0, 'no results');
+    await closePage(page);
+  });
+
+  await test('map: scopes, layers (parks, carriers, hubs), markers drawn = API markers, clicks open records and profiles', async () => {
+    const [parks, hubs] = await Promise.all([api('/api/v1/parks'), api('/api/v1/hubs')]);
+    const nParks = parks.items.filter((p) => p.kind === 'park').length;
+    const nCarriers = parks.items.filter((p) => p.kind !== 'park' && p.has_space).length;
+    const nHubs = hubs.items.filter((x) => x.lat !== null && x.lon !== null).length;
+    const page = await newPage({ width: 1024, height: 720 });
+    await page.goto(`${base}/#/map?at=12/34.265/117.19`);
+    eq(await ready(page, 'map'), 'ok', 'map ready');
+    await page.waitForFunction(() => document.getElementById('view').dataset.markersState === 'ok', null, { timeout: 20000 });
+    eq(Number(await viewAttr(page, 'places')), nParks + nCarriers + nHubs, 'park, carrier and hub symbols');
+    // Markers: what is drawn is what the API returned for this view.
+    const q = await viewAttr(page, 'markersQuery');
+    const m = await api(`/api/v1/markers?${q}`);
+    assert(m.markers.length > 0, 'markers in view');
+    eq(Number(await viewAttr(page, 'markers')), m.markers.length, 'markers drawn = markers returned');
+    const feats = await page.evaluate(() => window.__chainscopeMap.getSource('markers').serialize().data.features.map((f) => ({ ...f.properties, c: f.geometry.coordinates })));
+    eq(feats.map((f) => f.cell).sort(), m.markers.map((x) => x.cell).sort(), 'one circle per returned cell');
+    eq(feats.reduce((s, f) => s + f.count, 0), m.markers.reduce((s, x) => s + x.count, 0), 'counts add up');
+    // No pile of overlapping circles: circles further apart than twice the smallest radius never overlap.
+    const px = await page.evaluate((fs) => fs.map((f) => { const p = window.__chainscopeMap.project(f.c); return [p.x, p.y, f.r]; }), feats);
+    let overlaps = 0;
+    for (let i = 0; i < px.length; i++) for (let j = i + 1; j < px.length; j++) {
+      const dd = Math.hypot(px[i][0] - px[j][0], px[i][1] - px[j][1]);
+      if (dd >= 9 && px[i][2] + px[j][2] > dd + 0.5) overlaps += 1;
+    }
+    eq(overlaps, 0, 'overlapping circles');
+    await page.waitForFunction(() => window.__chainscopeMap.loaded(), null, { timeout: 20000 });
+    await page.screenshot({ path: join(SHOTS, 'map-markers-1280.png') });
+    // Click the cluster nearest the centre: its records in the panel.
+    const centre = await page.evaluate(() => { const c = window.__chainscopeMap.getCenter(); return [c.lng, c.lat]; });
+    const cluster = feats.filter((f) => f.count > 1).sort((a, b) => Math.hypot(a.c[0] - centre[0], a.c[1] - centre[1]) - Math.hypot(b.c[0] - centre[0], b.c[1] - centre[1]))[0];
+    const clickAt = async (lngLat) => {
+      const p = await page.evaluate((ll) => { const pt = window.__chainscopeMap.project(ll); const r = window.__chainscopeMap.getCanvas().getBoundingClientRect(); return { x: r.left + pt.x, y: r.top + pt.y }; }, lngLat);
+      await page.mouse.click(p.x, p.y);
+    };
+    if (cluster) {
+      await clickAt(cluster.c);
+      await page.waitForFunction((c) => document.getElementById('cell-info').dataset.cell === c && document.querySelector('#cell-records[data-total]'), cluster.cell);
+      const recs = await api(`/api/v1/enterprises?region=320300&cell=${cluster.cell}&limit=20`);
+      eq(Number(await page.getAttribute('#cell-records', 'data-total')), recs.total, 'cluster panel total = API');
+      eq(recs.total, cluster.count, 'API: records in the cluster cell = marker count');
+      eq(await page.locator('#cell-records li').count(), recs.items.length, 'records listed');
+    }
+    // A single enterprise: a popup linking to its profile.
+    const near = (a, b) => Math.hypot(a.c[0] - centre[0], a.c[1] - centre[1]) - Math.hypot(b.c[0] - centre[0], b.c[1] - centre[1]);
+    const single = feats.filter((f) => f.count === 1 && f.id >= 0).sort(near)[0];
+    if (single) {
+      await page.$$eval('.maplibregl-popup-close-button', (bs) => bs.forEach((b) => b.click()));
+      await clickAt(single.c);
+      await page.waitForSelector('.maplibregl-popup .popup-link');
+      eq(await page.getAttribute('.maplibregl-popup .popup-link', 'href'), `#/enterprise/${single.id}`, 'popup links to the profile');
+      eq((await page.textContent('.maplibregl-popup .popup-link')).trim(), single.name, 'popup names the enterprise');
+    }
+    // Layers: switching one off hides it and is kept in the URL.
+    await page.uncheck('#layer-parks');
+    await page.waitForFunction(() => location.hash.includes('layers='));
+    eq(Number(await viewAttr(page, 'places')), nCarriers + nHubs, 'parks hidden');
+    await page.uncheck('#layer-markers');
+    await page.waitForFunction(() => document.getElementById('view').dataset.markersState === 'off');
+    eq(await page.evaluate(() => window.__chainscopeMap.getLayoutProperty('markers-circle', 'visibility')), 'none', 'markers hidden');
+    await page.check('#layer-parks');
+    await page.check('#layer-markers');
+    // Clicking a park opens its profile.
+    const park = parks.items.find((p) => p.id === 'park-xzedz');
+    await page.evaluate((p) => window.__chainscopeMap.jumpTo({ center: [p.lon, p.lat], zoom: 13 }), park);
+    await page.waitForFunction(() => window.__chainscopeMap.loaded() && document.getElementById('view').dataset.markersState === 'ok', null, { timeout: 20000 });
+    await clickAt([park.lon, park.lat]);
+    await page.waitForFunction(() => location.hash === '#/park/park-xzedz' && document.getElementById('view').dataset.ready === 'ok');
+    // Scopes: China, then Xuzhou; a district with no cell under the pointer opens its region profile.
+    await page.goto(`${base}/#/map`);
+    await ready(page, 'map');
+    await page.waitForFunction(() => document.getElementById('view').dataset.heat === 'ok');
+    await page.click('#scope-CN');
+    await page.waitForFunction(() => location.hash.includes('region=CN') && document.getElementById('view').dataset.heat === 'ok');
+    eq(await page.getAttribute('#scope-CN', 'aria-pressed'), 'true', 'scope button pressed');
+    eq(await page.inputValue('#f-res'), '5', 'a coarser grid for China');
+    await checkHeat(page, 'group=h3&res=5&weight=count&region=CN');
+    await page.click('#scope-320300');
+    await page.waitForFunction(() => !location.hash.includes('region=') && document.getElementById('view').dataset.heat === 'ok');
+    await page.waitForFunction(() => window.__chainscopeMap.loaded() && !window.__chainscopeMap.isMoving(), null, { timeout: 20000 });
+    const spot = await page.evaluate(() => {
+      const m = window.__chainscopeMap;
+      const c = m.getCanvas();
+      const w = c.clientWidth, hh = c.clientHeight;
+      for (let y = 40; y < hh - 40; y += 12) for (let x = 260; x < w - 60; x += 12) {
+        const hit = (ls) => m.queryRenderedFeatures([x, y], { layers: ls }).length > 0;
+        if (hit(['districts-fill']) && !hit(['heat-fill', 'places-symbol', 'markers-circle'])) {
+          const r = c.getBoundingClientRect();
+          return { x: r.left + x, y: r.top + y, code: m.queryRenderedFeatures([x, y], { layers: ['districts-fill'] })[0].properties.code };
+        }
+      }
+      return null;
+    });
+    assert(spot, 'a district spot without a heat cell');
+    await page.mouse.click(spot.x, spot.y);
+    await page.waitForFunction((c) => location.hash === `#/region/${c}` && document.getElementById('view').dataset.ready === 'ok', spot.code);
+    await closePage(page);
+  });
+
+  await test('chain node detail: trend chart = API series, top countries and provinces = heat API, local enterprises', async () => {
+    const node = 'cm.crane';
+    const [tr, countries, provinces, locals] = await Promise.all([
+      api(`/api/v1/trends?node=${node}`),
+      api(`/api/v1/heat?group=admin&level=country&node=${node}`),
+      api(`/api/v1/heat?group=admin&level=province&node=${node}`),
+      api(`/api/v1/enterprises?node=${node}&region=320300&limit=10`),
+    ]);
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/chain/cm?node=${node}`);
+    eq(await ready(page, 'chain'), 'ok', 'chain ready');
+    await page.waitForFunction((n) => document.getElementById('node-detail').dataset.extras === n, node, { timeout: 20000 });
+    const pts = tr.series[0].points;
+    eq(Number(await page.getAttribute('#node-trend-chart', 'data-points')), pts.length, 'trend points = API series');
+    const lines = await page.evaluate(() => document.getElementById('node-trend-chart').__chart.getOption().series.map((s) => s.data));
+    eq(lines[0], pts.map((p) => p.count), 'running count line');
+    eq(lines[1], pts.map((p) => p.new), 'new establishments line');
+    const top = (cells) => [...cells].sort((a, b) => b.count - a.count).slice(0, 8).map((c) => [c.key, c.count]);
+    eq(await page.$$eval('#node-countries li', (ls) => ls.map((l) => [l.dataset.key, Number(l.dataset.count)])), top(countries.cells), 'top countries');
+    eq(await page.$$eval('#node-provinces li', (ls) => ls.map((l) => [l.dataset.key, Number(l.dataset.count)])), top(provinces.cells), 'top provinces');
+    eq(await page.$$eval('#node-locals-table tbody tr', (trs) => trs.map((t) => Number(t.dataset.id))), locals.items.map((e) => e.id), 'local enterprises');
+    eq(Number(await page.getAttribute('#node-locals-all', 'data-total')), locals.total, 'local total');
+    const strength = await api('/api/v1/chains/cm/strength?reference=country');
+    eq(locals.total, strength.nodes.find((s) => s.node === node).local.count, 'API: local list total = strength local count');
+    // The local count opens the same list.
+    await page.click('#node-local a');
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#list-total', 'data-total')), locals.total, 'list from the node count');
+    await closePage(page);
+  });
+
+  await test('API docs: every route of /api/openapi.json with parameters, enums and responses; try-it; English', async () => {
+    const spec = await api('/api/openapi.json');
+    const ops = Object.entries(spec.paths).flatMap(([p, item]) => Object.keys(item).map((m) => [p, m, item[m]]));
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/api/docs`);
+    await page.waitForFunction(() => document.getElementById('docs').dataset.ready === 'ok');
+    eq(await page.locator('section.op').count(), ops.length, 'one section per operation');
+    for (const [p, m, op] of ops) {
+      const sec = page.locator(`section.op[data-path="${p}"][data-method="${m}"]`);
+      eq(await sec.locator('tr[data-param]').count(), (op.parameters || []).length, `${m} ${p} parameters`);
+      eq(await sec.locator('.responses > div').count(), Object.keys(op.responses || {}).length, `${m} ${p} responses`);
+    }
+    const heat = page.locator('section.op[data-path="/api/v1/heat"]');
+    assert((await heat.locator('tr[data-param="group"]').textContent()).includes('admin'), 'enum values shown');
+    const region = page.locator('section.op[data-path="/api/v1/regions/{code}"]');
+    await region.locator('details.try-it summary').click();
+    eq(await region.locator('a.try-link').getAttribute('href'), '/api/v1/regions/320300', 'try-it link');
+    await region.locator('form.try button[type=submit]').click();
+    await region.locator('pre.try-body').waitFor();
+    assert((await region.locator('pre.try-body').textContent()).includes('徐州市'), 'try-it shows the answer');
+    await page.screenshot({ path: join(SHOTS, 'docs-1280.png') });
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('#docs h1').textContent === 'API reference');
+    await page.fill('#docs-filter', 'markers');
+    eq(await page.locator('section.op:visible').count(), ops.filter(([p, m, o]) => `${m} ${p} ${o.summary || ''} ${o.description || ''} ${(o.parameters || []).map((x) => x.name).join(' ')}`.toLowerCase().includes('markers')).length, 'filter');
+    await page.click('#lang');
+    await closePage(page);
+  });
+
+  // ---- leads, site plan, supply–demand -------------------------------------------------------------------------
+
+  const leadRows = (page) => page.$$eval('#leads-table tbody tr[data-id]', (trs) => trs.map((tr) => ({
+    id: Number(tr.dataset.id), score: Number(tr.dataset.score), name: tr.querySelector('td.name a').textContent.trim(),
+    shown: Number(tr.querySelector('.score-num').textContent.replace(/[^\d.]/g, '')),
+    points: [...tr.querySelectorAll('.seg')].reduce((s, x) => s + Number(x.dataset.points), 0),
+  })));
+  /** Wait until the leads view shows a list and `cond` holds: 'any', or the hash / the API query does or does not hold `arg`. */
+  const leadsOk = (page, cond = 'any', arg = '') => page.waitForFunction(([c, a]) => {
+    const v = document.getElementById('view');
+    if (!(v.dataset.view === 'leads' && v.dataset.ready === 'ok' && v.dataset.leads === 'ok')) return false;
+    if (c === 'hash') return location.hash.includes(a);
+    if (c === 'nohash') return !location.hash.includes(a);
+    if (c === 'query') return (v.dataset.leadsQuery || '').includes(a);
+    return true;
+  }, [cond, arg], { timeout: 30000 });
+  const sameLeads = async (page, query, what, n = 10) => {
+    const d = await api(`/api/v1/leads?${query}`);
+    const rows = await leadRows(page);
+    eq(rows.length, d.leads.length, `${what}: rows = API leads`);
+    eq(rows.slice(0, n).map((r) => [r.id, r.name, r.score]), d.leads.slice(0, n).map((l) => [l.id, l.name, l.score]), `${what}: first names and scores`);
+    for (const r of rows.slice(0, n)) {
+      assert(Math.abs(r.shown - r.score) <= 0.051, `${what}: score shown ${r.shown} for ${r.score}`);
+      assert(Math.abs(r.points - r.score) < 0.01, `${what}: the stacked parts add up to the score (${r.points} vs ${r.score})`);
+    }
+    return d;
+  };
+
+  await test('leads: choose a chain, switch preset, table = API, evidence, weights kept per preset, XLSX download', async () => {
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/leads`);
+    eq(await ready(page, 'leads'), 'ok', 'leads ready');
+    await leadsOk(page);
+    const first = tax.chains[0].id;
+    assert(page.url().includes(`chain=${first}`) && page.url().includes('preset=gap_filling'), `default chain and preset in the URL: ${page.url()}`);
+    // Choose another chain.
+    const chain = tax.chains.find((c) => c.id !== first).id;
+    await page.selectOption('#leads-chain', chain);
+    await leadsOk(page, 'hash', `chain=${chain}`);
+    let d = await sameLeads(page, `chain=${chain}&preset=gap_filling&limit=50`, 'gap filling');
+    eq(await page.getAttribute('#preset-gap_filling', 'aria-pressed'), 'true', 'preset pressed');
+    if (stats.demo_data) eq((await page.locator('.view-head .demo').textContent()).trim(), '演示数据', 'demo mark');
+    eq((await page.textContent('#leads-rule-text')).trim(), d.rule_zh, 'rule text');
+    // Switch the preset: the sliders start at its weights.
+    await page.click('#preset-strengthening');
+    await leadsOk(page, 'hash', 'preset=strengthening');
+    d = await sameLeads(page, `chain=${chain}&preset=strengthening&limit=50`, 'strengthening');
+    for (const [k, w] of Object.entries(d.weights)) eq(Number(await page.inputValue(`#w-${k}`)), w, `slider ${k} = preset weight`);
+    eq(await page.getAttribute('#preset-strengthening', 'aria-pressed'), 'true', 'the new preset is pressed');
+    // The evidence of the first lead, in words; "turn into a project" waits for the pipeline.
+    const top = d.leads[0];
+    await page.click('#leads-table tbody tr[data-id] .ev-toggle');
+    const ev = page.locator(`#lead-ev-${top.id}`);
+    assert(await ev.isVisible(), 'evidence row opens');
+    eq(await ev.locator('li[data-part]').count(), 6, 'six parts explained');
+    if (top.parts.gap.evidence.label_zh) assert((await ev.locator('li[data-part="gap"]').textContent()).includes(top.parts.gap.evidence.label_zh), 'gap class in words');
+    if (top.parts.supply.evidence.local_enterprises_adjacent != null) {
+      assert((await ev.locator('li[data-part="supply"]').textContent()).includes(top.parts.supply.evidence.local_enterprises_adjacent.toLocaleString('zh-CN')), 'adjacent local enterprises');
+    }
+    eq(await ev.locator('.to-project').getAttribute('aria-disabled'), 'true', 'turn into a project is disabled');
+    await ev.locator('.to-project').focus();
+    assert(await ev.locator('.tip').isVisible(), 'its tooltip shows on focus');
+    eq(await page.getAttribute('#leads-table tbody tr[data-id] td.name a', 'href'), `#/enterprise/${top.id}`, 'name links to the profile');
+    // XLSX: the same query.
+    const href = await page.getAttribute('#leads-xlsx', 'href');
+    eq(href, `/api/v1/leads?chain=${chain}&preset=strengthening&limit=50&format=xlsx`, 'XLSX link');
+    const x = await fetch(base + href);
+    eq(x.status, 200, 'XLSX status');
+    const bytes = Buffer.from(await x.arrayBuffer());
+    eq(bytes.subarray(0, 2).toString('latin1'), 'PK', 'XLSX is a zip');
+    await page.screenshot({ path: join(SHOTS, 'leads-1280.png'), fullPage: true });
+    // Keyboard on a slider: the weight goes to the URL, the list follows the API, and the preset keeps it.
+    await page.focus('#w-scale');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const w = d.weights.scale + 1;
+    await leadsOk(page, 'query', `w_scale=${w}`);
+    assert(page.url().includes(`w_scale=${w}`), 'weight in the URL');
+    const custom = Object.entries({ ...d.weights, scale: w }).map(([k, v]) => `w_${k}=${v}`).join('&');
+    await sameLeads(page, `chain=${chain}&preset=strengthening&${custom}&limit=50`, 'custom weights');
+    await page.goto(`${base}/#/leads?chain=${chain}&preset=strengthening`);
+    await page.reload();
+    await leadsOk(page);
+    eq(Number(await page.inputValue('#w-scale')), w, 'the last weights of this preset come back');
+    assert(page.url().includes(`w_scale=${w}`), 'and are written to the URL');
+    await page.click('#preset-gap_filling');
+    await leadsOk(page, 'hash', 'preset=gap_filling');
+    assert(!page.url().includes('w_scale'), 'another preset starts at its own weights');
+    await page.click('#preset-strengthening');
+    await leadsOk(page, 'hash', 'preset=strengthening');
+    await page.click('#leads-reset-weights');
+    await leadsOk(page, 'nohash', 'w_scale');
+    eq(Number(await page.inputValue('#w-scale')), d.weights.scale, 'back to the preset');
+    // English.
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await leadsOk(page);
+    eq((await page.textContent('#view h1')).trim(), 'Investment leads', 'English heading');
+    const rows = await leadRows(page);
+    eq(rows[0].name, d.leads[0].name_en || d.leads[0].name, 'English name');
+    if (stats.demo_data) eq((await page.locator('.view-head .demo').textContent()).trim(), 'Demo data', 'demo mark in English');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await closePage(page);
+  });
+
+  const siteOk = (page) => page.waitForFunction(() => {
+    const v = document.getElementById('view');
+    return v.dataset.view === 'siteplan' && v.dataset.ready === 'ok' && ['ok', 'error'].includes(v.dataset.siteplan);
+  }, null, { timeout: 30000 });
+
+  await test('site plan: the form asks the API, sites in its order, no-space never first, field errors, map pins, print page', async () => {
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/siteplan`);
+    eq(await ready(page, 'siteplan'), 'ok', 'site plan ready');
+    assert(await page.locator('#sp-idle').isVisible(), 'asks for a request first');
+    // Bad input: no land nor floor space → the message at the land field, the choice kept.
+    await page.selectOption('#sp-node', 'cm.crane');
+    await page.click('#sp-submit');
+    await siteOk(page);
+    eq(await viewAttr(page, 'siteplan'), 'error', 'refused');
+    eq(await viewAttr(page, 'siteplanError'), 'land_ha', 'the API names land_ha');
+    assert(await page.locator('[data-param="land_ha"] .field-error').isVisible(), 'error at the land field');
+    eq(await page.getAttribute('#sp-land', 'aria-invalid'), 'true', 'the field is marked invalid');
+    eq(await page.inputValue('#sp-node'), 'cm.crane', 'the node is kept');
+    // A negative budget → at the budget field.
+    await page.fill('#sp-floor', '5000');
+    await page.fill('#sp-budget', '-5');
+    await page.click('#sp-submit');
+    await page.waitForFunction(() => document.getElementById('view').dataset.siteplanError === 'budget_yuan_m2');
+    assert(await page.locator('[data-param="budget_yuan_m2"] .field-error').isVisible(), 'error at the budget field');
+    eq(await page.inputValue('#sp-floor'), '5000', 'the floor space is kept');
+    await page.screenshot({ path: join(SHOTS, 'siteplan-error-1280.png') });
+    // A good request (Enter submits the form).
+    await page.fill('#sp-budget', '20');
+    await page.check('#sp-log-port');
+    await page.check('#sp-log-sea_rail');
+    await page.focus('#sp-budget');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('view').dataset.siteplan === 'ok', null, { timeout: 30000 });
+    const q = 'node=cm.crane&floor_m2=5000&budget_yuan_m2=20&logistics=port%2Csea_rail';
+    eq(await viewAttr(page, 'siteplanQuery'), q, 'the query asked');
+    const d = await api(`/api/v1/siteplan?${q}`);
+    const items = await page.$$eval('#sp-sites li.site', (ls) => ls.map((l) => ({ id: l.dataset.id, noSpace: l.dataset.noSpace === '1', score: Number(l.dataset.score) })));
+    eq(items.map((s) => s.id), d.sites.map((s) => s.park.id), 'sites in the API order');
+    eq(items.map((s) => s.score), d.sites.map((s) => s.score), 'scores');
+    assert(d.sites.length > 0 && !d.sites[0].no_space && !items[0].noSpace, 'a site without space is not first');
+    eq(items.filter((s) => s.noSpace).length, d.sites.filter((s) => s.no_space).length, 'sites without space marked');
+    if (items.some((s) => s.noSpace)) assert((await page.textContent('#sp-sites li.no-space .no-space-badge')).includes('无可用空间'), 'no-space mark');
+    eq(await page.getAttribute('#sp-sites li.site:first-child a.site-link', 'href'), `#/park/${d.sites[0].park.id}`, 'park link');
+    eq(await page.locator('#sp-searail li').count(), d.sea_rail_routes.length, 'sea–rail routes');
+    const s0 = d.sites[0];
+    assert((await page.textContent('#sp-sites li.site:first-child li[data-part="partners"]')).includes(String(s0.parts.partners.evidence.suppliers)), 'suppliers nearby in words');
+    await page.waitForFunction(() => document.getElementById('sp-map').dataset.map, null, { timeout: 20000 }).catch(() => {});
+    eq(await page.getAttribute('#sp-map', 'data-map'), 'ready', 'the map is drawn');
+    eq(await page.locator('#sp-map .site-pin').count(), d.sites.filter((s) => s.park.lat != null).length, 'one numbered pin per site');
+    eq((await page.textContent('#sp-map .site-pin[data-rank="1"]')).trim(), '1', 'pins are numbered');
+    eq(stats.demo_data ? (await page.locator('.view-head .demo').textContent()).trim() : '演示数据', '演示数据', 'demo mark');
+    await page.screenshot({ path: join(SHOTS, 'siteplan-1280.png'), fullPage: true });
+    // The URL restores the request.
+    await page.reload();
+    await siteOk(page);
+    eq(await page.inputValue('#sp-floor'), '5000', 'floor space restored');
+    eq(await page.isChecked('#sp-log-sea_rail'), true, 'logistics restored');
+    eq(await page.$$eval('#sp-sites li.site', (ls) => ls.map((l) => l.dataset.id)), d.sites.map((s) => s.park.id), 'same plan after a reload');
+    // The printable page: no navigation nor form, the request, the top five with their parts, the date, the demo mark.
+    await page.emulateMedia({ media: 'print' });
+    assert(!(await page.locator('header.top').isVisible()) && !(await page.locator('#siteplan-form').isVisible()), 'print hides the navigation and the form');
+    assert(await page.locator('#sp-request').isVisible() && await page.locator('#sp-date').isVisible(), 'print shows the request and the date');
+    eq(await page.locator('#sp-sites li.site:visible').count(), Math.min(5, d.sites.length), 'top five sites printed');
+    if (d.sea_rail_routes.length) assert(await page.locator('#sp-searail').isVisible(), 'sea–rail notes printed');
+    if (stats.demo_data) assert(await page.locator('.print-head .demo-note').isVisible(), 'demo mark printed');
+    await page.screenshot({ path: join(SHOTS, 'siteplan-print.png'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    eq((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'the plan prints on one A4 page');
+    await page.emulateMedia({ media: 'screen' });
+    await closePage(page, { allowProblems: true }); // the refused requests log their 400s
+  });
+
+  await test('market: a bad post keeps the input and shows the field error; post, board, matches = API', async () => {
+    const page = await newPage(DESKTOP);
+    await page.goto(`${base}/#/market`);
+    eq(await ready(page, 'market'), 'ok', 'board ready');
+    const before = await api('/api/v1/market/items');
+    eq(Number(await viewAttr(page, 'boardTotal')), before.total, 'board total = API');
+    const title = `采购液压油缸 ${Date.now() % 100000} 套`;
+    await page.check('#mk-kind-demand');
+    await page.fill('#mk-title', title);
+    await page.fill('#mk-desc', '用于起重机臂架，需高压油缸');
+    await page.selectOption('#mk-node', 'cm.hydraulics');
+    await page.press('#mk-title', 'Enter');
+    await page.waitForFunction(() => document.getElementById('mk-form').dataset.error === 'poster');
+    assert(await page.locator('[data-param="poster"] .field-error').isVisible(), 'error at the poster field');
+    eq(await page.evaluate(() => document.activeElement.id), 'mk-poster', 'the field at fault has the focus');
+    eq(await page.inputValue('#mk-title'), title, 'the title is kept');
+    eq(await page.inputValue('#mk-node'), 'cm.hydraulics', 'the node is kept');
+    await page.keyboard.type('徐州某主机厂');
+    await page.fill('#mk-valid', '2020-01-01');
+    await page.click('#mk-submit');
+    await page.waitForFunction(() => document.getElementById('mk-form').dataset.error === 'valid_until');
+    assert(await page.locator('[data-param="valid_until"] .field-error').isVisible(), 'error at the date field');
+    eq(await page.locator('[data-param="poster"] .field-error:visible').count(), 0, 'the fixed field is clear');
+    eq(await page.inputValue('#mk-poster'), '徐州某主机厂', 'the poster is kept');
+    await page.screenshot({ path: join(SHOTS, 'market-error-1280.png'), fullPage: true });
+    await page.fill('#mk-valid', '');
+    await page.click('#mk-submit');
+    await page.waitForFunction(() => document.getElementById('mk-form').dataset.posted && document.getElementById('view').dataset.board === 'ok');
+    const id = Number(await page.getAttribute('#mk-form', 'data-posted'));
+    const after = await api('/api/v1/market/items');
+    eq(after.total, before.total + 1, 'one more item');
+    eq(Number(await viewAttr(page, 'boardTotal')), after.total, 'the board shows it');
+    eq((await page.textContent(`#mk-items li[data-id="${id}"] .mk-title`)).trim(), title, 'the new item on the board');
+    eq(await page.inputValue('#mk-title'), '', 'the form is cleared after posting');
+    await page.screenshot({ path: join(SHOTS, 'market-1280.png'), fullPage: true });
+    // Tabs: demand only.
+    await page.click('#tab-demand');
+    await page.waitForFunction(() => location.hash.includes('kind=demand') && document.getElementById('view').dataset.board === 'ok');
+    const dem = await api('/api/v1/market/items?kind=demand');
+    eq(await page.$$eval('#mk-items li', (ls) => ls.map((l) => Number(l.dataset.id))), dem.items.map((x) => x.id), 'demand tab = API');
+    eq(await page.getAttribute('#tab-demand', 'aria-current'), 'page', 'tab marked');
+    // Its matches.
+    await page.click(`#mk-items li[data-id="${id}"] .mk-title`);
+    await page.waitForFunction((i) => location.hash === `#/market/${i}` && document.getElementById('view').dataset.ready === 'ok', id);
+    const m = await api(`/api/v1/market/items/${id}/matches?limit=20`);
+    eq((await page.textContent('#mk-item-title')).trim(), title, 'item page');
+    const shown = await page.$$eval('#mk-matches li.match', (ls) => ls.map((l) => [l.dataset.type, Number(l.dataset.id), Number(l.dataset.score)]));
+    eq(shown, m.matches.map((x) => [x.type, (x.enterprise || x.item).id, x.score]), 'matches = API, in order');
+    assert(m.matches.length > 0, 'the demand has matches');
+    const m0 = m.matches[0];
+    eq((await page.textContent('#mk-matches li.match:first-child .why')).includes(m0.why_zh), true, 'why text');
+    eq(await page.getAttribute('#mk-matches li.match:first-child a.match-link', 'href'), m0.type === 'enterprise' ? `#/enterprise/${m0.enterprise.id}` : `#/market/${m0.item.id}`, 'match link');
+    const segs = await page.$$eval('#mk-matches li.match:first-child .seg', (ss) => ss.reduce((s, x) => s + Number(x.dataset.points), 0));
+    assert(Math.abs(segs - m0.score) < 0.01, `match parts add up to the score (${segs} vs ${m0.score})`);
+    await page.screenshot({ path: join(SHOTS, 'market-item-1280.png'), fullPage: true });
+    if (m0.type === 'enterprise') {
+      await page.click('#mk-matches li.match:first-child a.match-link');
+      await page.waitForFunction((i) => location.hash === `#/enterprise/${i}` && document.getElementById('view').dataset.ready === 'ok', m0.enterprise.id);
+    }
+    await closePage(page, { allowProblems: true });
+  });
+
+  await test('390 px: leads, site plan and supply–demand without horizontal scrolling, English (screenshots)', async () => {
+    const page = await newPage(MOBILE);
+    const items = await api('/api/v1/market/items');
+    const views = [
+      ['leads', '#/leads?chain=cm&preset=big_anchors', 'leads-390'],
+      ['siteplan', '#/siteplan?cluster=construction-machinery&floor_m2=2000&building=standard_factory&budget_yuan_m2=20&logistics=sea_rail,port', 'siteplan-390'],
+      ['market', '#/market', 'market-390'],
+      items.items.length ? ['market', `#/market/${items.items[0].id}`, 'market-item-390'] : null,
+    ].filter(Boolean);
+    for (const [name, hash, shot] of views) {
+      await page.goto(`${base}/${hash}`);
+      eq(await ready(page, name), 'ok', `${shot} ready`);
+      if (name === 'leads') await page.click('#leads-table tbody tr[data-id] .ev-toggle');
+      await noOverflow(page, shot);
+      await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+    }
+    const sp = await api('/api/v1/siteplan?cluster=construction-machinery&floor_m2=2000&building=standard_factory&budget_yuan_m2=20&logistics=sea_rail,port');
+    await page.goto(`${base}/#/siteplan?cluster=construction-machinery&floor_m2=2000&building=standard_factory&budget_yuan_m2=20&logistics=sea_rail,port`);
+    await siteOk(page);
+    eq(await page.$$eval('#sp-sites li.site', (ls) => ls.map((l) => l.dataset.noSpace === '1')), sp.sites.map((s) => s.no_space), 'no-space marks');
+    assert(!sp.sites[0].no_space, 'API: no-space not first');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    for (const [name, hash, shot] of views.slice(0, 3)) {
+      await page.goto(`${base}/${hash}`);
+      eq(await ready(page, name), 'ok', `${shot} ready in English`);
+      await noOverflow(page, `${shot} in English`);
+      if (name === 'siteplan' && sp.sites.some((s) => s.no_space)) assert((await page.textContent('#sp-sites li.no-space .no-space-badge')).includes('No space'), 'English no-space mark');
+      await page.screenshot({ path: join(SHOTS, `${shot.replace('-390', '-en-390')}.png`), fullPage: true });
+    }
+    await page.click('#lang');
+    await closePage(page);
+  });
+
+  await test('390 px: every new view is legible without horizontal scrolling (screenshots)', async () => {
+    const page = await newPage(MOBILE);
+    const views = [
+      ['list', '#/list?cluster=construction-machinery'], ['enterprise', '#/enterprise/1'], ['park', '#/park/park-xzedz'],
+      ['region', '#/region/320300'], ['search', `#/search?q=${encodeURIComponent('徐工')}`], ['map', '#/map?at=11/34.27/117.2'],
+      ['chain', '#/chain/cm?node=cm.crane'],
+    ];
+    for (const [name, hash] of views) {
+      await page.goto(`${base}/${hash}`);
+      eq(await ready(page, name), 'ok', `${name} ready`);
+      await noOverflow(page, name);
+      await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
+    }
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.goto(`${base}/#/region/320312`);
+    await ready(page, 'region');
+    await noOverflow(page, 'region in English');
+    await page.screenshot({ path: join(SHOTS, 'region-en-390.png'), fullPage: true });
+    await page.goto(`${base}/api/docs`);
+    await page.waitForFunction(() => document.getElementById('docs').dataset.ready === 'ok');
+    await noOverflow(page, 'docs');
+    await page.screenshot({ path: join(SHOTS, 'docs-en-390.png') });
     await closePage(page);
   });
 

@@ -3,10 +3,14 @@
 import { t } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(message, status, code) {
+  constructor(message, status, code, parameter = null, detail = '') {
     super(message);
     this.status = status;
     this.code = code;
+    /** The request parameter (or body field) the server blamed, if any: forms show the message next to it. */
+    this.parameter = parameter;
+    /** The server's message without the code. */
+    this.detail = detail || message;
   }
 }
 
@@ -28,11 +32,35 @@ export async function getJson(path, { cached = false, signal } = {}) {
   } catch {
     throw new ApiError(`HTTP ${res.status}`, res.status, 'invalid_json');
   }
-  if (!res.ok) {
-    const err = body && body.error ? body.error : {};
-    throw new ApiError(`${err.message || 'HTTP ' + res.status}${err.code ? ` (${err.code})` : ''}`, res.status, err.code);
-  }
+  if (!res.ok) throw errorOf(res, body);
   if (cached) cache.set(path, body);
+  return body;
+}
+
+function errorOf(res, body) {
+  const err = body && body.error ? body.error : {};
+  return new ApiError(`${err.message || 'HTTP ' + res.status}${err.code ? ` (${err.code})` : ''}`, res.status, err.code,
+    err.parameter ?? null, err.message || `HTTP ${res.status}`);
+}
+
+/** POST (or another method) a JSON body; answers the JSON reply or throws an ApiError naming the field at fault. */
+export async function sendJson(method, path, data, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method, signal, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(data),
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(t('error_network'), 0, 'network');
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`HTTP ${res.status}`, res.status, 'invalid_json');
+  }
+  if (!res.ok) throw errorOf(res, body);
   return body;
 }
 
@@ -66,6 +94,62 @@ export function errorBox(err, retry) {
 
 export function loading() {
   return h('p', { class: 'loading', role: 'status' }, t('loading'));
+}
+
+/** '#/map?res=7' → {name: 'map', rest: [], params} */
+export function parseHash(hash) {
+  const raw = (hash || '').replace(/^#\/?/, '');
+  const [path, query = ''] = raw.split('?');
+  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return { name: segs[0] || '', rest: segs.slice(1), params: new URLSearchParams(query) };
+}
+
+/** Build a hash from a route and params, dropping empty values. */
+export function makeHash(name, rest = [], params = {}) {
+  const q = new URLSearchParams();
+  const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
+  for (const [k, v] of entries) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  const path = [name, ...rest].map(encodeURIComponent).join('/');
+  const qs = q.toString();
+  return `#/${path}${qs ? '?' + qs : ''}`;
+}
+
+/** The record filters that /api/v1/enterprises, /heat and /markers share. */
+export const FILTER_KEYS = ['tier', 'cluster', 'chain', 'node', 'region', 'local', 'employees_min', 'employees_max',
+  'founded_from', 'founded_to', 'flags', 'synthetic', 'cell'];
+
+/** Only the record filters of an object or URLSearchParams, without empty values and the map's 'all' region. */
+export function pickFilters(src) {
+  const get = (k) => (src instanceof URLSearchParams ? src.get(k) : src[k]);
+  const out = {};
+  for (const k of FILTER_KEYS) {
+    const v = get(k);
+    if (v === undefined || v === null || v === '') continue;
+    if (k === 'region' && v === 'all') continue;
+    out[k] = String(v);
+  }
+  return out;
+}
+
+/** The list view of the records behind a figure: #/list?{filters}. */
+export function listHref(filters = {}) {
+  return makeHash('list', [], pickFilters(filters));
+}
+
+/** The demo-data mark (演示数据) shown next to a heading whenever synthetic records are on screen. */
+export function demoBadge(on = true) {
+  return on ? h('span', { class: 'demo', title: t('demo_note') }, t('demo_data')) : null;
+}
+
+/** Whether the store holds the demo dataset (the figures on screen then include synthetic records). */
+export async function isDemoData(signal) {
+  try {
+    const stats = await getJson('/api/v1/stats', { signal, cached: true });
+    return Boolean(stats.demo_data);
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    return false;
+  }
 }
 
 /** The taxonomy's tier colour, with a fallback. */

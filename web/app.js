@@ -1,36 +1,30 @@
-// Chainscope web app: a hash router over three views. The URL holds the view and its filters, so a link or a
-// reload restores what was on screen: #/overview, #/map?cluster=cm&res=7, #/chain/cm?reference=country&node=cm.hyd
+// Chainscope web app: a hash router over its views. The URL holds the view and its filters, so a link or a
+// reload restores what was on screen: #/overview, #/map?cluster=cm&res=7, #/chain/cm?reference=country&node=cm.hyd,
+// #/enterprise/14787, #/park/park-xzedz, #/region/320300, #/search?q=徐工, #/list?cluster=construction-machinery,
+// #/leads?chain=cm&preset=gap_filling, #/siteplan?node=cm.crane&floor_m2=5000, #/market?kind=demand, #/market/12
 
 import { t, lang, setLang } from './i18n.js';
-import { h, errorBox } from './api.js';
+import { h, errorBox, parseHash, makeHash } from './api.js';
+
+export { parseHash, makeHash };
 
 const VIEWS = {
   overview: () => import('./views/overview.js'),
   map: () => import('./views/map.js'),
   chain: () => import('./views/chain.js'),
+  list: () => import('./views/list.js'),
+  search: () => import('./views/search.js'),
+  enterprise: () => import('./views/enterprise.js'),
+  park: () => import('./views/park.js'),
+  region: () => import('./views/region.js'),
+  leads: () => import('./views/leads.js'),
+  siteplan: () => import('./views/siteplan.js'),
+  market: () => import('./views/market.js'),
 };
 
 const root = document.getElementById('view');
 let cleanup = null;
 let controller = null;
-
-/** '#/map?res=7' → {name: 'map', rest: [], params} */
-export function parseHash(hash) {
-  const raw = (hash || '').replace(/^#\/?/, '');
-  const [path, query = ''] = raw.split('?');
-  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
-  return { name: segs[0] || '', rest: segs.slice(1), params: new URLSearchParams(query) };
-}
-
-/** Build a hash from a route and params, dropping empty values. */
-export function makeHash(name, rest = [], params = {}) {
-  const q = new URLSearchParams();
-  const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
-  for (const [k, v] of entries) if (v !== undefined && v !== null && v !== '') q.set(k, v);
-  const path = [name, ...rest].map(encodeURIComponent).join('/');
-  const qs = q.toString();
-  return `#/${path}${qs ? '?' + qs : ''}`;
-}
 
 function chrome(name) {
   document.title = `${t('app_title')} · Chainscope`;
@@ -38,6 +32,14 @@ function chrome(name) {
   document.getElementById('skip').textContent = t('skip');
   document.getElementById('foot-text').textContent = t('footer');
   document.getElementById('foot-lic').textContent = t('licences');
+  document.getElementById('foot-docs').textContent = t('api_docs');
+  const form = document.getElementById('search-form');
+  form.setAttribute('aria-label', t('search'));
+  document.getElementById('search-label').textContent = t('search_label');
+  const input = document.getElementById('search-q');
+  input.placeholder = t('search_placeholder');
+  if (name === 'search') input.value = parseHash(location.hash).params.get('q') || '';
+  document.getElementById('search-go').textContent = t('search');
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('nav_label'));
   for (const a of nav.querySelectorAll('a')) {
@@ -50,6 +52,9 @@ function chrome(name) {
   btn.setAttribute('lang', lang() === 'en' ? 'zh-CN' : 'en');
   btn.setAttribute('aria-label', t('lang_switch_label'));
 }
+
+let navigated = false;
+let refocus = null; // an in-view control that asked for a new route keeps the focus after the re-render
 
 async function route() {
   const { name, rest, params } = parseHash(location.hash);
@@ -66,8 +71,9 @@ async function route() {
   controller = new AbortController();
   const signal = controller.signal;
   root.replaceChildren();
+  // A view's state attributes (data-ready, data-map, …) describe the view on screen only.
+  for (const k of Object.keys(root.dataset)) delete root.dataset[k];
   root.dataset.view = name;
-  root.removeAttribute('data-ready');
   const load = VIEWS[name];
   if (!load) {
     root.append(h('div', { class: 'error', role: 'alert' }, t('error_unknown_route', { hash: location.hash }), ' ',
@@ -75,23 +81,50 @@ async function route() {
     root.dataset.ready = 'error';
     return;
   }
+  // After following a link, move the focus to the new content so keyboard and screen-reader users start there.
+  if (navigated && !refocus) root.focus({ preventScroll: false });
+  navigated = false;
+  const focusId = refocus;
+  refocus = null;
   const ctx = {
     rest,
     params,
     signal,
-    /** Put the view's state in the URL without re-rendering. */
+    /** The page title: the view's subject first. */
+    setTitle(text) {
+      document.title = text ? `${text} · ${t('app_short')} · Chainscope` : `${t('app_title')} · Chainscope`;
+    },
+    /**
+     * Put the view's state in the URL without re-rendering — only while this view is still the one in the address
+     * bar: a late write from a view being left must not overwrite the link just followed.
+     */
     setParams(next, restNext = rest) {
+      if (signal.aborted) return;
+      const cur = parseHash(location.hash);
+      const same = (a, b) => a.join('/') === b.join('/');
+      if (cur.name !== name || !(same(cur.rest, rest) || same(cur.rest, restNext))) return;
       history.replaceState(null, '', makeHash(name, restNext, next));
     },
-    navigate(hash) { location.hash = hash; },
+    navigate(hash) {
+      const el = document.activeElement;
+      if (el && el.id && root.contains(el)) refocus = el.id;
+      location.hash = hash;
+    },
     /** Render the current route again (a retry after an error). */
     reload() { route(); },
   };
   try {
     const mod = await load();
     if (signal.aborted) return;
-    cleanup = (await mod.render(root, ctx)) || null;
-    if (!signal.aborted && !root.dataset.ready) root.dataset.ready = 'ok';
+    const done = (await mod.render(root, ctx)) || null;
+    if (signal.aborted) {
+      // Another route started meanwhile: this view's resources go, the new view's cleanup stays.
+      if (done) try { done(); } catch (e) { console.error(e); }
+      return;
+    }
+    cleanup = done;
+    if (!root.dataset.ready) root.dataset.ready = 'ok';
+    if (focusId && !signal.aborted) document.getElementById(focusId)?.focus();
   } catch (e) {
     if (e && e.name === 'AbortError') return;
     console.error(e);
@@ -105,7 +138,25 @@ document.getElementById('lang').addEventListener('click', () => {
   route();
 });
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  navigated = true;
+  if (!refocus) window.scrollTo(0, 0);
+  route();
+});
+
+// The header's search box: Enter (or the button) opens #/search?q=…; '/' anywhere focuses it.
+document.getElementById('search-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const q = document.getElementById('search-q').value.trim();
+  location.hash = makeHash('search', [], { q });
+});
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const tag = (document.activeElement && document.activeElement.tagName) || '';
+  if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || document.activeElement.isContentEditable) return;
+  ev.preventDefault();
+  document.getElementById('search-q').focus();
+});
 window.addEventListener('unhandledrejection', (ev) => {
   if (ev.reason && ev.reason.name === 'AbortError') return;
   console.error(ev.reason);

@@ -1,8 +1,13 @@
 // Chain map: one chain's nodes from upstream to downstream (by `layer`), coloured by strength class from
-// /api/v1/chains/{id}/strength, with the rule text; selecting a node shows its location quotients and counts.
+// /api/v1/chains/{id}/strength, with the rule text; selecting a node shows its location quotients and counts (each
+// linking to the enterprises it counts), its yearly trend, its top countries and provinces and its local enterprises.
 
 import { t, nm, num, tx } from '../i18n.js';
-import { getJson, h, errorBox, loading, tierColor } from '../api.js';
+import { getJson, h, errorBox, loading, tierColor, listHref, demoBadge, isDemoData } from '../api.js';
+import { countLink, enterpriseTable, chartBlock, drawChart, dataTable, countryName, regionName, emptyNote, CHART_COLORS } from '../ui.js';
+
+const HOME = '320300';
+const TOP_REGIONS = 8;
 
 export const CLASS_COLORS = { missing: '#d9480f', weak: '#f59f00', present: '#4c8fd6', strong: '#2b8a3e' };
 const CLASSES = ['missing', 'weak', 'present', 'strong'];
@@ -34,9 +39,9 @@ export async function render(root, ctx) {
   const { signal } = ctx;
   const busy = loading();
   root.append(busy);
-  let tax;
+  let tax, demo;
   try {
-    tax = await getJson('/api/v1/taxonomy', { signal, cached: true });
+    [tax, demo] = await Promise.all([getJson('/api/v1/taxonomy', { signal, cached: true }), isDemoData(signal)]);
   } catch (e) {
     if (e.name === 'AbortError') return null;
     busy.replaceWith(errorBox(e, () => ctx.reload()));
@@ -97,7 +102,7 @@ export async function render(root, ctx) {
       h('td', {}, h('button', { type: 'button', class: 'linkish', onclick: () => select(n.id) }, nm(n))),
       h('td', {}, t(n.position || 'midstream')),
       h('td', {}, h('span', { class: `badge s-${s.class || 'missing'}` }, t(`s_${s.class || 'missing'}`))),
-      h('td', { class: 'num' }, num(s.local?.count)),
+      h('td', { class: 'num' }, countLink(s.local?.count ?? 0, { node: n.id, region: strength.home_region || HOME })),
       h('td', { class: 'num' }, fmtLq(s.lq_count)));
   });
   const table = h('section', { class: 'panel' }, h('h2', {}, t('nodes_table')), h('div', { class: 'scroll' }, h('table', { id: 'nodes-table' },
@@ -106,31 +111,102 @@ export async function render(root, ctx) {
 
   busy.replaceWith(
     h('div', { class: 'view-head', style: { '--tier': color } }, h('h1', {}, h('span', { class: 'swatch', 'aria-hidden': 'true' }), nm(chain)),
-      h('span', { class: 'muted' }, `${nm(cluster)} · ${t('chain_nodes', { n: nodes.length })}`)),
+      h('span', { class: 'muted' }, `${nm(cluster)} · ${t('chain_nodes', { n: nodes.length })}`), demoBadge(demo) || ''),
     controls, legend, chartBox, detail, rule, table);
 
   let chart = null;
+
+  let extrasCtl = null;
+  let trendDispose = null;
+  const home = strength.home_region || HOME;
+  const refRegion = strength.reference_region || null;
 
   function select(id) {
     const n = nodes.find((x) => x.id === id);
     const s = byId.get(id);
     for (const r of rows) r.classList.toggle('selected', r.dataset.node === id);
+    if (extrasCtl) extrasCtl.abort();
+    if (trendDispose) { trendDispose(); trendDispose = null; }
     if (!n) { detail.replaceChildren(h('p', { class: 'muted' }, t('node_pick_hint'))); return; }
     const refs = (list) => (list && list.length ? list.map((r) => nm(tax.nodes.find((x) => x.id === r.node)) || r.node).join(t('list_sep')) : t('none'));
+    const trend = h('div', { class: 'node-extra', id: 'node-trend' }, h('h3', {}, t('node_trend')), h('p', { class: 'loading' }, t('loading')));
+    const regions = h('div', { class: 'node-extra', id: 'node-regions' }, h('h3', {}, t('node_top_regions')), h('p', { class: 'loading' }, t('loading')));
+    const locals = h('div', { class: 'node-extra', id: 'node-locals' }, h('h3', {}, t('node_local_enterprises')), h('p', { class: 'loading' }, t('loading')));
     detail.replaceChildren(h('h2', {}, t('node_detail'), t('colon'), nm(n)),
       h('dl', { class: 'kv' },
         h('div', {}, h('dt', {}, t('class')), h('dd', {}, h('span', { class: `badge s-${s?.class || 'missing'}` }, t(`s_${s?.class || 'missing'}`)))),
         h('div', {}, h('dt', {}, t('lq_count')), h('dd', { id: 'node-lq' }, fmtLq(s?.lq_count))),
         h('div', {}, h('dt', {}, t('lq_employees')), h('dd', {}, fmtLq(s?.lq_employees))),
-        h('div', {}, h('dt', {}, t('local_count')), h('dd', { id: 'node-local' }, num(s?.local?.count))),
-        h('div', {}, h('dt', {}, t('reference_count')), h('dd', {}, num(s?.reference?.count))),
-        h('div', {}, h('dt', {}, t('world_count')), h('dd', {}, num(s?.world_count))),
-        h('div', {}, h('dt', {}, t('leaders')), h('dd', {}, num(s?.leaders?.length ?? 0)))),
+        h('div', {}, h('dt', {}, t('local_count')), h('dd', { id: 'node-local' }, countLink(s?.local?.count ?? 0, { node: id, region: home }))),
+        h('div', {}, h('dt', {}, t('reference_count')), h('dd', { id: 'node-ref' }, countLink(s?.reference?.count ?? 0, { node: id, region: refRegion || '' }))),
+        h('div', {}, h('dt', {}, t('world_count')), h('dd', { id: 'node-world' }, countLink(s?.world_count ?? 0, { node: id }))),
+        h('div', {}, h('dt', {}, t('leaders')), h('dd', { id: 'node-leaders' }, countLink(s?.leaders?.length ?? 0, { node: id, region: home, flags: 'chain_leader' })))),
       s?.reason ? h('p', {}, h('strong', {}, t('reason'), t('colon')), tx(s.reason)) : null,
       h('p', { class: 'muted' }, `${t('suppliers_of')}${t('colon')}${refs(s?.upstream)}`),
-      h('p', { class: 'muted' }, `${t('customers_of')}${t('colon')}${refs(s?.downstream)}`));
+      h('p', { class: 'muted' }, `${t('customers_of')}${t('colon')}${refs(s?.downstream)}`),
+      h('div', { class: 'node-extras' }, trend, regions, locals));
     ctx.setParams({ reference: reference === 'country' ? '' : reference, node: id });
     if (chart) chart.dispatchAction({ type: 'highlight', seriesIndex: 0, name: id });
+    extrasCtl = new AbortController();
+    const mine = extrasCtl;
+    signal.addEventListener('abort', () => mine.abort(), { once: true });
+    loadExtras(n, { trend, regions, locals }, mine.signal);
+  }
+
+  async function loadExtras(n, boxes, sig) {
+    const id = n.id;
+    const fail = (box, e) => { if (e.name !== 'AbortError') box.replaceChildren(box.firstChild, errorBox(e)); };
+    // Trend: new establishments per year and the running count, worldwide.
+    const trendJob = getJson(`/api/v1/trends?node=${encodeURIComponent(id)}`, { signal: sig }).then(async (tr) => {
+      const series = (tr.series || []).find((x) => x.node === id) || (tr.series || [])[0];
+      const pts = series ? series.points || [] : [];
+      if (!pts.length) { boxes.trend.replaceChildren(boxes.trend.firstChild, emptyNote(t('no_series'))); return; }
+      const table = dataTable([{ label: t('year') }, { label: t('new_establishments'), num: true }, { label: t('running_count'), num: true }],
+        pts.map((p) => [String(p.year), num(p.new), num(p.count)]));
+      const block = chartBlock('node-trend-chart', t('node_trend_chart', { name: nm(n) }), table, 220);
+      block.box.dataset.points = String(pts.length);
+      boxes.trend.replaceChildren(boxes.trend.firstChild, block.wrap,
+        series.unknown_founded ? h('p', { class: 'muted small' }, t('unknown_founded', { n: num(series.unknown_founded) })) : '');
+      if (sig.aborted) return;
+      const { dispose } = await drawChart(block.box, {
+        color: CHART_COLORS,
+        tooltip: { trigger: 'axis' },
+        legend: { top: 0, data: [t('running_count'), t('new_establishments')] },
+        grid: { left: 8, right: 8, top: 32, bottom: 4, containLabel: true },
+        xAxis: { type: 'category', data: pts.map((p) => String(p.year)) },
+        yAxis: [{ type: 'value', minInterval: 1 }, { type: 'value', minInterval: 1, splitLine: { show: false } }],
+        series: [
+          { name: t('running_count'), type: 'line', data: pts.map((p) => p.count), symbolSize: 5 },
+          { name: t('new_establishments'), type: 'line', yAxisIndex: 1, data: pts.map((p) => p.new), symbolSize: 5, lineStyle: { type: 'dashed' } },
+        ],
+      });
+      if (sig.aborted) dispose(); else trendDispose = dispose;
+    }).catch((e) => fail(boxes.trend, e));
+    // Top countries and Chinese provinces by enterprises on the node.
+    const regionJob = Promise.all([
+      getJson(`/api/v1/heat?group=admin&level=country&node=${encodeURIComponent(id)}`, { signal: sig }),
+      getJson(`/api/v1/heat?group=admin&level=province&node=${encodeURIComponent(id)}`, { signal: sig }),
+      getJson('/api/v1/regions/CN', { signal: sig, cached: true }).catch(() => null),
+    ]).then(([countries, provinces, cn]) => {
+      const provName = new Map(((cn && cn.children) || []).map((c) => [c.code, regionName(c)]));
+      const top = (cells) => [...(cells || [])].sort((a, b) => b.count - a.count).slice(0, TOP_REGIONS);
+      const list = (cid, title, cells, name) => h('div', { class: 'top-regions' }, h('h4', {}, title),
+        cells.length ? h('ol', { id: cid }, cells.map((c) => h('li', { dataset: { key: c.key, count: String(c.count) } },
+          h('span', { class: 'rname' }, name(c.key)), ' ', countLink(c.count, { node: id, region: c.key }))))
+          : emptyNote(t('none')));
+      boxes.regions.replaceChildren(boxes.regions.firstChild, h('div', { class: 'two-lists' },
+        list('node-countries', t('top_countries'), top(countries.cells), (k) => countryName(k)),
+        list('node-provinces', t('top_provinces'), top(provinces.cells), (k) => provName.get(k) || k)));
+    }).catch((e) => fail(boxes.regions, e));
+    // Local enterprises on the node (home city), largest first.
+    const localJob = getJson(`/api/v1/enterprises?${new URLSearchParams({ node: id, region: home, limit: '10' })}`, { signal: sig }).then((page) => {
+      boxes.locals.replaceChildren(boxes.locals.firstChild,
+        page.items.length ? enterpriseTable(page.items, { id: 'node-locals-table', caption: t('node_local_enterprises'), nodes: false }) : emptyNote(t('none')),
+        h('p', {}, h('a', { href: listHref({ node: id, region: home }), id: 'node-locals-all', dataset: { total: String(page.total) } },
+          t('see_all_n', { n: num(page.total) }))));
+    }).catch((e) => fail(boxes.locals, e));
+    await Promise.all([trendJob, regionJob, localJob]);
+    if (!sig.aborted) detail.dataset.extras = id;
   }
 
   const echarts = await import('../vendor/echarts/echarts.esm.min.mjs');
@@ -184,6 +260,8 @@ export async function render(root, ctx) {
   root.dataset.ready = 'ok';
   return () => {
     window.removeEventListener('resize', onResize);
+    if (extrasCtl) extrasCtl.abort();
+    if (trendDispose) trendDispose();
     chart.dispose();
     window.__chainscopeChart = null;
   };

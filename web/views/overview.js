@@ -1,7 +1,8 @@
 // Overview: the three tiers and ten clusters as cards, the headline counts, the signing fair and Q1–Q3 progress.
 
 import { t, nm, num } from '../i18n.js';
-import { getJson, h, errorBox, loading, tierColor } from '../api.js';
+import { getJson, h, errorBox, loading, tierColor, makeHash } from '../api.js';
+import { countLink } from '../ui.js';
 
 const FAIR_YEAR = 2022;
 
@@ -49,13 +50,15 @@ function clusterCard(cl, color, tax) {
   return h('article', { class: 'card', style: { '--tier': color }, dataset: { cluster: cl.id } },
     h('h3', {}, nm(cl)),
     h('dl', { class: 'kv' },
-      h('div', {}, h('dt', {}, t('enterprises')), h('dd', { class: 'n-ent' }, num(cl.enterprises))),
-      h('div', {}, h('dt', {}, t('local_enterprises')), h('dd', { class: 'n-local' }, num(cl.local_enterprises))),
+      h('div', {}, h('dt', {}, t('enterprises')), h('dd', { class: 'n-ent' }, countLink(cl.enterprises, { cluster: cl.id }))),
+      h('div', {}, h('dt', {}, t('local_enterprises')), h('dd', { class: 'n-local' }, countLink(cl.local_enterprises, { cluster: cl.id, local: 'true' }))),
       h('div', {}, h('dt', {}, t('projects')), h('dd', { class: 'n-proj' }, num(cl.projects)))),
     (cl.chains || []).length
       ? h('p', { class: 'chains' }, h('span', { class: 'muted' }, `${t('ov_chains')}${t('colon')}`),
         (cl.chains || []).map((ch, i) => [i ? ' · ' : '', h('a', { href: `#/chain/${encodeURIComponent(ch.id)}` }, chainName(ch))]))
       : null,
+    cl.local_chain_leaders !== undefined ? h('p', { class: 'leaders muted' }, `${t('chain_leaders')}${t('colon')}`,
+      countLink(cl.local_chain_leaders, { cluster: cl.id, local: 'true', flags: 'chain_leader' }, { class: 'count-link n-leaders' })) : null,
     h('a', { class: 'more', href: `#/map?cluster=${encodeURIComponent(cl.id)}` }, t('ov_on_map')));
 }
 
@@ -77,9 +80,10 @@ export async function render(root, { signal, reload }) {
   const counts = h('section', { class: 'panel', 'aria-labelledby': 'counts-h' },
     h('h2', { id: 'counts-h', class: 'sr-only' }, t('ov_counts')),
     h('div', { class: 'figures' },
-      figure(t('enterprises'), num(c.enterprises)),
-      figure(t('parks'), num(c.parks)),
-      figure(t('carriers'), num(c.carriers)),
+      figure(t('enterprises'), countLink(c.enterprises, {}, { id: 'ov-enterprises' }),
+        c.enterprises_synthetic ? h('a', { href: makeHash('list', [], { synthetic: 'true' }), class: 'count-link' }, t('of_which_demo_n', { n: num(c.enterprises_synthetic) })) : null),
+      figure(t('parks'), h('a', { href: '#/region/320300', class: 'count-link', title: t('see_parks') }, num(c.parks))),
+      figure(t('carriers'), h('a', { href: '#/region/320300', class: 'count-link', title: t('see_carriers') }, num(c.carriers))),
       figure(t('projects'), num(c.projects)),
       figure(t('events'), num(c.events))));
   const tiers = (stats.tiers || []).map((tier) => {
