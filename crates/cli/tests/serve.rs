@@ -81,7 +81,8 @@ fn profiles_search_parks_regions_and_markers() {
 
     // Search: Chinese substring, English in any case, nodes by keyword, places, and no personal data.
     let hits = s.json("/api/v1/search?q=%E5%BE%90%E5%B7%A5"); // 徐工
-    let xcmg = hits["enterprises"].as_array().expect("enterprises").iter().find(|e| e["name_en"].as_str().is_some_and(|n| n.contains("XCMG")));
+    let xcmg =
+        hits["enterprises"].as_array().expect("enterprises").iter().find(|e| e["name_en"].as_str().is_some_and(|n| n.contains("XCMG")));
     let xcmg = xcmg.expect("徐工 finds XCMG");
     let en = s.json("/api/v1/search?q=xcmg");
     assert!(en["enterprises"].as_array().expect("list").iter().any(|e| e["id"] == xcmg["id"]), "case-insensitive English");
@@ -295,13 +296,20 @@ fn leads_rank_outside_enterprises_with_their_evidence_and_refuse_bad_requests() 
 #[test]
 fn site_plans_rank_parks_with_space_first_and_refuse_bad_requests() {
     let (_env, s) = default_server();
-    let r = s.json("/api/v1/siteplan?node=cm.hydraulics&floor_m2=2000&building=standard_factory&budget_yuan_m2=20&logistics=rail_freight,sea_rail");
+    let r = s.json(
+        "/api/v1/siteplan?node=cm.hydraulics&floor_m2=2000&building=standard_factory&budget_yuan_m2=20&logistics=rail_freight,sea_rail",
+    );
     let sites = r["sites"].as_array().expect("sites");
     assert!(sites.len() >= 3);
     assert_eq!(sites[0]["no_space"], false, "never first without space");
     let first_full = sites.iter().position(|x| x["no_space"] == true).unwrap_or(sites.len());
     assert!(sites[first_full..].iter().all(|x| x["no_space"] == true), "all sites without space come last");
     assert!(sites.iter().all(|x| x["park"]["kind"] == "standard_factory"));
+    // Land is asked: carrier buildings have none to offer, so they are marked and come after the parks.
+    let land = s.json("/api/v1/siteplan?node=cm.crane&land_ha=5");
+    let land_sites = land["sites"].as_array().expect("sites");
+    assert_eq!(land_sites[0]["park"]["kind"], "park");
+    assert!(land_sites.iter().filter(|x| x["park"]["kind"] != "park").all(|x| x["no_space"] == true));
     assert!(r["sea_rail_routes"].as_array().is_some_and(|v| !v.is_empty()), "sea–rail routes and their savings travel with the plan");
     let hubs = &sites[0]["parts"]["logistics"]["evidence"]["hubs"];
     assert!(hubs.as_array().is_some_and(|h| !h.is_empty() && h[0]["distance_km"].as_f64().is_some()));
@@ -337,7 +345,9 @@ fn supply_and_demand_posts_match_counterparts_with_reasons() {
         let status = String::from_utf8_lossy(&buf[..split]).split_whitespace().nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
         common::Reply { status, headers: Vec::new(), body: buf[split + 4..].to_vec() }
     };
-    let demand = post(r#"{"kind":"demand","poster":"徐州某主机厂","title":"采购回转支承 slewing bearings","node":"cm.slewing-bearing","region_code":"320300","quantity":"2000 套/年","valid_until":"2099-12-31"}"#);
+    let demand = post(
+        r#"{"kind":"demand","poster":"徐州某主机厂","title":"采购回转支承 slewing bearings","node":"cm.slewing-bearing","region_code":"320300","quantity":"2000 套/年","valid_until":"2099-12-31"}"#,
+    );
     assert_eq!(demand.status, 201, "{}", String::from_utf8_lossy(&demand.body));
     let id = count(&demand.json()["id"]);
     let supply = post(r#"{"kind":"supply","poster":"某轴承厂","title":"大型回转支承","node":"cm.slewing-bearing","region_code":"320312"}"#);
@@ -366,10 +376,13 @@ fn supply_and_demand_posts_match_counterparts_with_reasons() {
         (r#"{"kind":"demand","poster":"x","title":"y","valid_until":"2001-01-01"}"#, "valid_until"),
         (r#"{"kind":"demand","poster":"x","title":"y","enterprise_id":999999999}"#, "enterprise_id"),
         (r#"not json"#, "body"),
+        (r#"{"kind":"demand","poster":"x","title":"y","quantity":5}"#, "quantity"),
+        (r#"{"kind":"demand","title":"y"}"#, "poster"),
     ] {
         let r = post(body);
         assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some(field)), "{body}: {}", String::from_utf8_lossy(&r.body));
     }
     assert_eq!(count(&s.json("/api/v1/market/items?active=false")["total"]), 2, "only the two valid posts are stored");
     assert_eq!(s.get("/api/v1/market/items/999/matches").status, 404);
+    assert_eq!(s.json(&format!("/api/v1/market/items/{id}"))["title"], "采购回转支承 slewing bearings");
 }

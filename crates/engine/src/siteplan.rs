@@ -216,7 +216,8 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
             down.extend(t.node_idx(sup));
         }
     }
-    let candidates: Vec<&Park> = parks.iter().filter(|p| req.building.is_none_or(|b| p.kind == b)).filter(|p| p.lat.is_some() && p.lon.is_some()).collect();
+    let candidates: Vec<&Park> =
+        parks.iter().filter(|p| req.building.is_none_or(|b| p.kind == b)).filter(|p| p.lat.is_some() && p.lon.is_some()).collect();
     let host = |p: &Park| -> Option<&Park> { p.park_id.as_deref().and_then(|h| parks.iter().find(|x| x.id == h)) };
     // Partners and the talent pool are counted among the home city's enterprises (sites are in the home city);
     // their positions are computed once per request.
@@ -230,7 +231,8 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
     let mut raw: Vec<([Option<f64>; 6], Site)> = Vec::with_capacity(candidates.len());
     for p in candidates {
         let (lat, lon) = (p.lat.unwrap_or_default(), p.lon.unwrap_or_default());
-        let leads: Vec<String> = if p.lead_clusters.is_empty() { host(p).map(|h| h.lead_clusters.clone()).unwrap_or_default() } else { p.lead_clusters.clone() };
+        let leads: Vec<String> =
+            if p.lead_clusters.is_empty() { host(p).map(|h| h.lead_clusters.clone()).unwrap_or_default() } else { p.lead_clusters.clone() };
         let fit_cluster = leads.contains(&cluster);
         let fit = if leads.is_empty() {
             None
@@ -247,7 +249,9 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
         let talent: u64 = home_rows.iter().filter(|&&r| within(r, lat, lon)).map(|&r| s.employees[r as usize] as u64).sum();
         // Space: land for a land request, floor for a floor request; both asked → the weaker of the two.
         let share = |need: Option<f64>, have: Option<f64>| -> Option<Option<f64>> { need.map(|n| have.map(|h| (h / n).min(1.0))) };
-        let land = share(req.land_ha, p.land_available_ha);
+        // A carrier building offers floor space, not land.
+        let land_have = if p.kind.is_carrier() { Some(0.0) } else { p.land_available_ha };
+        let land = share(req.land_ha, land_have);
         let floor = share(req.floor_m2, p.floor_available_m2);
         let space: Option<f64> = match (land, floor) {
             (Some(a), Some(b)) => match (a, b) {
@@ -260,7 +264,13 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
         };
         // Marked only when it is known that nothing is available; unknown availability is unknown, not none.
         let no_space = space.is_some_and(|v| v <= 0.0);
-        let price = if req.floor_m2.is_some() && req.land_ha.is_none() { p.rent_yuan_m2_month.or(p.price_sale_yuan_m2) } else { p.price_land_yuan_m2 };
+        let price = if req.floor_m2.is_some() && req.land_ha.is_none() {
+            p.rent_yuan_m2_month.or(p.price_sale_yuan_m2)
+        } else {
+            p.price_land_yuan_m2
+        };
+        // A price of 0 is a missing figure, not a free site.
+        let price = price.filter(|x| *x > 0.0);
         let cost = match (req.budget_yuan_m2, price) {
             (Some(b), Some(pr)) if pr <= b => Some(1.0 - 0.5 * pr / b),
             (Some(b), Some(pr)) => Some((0.5 - (pr / b - 1.0)).max(0.0)),

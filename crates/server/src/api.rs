@@ -258,7 +258,9 @@ fn admin_level(p: &HashMap<String, String>, default: AdminLevel) -> Result<Admin
         Some("province") => AdminLevel::Province,
         Some("prefecture") => AdminLevel::Prefecture,
         Some("county") => AdminLevel::County,
-        Some(other) => return Err(ApiError::bad("level", "invalid_level", format!("'{other}' is not country, province, prefecture or county"))),
+        Some(other) => {
+            return Err(ApiError::bad("level", "invalid_level", format!("'{other}' is not country, province, prefecture or county")))
+        }
     })
 }
 
@@ -287,10 +289,11 @@ pub async fn complexity(State(s): State<Arc<ServerState>>, Query(p): Params) -> 
         }
     };
     let opts = ComplexityOptions { proximity_diagonal: diagonal, ..ComplexityOptions::default() };
-    let (digest, _) = tokio::task::spawn_blocking(move || chainscope_engine::relatedness::digest(&snap, &filter, level, weight, &focus, &opts))
-        .await
-        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
-        .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let (digest, _) =
+        tokio::task::spawn_blocking(move || chainscope_engine::relatedness::digest(&snap, &filter, level, weight, &focus, &opts))
+            .await
+            .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
+            .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
     let t = &data.snapshot.taxonomy;
     let name = |code: &str| data.regions.get(code).map(|r| json!({"name_zh": r.name_zh, "name_en": r.name_en}));
     let mut v = serde_json::to_value(&digest).unwrap_or_default();

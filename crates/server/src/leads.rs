@@ -52,11 +52,10 @@ async fn state(s: &Arc<ServerState>, data: &Arc<Data>) -> Result<Arc<TargetingSt
     Ok(data.targeting.get_or_init(|| Arc::new(built)).clone())
 }
 
-fn weights(p: &HashMap<String, String>) -> Result<(String, Weights), ApiError> {
+fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), ApiError> {
     let preset = p.get("preset").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("gap_filling");
-    let mut w = Weights::preset(preset).ok_or_else(|| {
-        ApiError::bad("preset", "invalid_preset", format!("'{preset}' is not gap_filling, strengthening or big_anchors"))
-    })?;
+    let mut w = Weights::preset(preset)
+        .ok_or_else(|| ApiError::bad("preset", "invalid_preset", format!("'{preset}' is not gap_filling, strengthening or big_anchors")))?;
     let mut custom = false;
     for (name, slot) in [
         ("w_gap", &mut w.gap),
@@ -74,7 +73,7 @@ fn weights(p: &HashMap<String, String>) -> Result<(String, Weights), ApiError> {
             custom = true;
         }
     }
-    Ok((if custom { "custom".to_string() } else { preset.to_string() }, w))
+    Ok((if custom { "custom".to_string() } else { preset.to_string() }, preset.to_string(), w))
 }
 
 fn lead_json(data: &Data, l: &Lead, e: Option<&chainscope_model::Enterprise>, id: u32) -> Value {
@@ -93,7 +92,10 @@ fn lead_json(data: &Data, l: &Lead, e: Option<&chainscope_model::Enterprise>, id
         .enumerate()
         .map(|(i, name)| {
             let p = &l.parts[i];
-            (name.to_string(), json!({"value": p.value, "used": p.used, "weight": p.weight, "known": p.value.is_some(), "evidence": evidence[i]}))
+            (
+                name.to_string(),
+                json!({"value": p.value, "used": p.used, "weight": p.weight, "known": p.value.is_some(), "evidence": evidence[i]}),
+            )
         })
         .collect();
     json!({
@@ -112,7 +114,7 @@ fn lead_json(data: &Data, l: &Lead, e: Option<&chainscope_model::Enterprise>, id
 pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Response, ApiError> {
     known_params(&p, &names(&[FILTERS, LEADS]))?;
     let filter = heat_filter(&p, &s.data().regions)?;
-    let (preset, w) = weights(&p)?;
+    let (preset, base, w) = weights(&p)?;
     let limit: usize = number(&p, "limit")?.unwrap_or(50);
     let include_marked = boolean(&p, "include_marked")?.unwrap_or(false);
     let format = p.get("format").map(String::as_str).unwrap_or("json");
@@ -130,13 +132,14 @@ pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
         .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
     let ids: Vec<i64> = ranking.leads.iter().map(|l| data.snapshot.ids[l.row as usize] as i64).collect();
     let ids2 = ids.clone();
-    let records: FxHashMap<i64, chainscope_model::Enterprise> = s.with_store(move |st| st.enterprises_by_id(&ids2)).await?.into_iter().collect();
+    let records: FxHashMap<i64, chainscope_model::Enterprise> =
+        s.with_store(move |st| st.enterprises_by_id(&ids2)).await?.into_iter().collect();
     let items: Vec<Value> = ranking.leads.iter().zip(&ids).map(|(l, id)| lead_json(&data, l, records.get(id), *id as u32)).collect();
     if format == "xlsx" {
         return xlsx(&items);
     }
     Ok(Json(json!({
-        "preset": preset, "weights": w, "candidates": ranking.candidates,
+        "preset": preset, "base_preset": base, "preset_weights": Weights::preset(&base), "weights": w, "candidates": ranking.candidates,
         "excluded": {"in_pipeline": ranking.excluded_pipeline, "declining": ranking.excluded_declining},
         "means": PARTS.iter().zip(ranking.means).map(|(n, m)| (n.to_string(), json!(m))).collect::<serde_json::Map<_, _>>(),
         "leads": items,
@@ -148,7 +151,8 @@ pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
 
 fn xlsx(items: &[Value]) -> Result<Response, ApiError> {
     use chainscope_io::export::{Cell, TableWriter};
-    let mut headers = vec!["排名 rank", "企业 name", "英文名 name_en", "国家 country", "地区 region", "环节 node", "得分 score", "有据占比 known"];
+    let mut headers =
+        vec!["排名 rank", "企业 name", "英文名 name_en", "国家 country", "地区 region", "环节 node", "得分 score", "有据占比 known"];
     headers.extend(PARTS);
     headers.extend(["已在项目库 in_pipeline", "衰退 declining"]);
     static EXPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

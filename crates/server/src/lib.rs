@@ -190,6 +190,7 @@ pub const ROUTES: &[(&str, Access)] = &[
     ("/api/v1/leads", Access::Officer),
     ("/api/v1/siteplan", Access::Public),
     ("/api/v1/market/items", Access::Enterprise),
+    ("/api/v1/market/items/{id}", Access::Enterprise),
     ("/api/v1/market/items/{id}/matches", Access::Enterprise),
 ];
 
@@ -216,6 +217,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/api/v1/leads", get(leads::leads))
         .route("/api/v1/siteplan", get(siteplan::siteplan))
         .route("/api/v1/market/items", get(market::items).post(market::post))
+        .route("/api/v1/market/items/{id}", get(market::item))
         .route("/api/v1/market/items/{id}/matches", get(market::matches))
         .fallback(web::asset)
         // Boundaries, the taxonomy and heat cells are text that shrinks 5–10× on the wire (phones, slow intranets).

@@ -36,6 +36,43 @@ pub struct NewItem {
     pub valid_until: Option<String>,
 }
 
+/// The fields a post may carry and the JSON type each must have.
+const FIELDS: &[(&str, &str)] = &[
+    ("kind", "string"),
+    ("poster", "string"),
+    ("enterprise_id", "integer"),
+    ("title", "string"),
+    ("description", "string"),
+    ("node", "string"),
+    ("quantity", "string"),
+    ("region_code", "string"),
+    ("valid_until", "string"),
+];
+
+/// Read a post field by field, so that every problem names its field: not JSON, not an object, an unknown
+/// field, or a value of the wrong type.
+fn parse_new(body: &[u8]) -> Result<NewItem, ApiError> {
+    let bad = |field: &str, code: &'static str, message: String| ApiError::bad(field, code, message);
+    let v: Value = serde_json::from_slice(body).map_err(|e| bad("body", "invalid_json", format!("the body is not JSON: {e}")))?;
+    let obj = v.as_object().ok_or_else(|| bad("body", "invalid_body", "the body must be a JSON object".into()))?;
+    for (k, val) in obj {
+        let Some((_, want)) = FIELDS.iter().find(|f| f.0 == k) else {
+            let known: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
+            return Err(bad(k, "unknown_field", format!("unknown field '{k}' (fields: {})", known.join(", "))));
+        };
+        let ok = val.is_null() || if *want == "integer" { val.is_i64() } else { val.is_string() };
+        if !ok {
+            return Err(bad(k, "invalid_type", format!("'{k}' must be a {want}")));
+        }
+    }
+    for required in ["kind", "poster", "title"] {
+        if obj.get(required).is_none_or(Value::is_null) {
+            return Err(bad(required, "missing", format!("'{required}' is required")));
+        }
+    }
+    serde_json::from_value(v).map_err(|e| bad("body", "invalid_body", e.to_string()))
+}
+
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
@@ -54,13 +91,10 @@ fn item_json(data: &Data, id: i64, it: &MarketItem) -> Value {
 
 /// `POST /api/v1/market/items`: 201 with the stored item, or a 400 naming the field.
 pub async fn post(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: NewItem = serde_json::from_slice(&body).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg.split('`').nth(1).unwrap_or("body").to_string();
-        ApiError { status: StatusCode::BAD_REQUEST, code: "invalid_body", message: format!("the body is not a valid item: {msg}"), parameter: Some(field) }
-    })?;
+    let new = parse_new(&body)?;
     let data = s.data();
-    let kind = ItemKind::parse(new.kind.trim()).ok_or_else(|| ApiError::bad("kind", "invalid_kind", format!("'{}' is not supply or demand", new.kind)))?;
+    let kind = ItemKind::parse(new.kind.trim())
+        .ok_or_else(|| ApiError::bad("kind", "invalid_kind", format!("'{}' is not supply or demand", new.kind)))?;
     let clean = |v: Option<String>| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
     let node = clean(new.node);
     if let Some(n) = &node {
@@ -108,6 +142,15 @@ pub async fn post(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) ->
         .await?
         .map_err(|eid| ApiError::bad("enterprise_id", "unknown_enterprise", format!("no enterprise {eid}")))?;
     Ok((StatusCode::CREATED, Json(item_json(&data, id, &item))))
+}
+
+/// `GET /api/v1/market/items/{id}`: one post.
+pub async fn item(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::bad("id", "invalid_id", format!("'{id}' is not an item id")))?;
+    let data = s.data();
+    let all = s.with_store(|st| st.market_items()).await?;
+    let (_, it) = all.iter().find(|x| x.0 == id).ok_or_else(|| ApiError::not_found("unknown_item", format!("no item {id}")))?;
+    Ok(Json(item_json(&data, id, it)))
 }
 
 /// `GET /api/v1/market/items?kind=&node=&active=`: the board, newest first.
@@ -173,7 +216,8 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
     }
     let data = s.data();
     let all = s.with_store(|st| st.market_items()).await?;
-    let item = all.iter().find(|x| x.0 == id).map(|x| x.1.clone()).ok_or_else(|| ApiError::not_found("unknown_item", format!("no item {id}")))?;
+    let item =
+        all.iter().find(|x| x.0 == id).map(|x| x.1.clone()).ok_or_else(|| ApiError::not_found("unknown_item", format!("no item {id}")))?;
     let t = &data.snapshot.taxonomy;
     let item_text = format!("{} {}", item.title, item.description.as_deref().unwrap_or(""));
     let item_tokens = tokens(&item_text);
@@ -182,7 +226,13 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
         Some(n) => vec![n.clone()],
         None => {
             let mut v: Vec<String> = t
-                .tag(&TagInput { name: &item.title, products: item.description.as_deref().unwrap_or(""), scope: "", industry_code: None, version: ClassVersion::V2017 })
+                .tag(&TagInput {
+                    name: &item.title,
+                    products: item.description.as_deref().unwrap_or(""),
+                    scope: "",
+                    industry_code: None,
+                    version: ClassVersion::V2017,
+                })
                 .into_iter()
                 .map(|m| m.node)
                 .collect();
@@ -199,16 +249,20 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
     let now = today();
     for (oid, other) in all.iter().filter(|(oid, o)| *oid != id && o.kind == item.kind.opposite() && o.is_active(now)) {
         let adj = other.node.as_deref().filter(|_| !item_nodes.is_empty()).and_then(best_adjacency);
-        let (text, shared) = text_similarity(&item_tokens, &tokens(&format!("{} {}", other.title, other.description.as_deref().unwrap_or(""))));
+        let (text, shared) =
+            text_similarity(&item_tokens, &tokens(&format!("{} {}", other.title, other.description.as_deref().unwrap_or(""))));
         let km = match (origin, other.region_code.as_deref().and_then(|c| data.regions.centroid(data.regions.current_code(c)))) {
             (Some(a), Some(b)) => Some(distance_km(a.0, a.1, b.0, b.1)),
             _ => None,
         };
         let (sc, known) = score([adj.map(|a| a.0), Some(text), km.map(nearness)]);
         let (wz, we) = why(adj.map(|a| a.1), &shared, km);
-        out.push((sc, json!({"type": "item", "item": item_json(&data, *oid, other), "score": sc, "known": known,
+        out.push((
+            sc,
+            json!({"type": "item", "item": item_json(&data, *oid, other), "score": sc, "known": known,
             "parts": {"adjacency": adj.map(|a| a.0), "text": text, "distance": km.map(nearness)}, "relation": adj.map(|a| a.1),
-            "distance_km": km, "why_zh": wz, "why_en": we})));
+            "distance_km": km, "why_zh": wz, "why_en": we}),
+        ));
     }
     // Enterprises on the item's node and its supply neighbours, pre-ranked by adjacency and distance, then read.
     let snap = data.snapshot.clone();
@@ -243,10 +297,13 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
         let (text, shared) = text_similarity(&item_tokens, &tokens(&text_of));
         let (sc, known) = score([Some(adj), Some(text), km.map(nearness)]);
         let (wz, we) = why(Some(rel), &shared, km);
-        out.push((sc, json!({"type": "enterprise", "enterprise": {"id": eid, "name": e.name, "name_en": e.name_en, "region_code": e.region_code,
+        out.push((
+            sc,
+            json!({"type": "enterprise", "enterprise": {"id": eid, "name": e.name, "name_en": e.name_en, "region_code": e.region_code,
             "local": e.flags.local, "synthetic": e.synthetic}, "score": sc, "known": known,
             "parts": {"adjacency": adj, "text": text, "distance": km.map(nearness)}, "relation": rel, "distance_km": km,
-            "why_zh": wz, "why_en": we})));
+            "why_zh": wz, "why_en": we}),
+        ));
     }
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     out.truncate(limit);

@@ -66,7 +66,11 @@ pub const COMPLEXITY: &[Param] = &[
     q_enum("diagonal", "proximity diagonal: one (ecomplexity, default) or zero (Atlas)", &["one", "zero"]),
 ];
 pub const LEADS: &[Param] = &[
-    q_enum("preset", "weight preset (default gap_filling 补链; strengthening 强链; big_anchors 招大引强)", &["gap_filling", "strengthening", "big_anchors"]),
+    q_enum(
+        "preset",
+        "weight preset (default gap_filling 补链; strengthening 强链; big_anchors 招大引强)",
+        &["gap_filling", "strengthening", "big_anchors"],
+    ),
     q("w_gap", "number", "weight of the gap part (0–100), overrides the preset"),
     q("w_supply", "number", "weight of supply links to local leaders (0–100)"),
     q("w_related", "number", "weight of relatedness (density) (0–100)"),
@@ -82,7 +86,11 @@ pub const SITEPLAN: &[Param] = &[
     q("cluster", "string", "the project's cluster, when no node is given"),
     q("land_ha", "number", "land needed, hectares (give land_ha or floor_m2)"),
     q("floor_m2", "number", "floor space needed, m²"),
-    q_enum("building", "carrier type wanted (default any)", &["park", "standard_factory", "incubator", "maker_space", "accelerator", "office"]),
+    q_enum(
+        "building",
+        "carrier type wanted (default any)",
+        &["park", "standard_factory", "incubator", "maker_space", "accelerator", "office"],
+    ),
     q("budget_yuan_m2", "number", "budget: land price yuan/m², or rent yuan/m²/month for floor space"),
     q("logistics", "string", "hub kinds that matter, comma-separated: port, rail_freight, airport, sea_rail"),
     q("w_fit", "number", "weight of cluster fit (0–100, default 2)"),
@@ -238,6 +246,7 @@ fn base_document() -> Value {
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "poster", "title"]}}}},
                     "responses": {"201": {"description": "the stored item"}, "400": {"description": "a field is invalid; `error.parameter` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
             },
+            "/api/v1/market/items/{id}": op("one supply or demand post", "The post with its node and region names.", vec![&ITEM_ID], "the post", true),
             "/api/v1/market/items/{id}/matches": op("matches for an item", "Posts of the opposite kind and enterprises on adjacent nodes, ranked by node adjacency, text similarity and distance, each with its reasons.", { let mut v = vec![&ITEM_ID]; v.extend(MARKET_MATCHES.iter()); v }, "matches", true),
             "/api/v1/trends": op("yearly trends", "New establishments and cumulative counts per year for a node or every node of a chain.", TRENDS.iter().collect(), "series", false),
         },

@@ -53,14 +53,14 @@ fn summary(data: &Data, id: i64, e: &Enterprise) -> Value {
 fn sort_key(snap: &Snapshot, r: u32, by: &str) -> f64 {
     let r = r as usize;
     match by {
-            "revenue" => snap.revenue[r] as f64,
-            "employees" => snap.employees[r] as f64,
-            "capital" => snap.capital[r] as f64,
-            // Newest first; undated (0) last.
-            _ => match snap.founded[r] {
-                0 => f64::NEG_INFINITY,
-                y => y as f64,
-            },
+        "revenue" => snap.revenue[r] as f64,
+        "employees" => snap.employees[r] as f64,
+        "capital" => snap.capital[r] as f64,
+        // Newest first; undated (0) last.
+        _ => match snap.founded[r] {
+            0 => f64::NEG_INFINITY,
+            y => y as f64,
+        },
     }
 }
 
@@ -100,9 +100,12 @@ pub async fn list(State(s): State<Arc<ServerState>>, axum::extract::Query(p): Pa
     let mut found = match p.get("park").filter(|v| !v.is_empty()) {
         None => rows(&data.snapshot, &filter).map_err(engine_err)?,
         Some(id) => {
-            let pk = data.parks.iter().find(|x| &x.id == id).ok_or_else(|| ApiError::bad("park", "unknown_park", format!("no park '{id}'")))?;
+            let pk =
+                data.parks.iter().find(|x| &x.id == id).ok_or_else(|| ApiError::bad("park", "unknown_park", format!("no park '{id}'")))?;
             match (pk.lat, pk.lon) {
-                (Some(lat), Some(lon)) => rows_near(&data.snapshot, &filter, lat, lon, park_radius_km(pk)).map_err(engine_err)?.into_iter().map(|x| x.0).collect(),
+                (Some(lat), Some(lon)) => {
+                    rows_near(&data.snapshot, &filter, lat, lon, park_radius_km(pk)).map_err(engine_err)?.into_iter().map(|x| x.0).collect()
+                }
                 _ => Vec::new(),
             }
         }

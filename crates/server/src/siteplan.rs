@@ -16,7 +16,9 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     let text = |k: &str| p.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let building = match text("building") {
         None => None,
-        Some(b) => Some(ParkKind::parse(&b).map_err(|_| ApiError::bad("building", "invalid_kind", format!("'{b}' is not a park or carrier kind")))?),
+        Some(b) => Some(
+            ParkKind::parse(&b).map_err(|_| ApiError::bad("building", "invalid_kind", format!("'{b}' is not a park or carrier kind")))?,
+        ),
     };
     let mut logistics = Vec::new();
     for k in list(&p, "logistics") {
@@ -90,7 +92,11 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
         .collect();
     // Sea–rail routes leave from the land port: their published savings travel with the plan.
     let sea_rail: Vec<Value> = if req.logistics.contains(&HubKind::SeaRail) {
-        data.hubs.iter().filter(|h| h.kind == "sea_rail").map(|h| json!({"id": h.id, "name_zh": h.name_zh, "name_en": h.name_en, "note": h.note})).collect()
+        data.hubs
+            .iter()
+            .filter(|h| h.kind == "sea_rail")
+            .map(|h| json!({"id": h.id, "name_zh": h.name_zh, "name_en": h.name_en, "note": h.note}))
+            .collect()
     } else {
         Vec::new()
     };
