@@ -292,10 +292,15 @@ fn export_for_duckdb(s: &Snapshot, dir: &Path) -> anyhow::Result<serde_json::Val
         "memberships": dir.join("memberships.csv"),
         "regions": dir.join("regions.csv"),
     });
+    // Reused only when made from these very columns.
+    let h3_sum = s.h3.iter().fold(0u64, |a, &c| a.wrapping_mul(31).wrapping_add(c));
+    let memberships: usize = s.node_rows.iter().map(Vec::len).sum();
+    let fingerprint = format!("{} rows, {memberships} memberships, {} regions, cells {h3_sum:x}", s.len, s.regions.codes.len());
     let done = dir.join("export.complete");
-    if std::fs::read_to_string(&done).ok().as_deref() == Some(&s.len.to_string()) {
+    if std::fs::read_to_string(&done).ok().as_deref() == Some(fingerprint.as_str()) {
         return Ok(files);
     }
+    let _ = std::fs::remove_file(&done);
     std::fs::create_dir_all(dir)?;
     let t = Instant::now();
     let create = |name: &str| -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
@@ -328,23 +333,105 @@ fn export_for_duckdb(s: &Snapshot, dir: &Path) -> anyhow::Result<serde_json::Val
         w.write_record([i.to_string().as_str(), code, &county])?;
     }
     w.flush()?;
-    std::fs::write(&done, s.len.to_string())?;
+    std::fs::write(&done, fingerprint)?;
     eprintln!("exported the snapshot for DuckDB in {:.1} s", t.elapsed().as_secs_f64());
     Ok(files)
 }
 
-/// Run the DuckDB script on the same data and queries; its JSON answer (it fails if a result differs).
-fn run_duckdb(python: &str, case_dir: &Path, spec: &serde_json::Value) -> anyhow::Result<serde_json::Value> {
+/// Run the DuckDB script (written out next to its data) with `arg`; its standard output.
+fn run_duckdb(python: &str, case_dir: &Path, arg: &Path) -> anyhow::Result<Vec<u8>> {
     let script = case_dir.join("heat_duckdb.py");
     std::fs::write(&script, HEAT_DUCKDB_PY)?;
-    let spec_file = case_dir.join("heat_duckdb_spec.json");
-    std::fs::write(&spec_file, serde_json::to_vec(spec)?)?;
-    eprintln!("running the same queries in DuckDB ({python}) …");
-    let out = Command::new(python).arg(&script).arg(&spec_file).output().with_context(|| format!("cannot start {python}"))?;
+    let out = Command::new(python).arg(&script).arg(arg).output().with_context(|| format!("cannot start {python}"))?;
     if !out.status.success() {
         bail!("the DuckDB comparison failed:\n{}", String::from_utf8_lossy(&out.stderr).trim_end());
     }
-    serde_json::from_slice(&out.stdout).context("the DuckDB script did not print JSON")
+    Ok(out.stdout)
+}
+
+/// Snapshot builds from the store, each in a fresh process so that its peak memory is its own.
+struct Builds {
+    seconds: Spread,
+    /// Median wall time of the whole process.
+    process: f64,
+    peak_mib: f64,
+    bytes_per_enterprise: f64,
+    column_mib: f64,
+    memberships_per_enterprise: f64,
+}
+
+fn measure_builds(store: &str, runs: usize) -> anyhow::Result<Builds> {
+    let (mut secs, mut walls, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
+    let mut last = serde_json::Value::Null;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = run_child(&["--quiet", "--data-dir", store, "bench", "snapshot-build"])?;
+        walls.push(t.elapsed().as_secs_f64());
+        let v: serde_json::Value = serde_json::from_str(&out).context("snapshot-build did not print JSON")?;
+        secs.push(v["seconds"].as_f64().unwrap_or(f64::NAN));
+        peaks.push(v["peak_rss_mb"].as_f64().unwrap_or(f64::NAN));
+        last = v;
+    }
+    let len = last["enterprises"].as_f64().unwrap_or(0.0).max(1.0);
+    let bytes = last["column_bytes"].as_f64().unwrap_or(0.0);
+    Ok(Builds {
+        seconds: Spread::of(&mut secs),
+        process: median(&mut walls),
+        peak_mib: median(&mut peaks),
+        bytes_per_enterprise: bytes / len,
+        column_mib: bytes / 1048576.0,
+        memberships_per_enterprise: last["memberships"].as_f64().unwrap_or(0.0) / len,
+    })
+}
+
+/// The same queries in DuckDB: export the columns, hand the script Chainscope's results to check, read its timings.
+fn compare_with_duckdb(
+    python: &str,
+    case_dir: &Path,
+    snap: &Snapshot,
+    cases: &[Case],
+    results: &[(Vec<HeatCell>, Spread)],
+    runs: usize,
+) -> anyhow::Result<serde_json::Value> {
+    let files = export_for_duckdb(snap, &case_dir.join("columns"))?;
+    let queries: Vec<serde_json::Value> = cases
+        .iter()
+        .zip(results)
+        .map(|(c, (cells, _))| {
+            let expected: serde_json::Map<String, serde_json::Value> = cells.iter().map(|h| (h.key.clone(), h.count.into())).collect();
+            let (group, res) = match c.group {
+                Grouping::H3(res) => ("h3", res),
+                Grouping::Admin(_) => ("county", 0),
+            };
+            serde_json::json!({"name": c.name, "group": group, "res": res, "nodes": c.nodes, "expected": expected})
+        })
+        .collect();
+    let spec = serde_json::json!({"runs": runs, "files": files, "queries": queries});
+    let spec_file = case_dir.join("heat_duckdb_spec.json");
+    std::fs::write(&spec_file, serde_json::to_vec(&spec)?)?;
+    eprintln!("running the same queries in DuckDB ({python}) …");
+    let out = run_duckdb(python, case_dir, &spec_file)?;
+    serde_json::from_slice(&out).context("the DuckDB script did not print JSON")
+}
+
+fn print_queries(cases: &[Case], results: &[(Vec<HeatCell>, Spread)], peer: Option<&serde_json::Value>) {
+    let width = cases.iter().map(|c| c.label.chars().count()).max().unwrap_or(0) + 5;
+    let title = "heat query (ms: min / median / max)";
+    match peer {
+        Some(p) => println!(
+            "{title:<width$}  {:>24}  {:>24}  duckdb/chainscope (medians)",
+            "chainscope (≤ 2 threads)",
+            format!("duckdb {} ({} threads)", p["duckdb"].as_str().unwrap_or("?"), p["threads"]),
+        ),
+        None => println!("{title:<width$}  {:>24}", "chainscope (≤ 2 threads)"),
+    }
+    for (c, (cells, ours)) in cases.iter().zip(results) {
+        let mut line = format!("heat {:<w$}  {:>24}", c.label, ours.ms(), w = width - 5);
+        if let Some(d) = peer.and_then(|p| Spread::from_json(&p["queries"][c.name])) {
+            line += &format!("  {:>24}  ratio {:.1}x", d.ms(), d.median / ours.median);
+        }
+        println!("{line}  [{} groups]", cells.len());
+    }
 }
 
 fn bench_heat(data_dir: &Path, enterprises: u64, seed: u64, runs: usize, build_runs: usize, python: Option<&str>) -> anyhow::Result<()> {
@@ -352,25 +439,11 @@ fn bench_heat(data_dir: &Path, enterprises: u64, seed: u64, runs: usize, build_r
     std::fs::create_dir_all(&dir)?;
     let store = heat_store(&dir, enterprises, seed)?;
     let case_dir = dir.join(format!("heat-{enterprises}-{seed}"));
-    let store_s = store.display().to_string();
-
-    // Snapshot builds, each in a fresh process so that its peak memory is its own.
-    let (mut secs, mut walls, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
-    let mut built = serde_json::Value::Null;
-    for _ in 0..build_runs {
-        let t = Instant::now();
-        let out = run_child(&["--quiet", "--data-dir", &store_s, "bench", "snapshot-build"])?;
-        walls.push(t.elapsed().as_secs_f64());
-        let v: serde_json::Value = serde_json::from_str(&out).context("snapshot-build did not print JSON")?;
-        secs.push(v["seconds"].as_f64().unwrap_or(f64::NAN));
-        peaks.push(v["peak_rss_mb"].as_f64().unwrap_or(f64::NAN));
-        built = v;
+    if let Some(py) = python {
+        // Fail now, not after the measurements, when the peer cannot run.
+        run_duckdb(py, &case_dir, Path::new("--check"))?;
     }
-    let len = built["enterprises"].as_f64().unwrap_or(0.0).max(1.0);
-    let bytes_per = built["column_bytes"].as_f64().unwrap_or(0.0) / len;
-    let build = Spread::of(&mut secs);
-    let wall = median(&mut walls);
-    let peak = median(&mut peaks);
+    let b = measure_builds(&store.display().to_string(), build_runs)?;
 
     let app = App::open(&store, true)?;
     let t = Instant::now();
@@ -380,75 +453,34 @@ fn bench_heat(data_dir: &Path, enterprises: u64, seed: u64, runs: usize, build_r
     let processors = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("bench heat: {} enterprises (generated, seed {seed}), {runs} timed runs per query, {processors} processors", snap.len);
     println!(
-        "snapshot build: median {:.2} s (min {:.2}, max {:.2}; {build_runs} processes, whole process {wall:.2} s; again in this process {in_process:.2} s), \
-         {bytes_per:.1} bytes/enterprise ({:.0} MiB columns, {:.2} memberships/enterprise), peak RSS {peak:.0} MiB",
-        build.median,
-        build.min,
-        build.max,
-        built["column_bytes"].as_f64().unwrap_or(0.0) / 1048576.0,
-        built["memberships"].as_f64().unwrap_or(0.0) / len,
+        "snapshot build: median {:.2} s (min {:.2}, max {:.2}; {build_runs} processes, whole process {:.2} s; again in this process \
+         {in_process:.2} s), {:.1} bytes/enterprise ({:.0} MiB columns, {:.2} memberships/enterprise), peak RSS {:.0} MiB",
+        b.seconds.median,
+        b.seconds.min,
+        b.seconds.max,
+        b.process,
+        b.bytes_per_enterprise,
+        b.column_mib,
+        b.memberships_per_enterprise,
+        b.peak_mib,
     );
 
     let cases = cases(&snap);
-    let mut results = Vec::new();
-    for c in &cases {
-        let (cells, spread) = time_heat(&snap, c, runs)?;
-        results.push((cells, spread));
-    }
-    let peer = match python {
-        None => None,
-        Some(py) => {
-            let files = export_for_duckdb(&snap, &case_dir.join("duckdb"))?;
-            let queries: Vec<serde_json::Value> = cases
-                .iter()
-                .zip(&results)
-                .map(|(c, (cells, _))| {
-                    let expected: serde_json::Map<String, serde_json::Value> =
-                        cells.iter().map(|h| (h.key.clone(), h.count.into())).collect();
-                    let (group, res) = match c.group {
-                        Grouping::H3(res) => ("h3", res),
-                        Grouping::Admin(_) => ("county", 0),
-                    };
-                    serde_json::json!({"name": c.name, "group": group, "res": res, "nodes": c.nodes, "expected": expected})
-                })
-                .collect();
-            let spec = serde_json::json!({"runs": runs, "files": files, "queries": queries});
-            Some(run_duckdb(py, &case_dir, &spec)?)
-        }
-    };
+    let results = cases.iter().map(|c| time_heat(&snap, c, runs)).collect::<anyhow::Result<Vec<_>>>()?;
+    let peer = python.map(|py| compare_with_duckdb(py, &case_dir, &snap, &cases, &results, runs)).transpose()?;
     drop(snap);
+    print_queries(&cases, &results, peer.as_ref());
 
-    let width = cases.iter().map(|c| c.label.chars().count()).max().unwrap_or(0);
-    match &peer {
-        Some(p) => println!(
-            "{:<width$}  {:>24}  {:>24}  {}",
-            "heat query (ms: min / median / max)",
-            "chainscope (≤ 2 threads)",
-            format!("duckdb {} ({} threads)", p["duckdb"].as_str().unwrap_or("?"), p["threads"]),
-            "duckdb/chainscope (medians)",
-            width = width + 5
-        ),
-        None => println!("{:<width$}  {:>24}", "heat query (ms: min / median / max)", "chainscope (≤ 2 threads)", width = width + 5),
-    }
-    for (c, (cells, ours)) in cases.iter().zip(&results) {
-        let theirs = peer.as_ref().and_then(|p| Spread::from_json(&p["queries"][c.name]));
-        let mut line = format!("heat {:<width$}  {:>24}", c.label, ours.ms());
-        if let Some(d) = theirs {
-            line += &format!("  {:>24}  ratio {:.1}x", d.ms(), d.median / ours.median);
-        }
-        println!("{line}  [{} groups]", cells.len());
-    }
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     let median_of = |name: &str| cases.iter().zip(&results).find(|(c, _)| c.name == name).map_or(f64::NAN, |(_, r)| r.1.median);
-    let (node_ms, all_ms) = (median_of("node"), median_of("unfiltered"));
+    let (node_ms, all_ms, bytes, build) = (median_of("node"), median_of("unfiltered"), b.bytes_per_enterprise, b.seconds.median);
     println!(
         "targets: one-node res 7 median {node_ms:.2} ms ≤ 10 ms {}; unfiltered res 7 median {all_ms:.2} ms ≤ 50 ms {}; \
-         snapshot {bytes_per:.1} ≤ 64 bytes/enterprise {}; build median {:.2} s ≤ 10 s {}",
+         snapshot {bytes:.1} ≤ 64 bytes/enterprise {}; build median {build:.2} s ≤ 10 s {}",
         verdict(node_ms <= 10.0),
         verdict(all_ms <= 50.0),
-        verdict(bytes_per <= 64.0),
-        build.median,
-        verdict(build.median <= 10.0)
+        verdict(bytes <= 64.0),
+        verdict(build <= 10.0)
     );
     if peer.is_some() {
         println!("DuckDB answered every query with the same cells and counts as Chainscope");

@@ -266,8 +266,8 @@ impl Compiled {
             Rows::Node(n) => node_rows_in(s, *n, range).iter().map(|&r| r as usize).filter(|&r| self.keep(s, r)).for_each(f),
             Rows::Bits(bits) => {
                 let end = range.end.min(bits.len() * 64);
-                for w in range.start / 64..end.div_ceil(64) {
-                    let mut b = bits[w];
+                for (w, &word) in bits.iter().enumerate().take(end.div_ceil(64)).skip(range.start / 64) {
+                    let mut b = word;
                     if w == range.start / 64 {
                         b &= !0u64 << (range.start % 64);
                     }

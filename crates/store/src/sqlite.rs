@@ -583,7 +583,7 @@ impl Store for SqliteStore {
         const SQL: &str = "SELECT id, h3, region_code, revenue, employees, registered_capital, founded, flags, synthetic, nodes, series \
                            FROM enterprise ORDER BY id";
         /// Below this many rows the scan is not worth a second connection and thread.
-        const PIPELINE_FROM: i64 = 50_000;
+        const PIPELINE_FROM: i64 = 10_000;
         const BATCH: usize = 4096;
 
         fn read<'r>(r: &'r rusqlite::Row<'_>) -> rusqlite::Result<SnapshotRow<'r>> {
@@ -613,12 +613,20 @@ impl Store for SqliteStore {
             })
         }
 
-        /// Rows read ahead: the fixed columns by row, texts and blobs in two arenas (ranges into them by row).
+        /// Rows read ahead: the fixed columns by row, texts and blobs in two arenas.
         #[derive(Default)]
         struct Batch {
-            rows: Vec<(SnapshotRow<'static>, Option<(usize, usize)>, (usize, usize), (usize, usize))>,
+            rows: Vec<Stored>,
             text: String,
             blobs: Vec<u8>,
+        }
+        /// One row of a batch: its fixed columns, and where its region code, nodes and series are in the arenas.
+        #[derive(Clone, Copy)]
+        struct Stored {
+            fixed: SnapshotRow<'static>,
+            region: Option<(usize, usize)>,
+            nodes: (usize, usize),
+            series: (usize, usize),
         }
         impl Batch {
             fn push(&mut self, r: &SnapshotRow<'_>) {
@@ -643,10 +651,10 @@ impl Store for SqliteStore {
                     nodes: "",
                     series: &[],
                 };
-                self.rows.push((fixed, region, nodes, series));
+                self.rows.push(Stored { fixed, region, nodes, series });
             }
             fn each(&self, f: &mut dyn FnMut(&SnapshotRow<'_>)) {
-                for &(fixed, region, nodes, series) in &self.rows {
+                for &Stored { fixed, region, nodes, series } in &self.rows {
                     f(&SnapshotRow {
                         region_code: region.map(|(a, b)| &self.text[a..b]),
                         nodes: &self.text[nodes.0..nodes.1],
@@ -712,7 +720,7 @@ impl Store for SqliteStore {
         let mut st = self.conn.prepare_cached(&format!("SELECT id, {ENTERPRISE_COLS} FROM enterprise WHERE id = ?1"))?;
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
-            if let Some(e) = st.query_row([id], |r| enterprise_from_row(r)).optional()? {
+            if let Some(e) = st.query_row([id], enterprise_from_row).optional()? {
                 out.push((id, e));
             }
         }

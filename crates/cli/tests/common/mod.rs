@@ -117,7 +117,6 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-
 /// `chainscope serve` on a free loopback port over an [`Env`]'s data directory; stopped when dropped.
 pub struct Server {
     child: std::process::Child,
