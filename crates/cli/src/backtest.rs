@@ -184,7 +184,10 @@ pub fn run(app: &App, as_of: Option<NaiveDate>, ks: &[usize], preset: &str) -> a
 }
 
 pub fn print(r: &Report) {
-    println!("回测 / back-test as of {} · {} candidates · {} arrived after it · model preset {}", r.as_of, r.candidates, r.arrived, r.preset);
+    println!(
+        "回测 / back-test as of {} · {} candidates · {} arrived after it · model preset {}",
+        r.as_of, r.candidates, r.arrived, r.preset
+    );
     println!("{:>6}  {:>22}  {:>22}  {:>22}", "k", "model P / R", "random P / R", "largest first P / R");
     for x in &r.results {
         println!(

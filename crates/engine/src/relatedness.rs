@@ -37,7 +37,12 @@ impl RelatednessError {
 /// Enterprises (or their revenue, employees, capital) per region at `level` and node, for the nodes the filter's
 /// chain part selects (all nodes when it selects none). Regions and nodes come out sorted, as
 /// [`ComplexityInput::from_triples`] orders them; pairs with nothing are 0.
-pub fn region_node_matrix(s: &Snapshot, filter: &HeatFilter, level: AdminLevel, weight: Weight) -> Result<ComplexityInput, RelatednessError> {
+pub fn region_node_matrix(
+    s: &Snapshot,
+    filter: &HeatFilter,
+    level: AdminLevel,
+    weight: Weight,
+) -> Result<ComplexityInput, RelatednessError> {
     let t = &s.taxonomy;
     let chain_part = HeatFilter {
         tiers: filter.tiers.clone(),
@@ -46,7 +51,8 @@ pub fn region_node_matrix(s: &Snapshot, filter: &HeatFilter, level: AdminLevel, 
         nodes: filter.nodes.clone(),
         ..Default::default()
     };
-    let any_chain = !(chain_part.tiers.is_empty() && chain_part.clusters.is_empty() && chain_part.chains.is_empty() && chain_part.nodes.is_empty());
+    let any_chain =
+        !(chain_part.tiers.is_empty() && chain_part.clusters.is_empty() && chain_part.chains.is_empty() && chain_part.nodes.is_empty());
     // Which nodes: those the chain filters name, or all.
     let mut nodes: Vec<usize> = Vec::new();
     for (i, n) in t.nodes.iter().enumerate() {
@@ -187,8 +193,12 @@ pub fn digest(
             }
         })
     });
-    let mut ranking: Vec<RegionRank> =
-        res.regions.iter().enumerate().map(|(r, code)| RegionRank { region: code.clone(), eci: opt(res.eci[r]), diversity: res.diversity[r] }).collect();
+    let mut ranking: Vec<RegionRank> = res
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(r, code)| RegionRank { region: code.clone(), eci: opt(res.eci[r]), diversity: res.diversity[r] })
+        .collect();
     ranking.sort_by(|a, b| b.eci.unwrap_or(f64::MIN).total_cmp(&a.eci.unwrap_or(f64::MIN)).then(a.region.cmp(&b.region)));
     let eci_rank = ranking.iter().filter(|r| r.eci.is_some()).position(|r| r.region == focus).map(|p| p + 1);
     let d = Digest {

@@ -117,7 +117,8 @@ impl TargetError {
 pub fn growth(series: &[YearFigure], until: Option<i32>) -> Option<f64> {
     let within = |y: i32| until.is_none_or(|u| y <= u);
     let pick = |get: &dyn Fn(&YearFigure) -> Option<f64>| -> Option<f64> {
-        let mut pts: Vec<(i32, f64)> = series.iter().filter(|f| within(f.year)).filter_map(|f| get(f).filter(|v| *v > 0.0).map(|v| (f.year, v))).collect();
+        let mut pts: Vec<(i32, f64)> =
+            series.iter().filter(|f| within(f.year)).filter_map(|f| get(f).filter(|v| *v > 0.0).map(|v| (f.year, v))).collect();
         pts.sort_by_key(|p| p.0);
         let last = *pts.last()?;
         let first = pts[pts.len().saturating_sub(3)];
@@ -188,15 +189,18 @@ impl Context {
                 }
             }
         }
-        let supply_mean = if n == 0 {
-            0.0
-        } else {
-            (0..n).map(|i| adjacent_local[i] as f64 + 10.0 * adjacent_leaders[i] as f64).sum::<f64>() / n as f64
-        };
+        let supply_mean =
+            if n == 0 { 0.0 } else { (0..n).map(|i| adjacent_local[i] as f64 + 10.0 * adjacent_leaders[i] as f64).sum::<f64>() / n as f64 };
         let mut density = vec![None; n];
-        let home_pref = s.regions.get(&s.home_region).and_then(|i| s.regions.at(i, AdminLevel::Prefecture)).map(|g| s.regions.codes[g as usize].clone());
+        let home_pref = s
+            .regions
+            .get(&s.home_region)
+            .and_then(|i| s.regions.at(i, AdminLevel::Prefecture))
+            .map(|g| s.regions.codes[g as usize].clone());
         if let Some(focus) = home_pref {
-            if let Ok((d, _)) = digest(s, &HeatFilter::default(), AdminLevel::Prefecture, Weight::Count, &focus, &ComplexityOptions::default()) {
+            if let Ok((d, _)) =
+                digest(s, &HeatFilter::default(), AdminLevel::Prefecture, Weight::Count, &focus, &ComplexityOptions::default())
+            {
                 for v in d.node_views {
                     if let Some(i) = t.node_idx(&v.node) {
                         density[i] = v.density;

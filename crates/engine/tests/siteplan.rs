@@ -3,7 +3,9 @@
 
 use chainscope_engine::siteplan::{plan, HubKind, SiteRequest, SiteWeights};
 use chainscope_engine::Snapshot;
-use chainscope_model::{Enterprise, Flags, Hub, Membership, MembershipSource, Park, ParkKind, Provenance, Region, RegionLevel, RegionRegistry, Taxonomy};
+use chainscope_model::{
+    Enterprise, Flags, Hub, Membership, MembershipSource, Park, ParkKind, Provenance, Region, RegionLevel, RegionRegistry, Taxonomy,
+};
 use std::sync::Arc;
 
 const TAXONOMY: &str = r#"
@@ -122,7 +124,14 @@ fn city() -> (Snapshot, Vec<Hub>) {
 }
 
 fn request(w: SiteWeights) -> SiteRequest {
-    SiteRequest { node: Some("cm.hyd".into()), floor_m2: Some(2000.0), budget_yuan_m2: Some(20.0), weights: w, limit: 10, ..Default::default() }
+    SiteRequest {
+        node: Some("cm.hyd".into()),
+        floor_m2: Some(2000.0),
+        budget_yuan_m2: Some(20.0),
+        weights: w,
+        limit: 10,
+        ..Default::default()
+    }
 }
 
 fn order(sites: &[chainscope_engine::siteplan::Site]) -> Vec<&str> {

@@ -59,7 +59,9 @@ fn registry() -> RegionRegistry {
 /// A firm on `node` in `region` with the given revenue and yearly revenue growth (None: no yearly figures).
 fn firm(key: &str, node: &str, region: &str, revenue: Option<f64>, growth_rate: Option<f64>) -> Enterprise {
     let series = match (revenue, growth_rate) {
-        (Some(r), Some(g)) => (2021..=2023).map(|y| YearFigure { year: y, revenue: Some(r / (1.0 + g).powi(2023 - y)), employees: None }).collect(),
+        (Some(r), Some(g)) => {
+            (2021..=2023).map(|y| YearFigure { year: y, revenue: Some(r / (1.0 + g).powi(2023 - y)), employees: None }).collect()
+        }
         _ => Vec::new(),
     };
     Enterprise {
@@ -103,14 +105,14 @@ fn scores(s: &Snapshot, ctx: &Context, q: &Query) -> (FxHashMap<u32, f64>, Vec<u
 /// Base world: local firms on cm.exc (one a leader), none on cm.hyd (missing), outside firms on every node.
 fn base() -> Vec<Enterprise> {
     vec![
-        leader("local-leader", "cm.exc"),                                         // row 0
-        firm("local-1", "cm.exc", "320300", Some(1000.0), None),                  // row 1
-        firm("local-2", "cm.exc", "320300", Some(1000.0), None),                  // row 2
-        firm("local-3", "cm.lease", "320300", Some(1000.0), None),                // row 3
-        firm("sz-hyd", "cm.hyd", "320500", Some(5000.0), Some(0.05)),             // row 4
-        firm("sz-exc", "cm.exc", "320500", Some(5000.0), Some(0.05)),             // row 5
-        firm("sz-lease", "cm.lease", "320500", Some(5000.0), Some(0.05)),         // row 6
-        firm("gz-hyd", "cm.hyd", "440100", Some(5000.0), Some(0.05)),             // row 7
+        leader("local-leader", "cm.exc"),                                 // row 0
+        firm("local-1", "cm.exc", "320300", Some(1000.0), None),          // row 1
+        firm("local-2", "cm.exc", "320300", Some(1000.0), None),          // row 2
+        firm("local-3", "cm.lease", "320300", Some(1000.0), None),        // row 3
+        firm("sz-hyd", "cm.hyd", "320500", Some(5000.0), Some(0.05)),     // row 4
+        firm("sz-exc", "cm.exc", "320500", Some(5000.0), Some(0.05)),     // row 5
+        firm("sz-lease", "cm.lease", "320500", Some(5000.0), Some(0.05)), // row 6
+        firm("gz-hyd", "cm.hyd", "440100", Some(5000.0), Some(0.05)),     // row 7
     ]
 }
 
