@@ -46,6 +46,17 @@ pub enum Which {
         #[arg(long)]
         no_duckdb: bool,
     },
+    /// Lead ranking on N generated enterprises (the store `heat` builds, reused): the targeting context's build
+    /// time once, then the ranking's latency for one chain, one cluster and every tier.
+    Leads {
+        #[arg(long, default_value_t = 10_000_000)]
+        enterprises: u64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Timed runs of each ranking (min, median and max are reported).
+        #[arg(long, default_value_t = 11)]
+        runs: usize,
+    },
     /// Build the snapshot from the data directory's store once and print its figures as JSON (a step of `heat`).
     #[command(hide = true)]
     SnapshotBuild,
@@ -76,7 +87,52 @@ pub fn run(data_dir: &Path, which: Which) -> anyhow::Result<()> {
             bench_heat(data_dir, enterprises, seed, runs.max(1), build_runs.max(1), python)
         }
         Which::SnapshotBuild => snapshot_build(data_dir),
+        Which::Leads { enterprises, seed, runs } => bench_leads(data_dir, enterprises, seed, runs.max(1)),
     }
+}
+
+fn bench_leads(data_dir: &Path, enterprises: u64, seed: u64, runs: usize) -> anyhow::Result<()> {
+    use chainscope_engine::targeting::{rank, Context, Query, Weights};
+    let dir = data_dir.join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let store = heat_store(&dir, enterprises, seed)?;
+    let app = App::open(&store, true)?;
+    let snap = crate::snapshot::build(&app)?;
+    let t = Instant::now();
+    let ctx = Context::new(&snap, &app.regions);
+    let context_s = t.elapsed().as_secs_f64();
+    println!("bench leads: {} enterprises, {runs} timed runs per ranking; targeting context built once in {context_s:.2} s", snap.len);
+    let tax = app.taxonomy.clone();
+    let biggest_chain = tax
+        .chains
+        .iter()
+        .max_by_key(|c| tax.nodes_of_chain(&c.id).filter_map(|n| tax.node_idx(&n.id)).map(|i| snap.node_rows[i].len()).sum::<usize>());
+    let mut cases: Vec<(String, chainscope_engine::HeatFilter)> = Vec::new();
+    if let Some(c) = biggest_chain {
+        cases.push((format!("chain {}", c.id), chainscope_engine::HeatFilter { chains: vec![c.id.clone()], ..Default::default() }));
+        cases.push((
+            format!("cluster {}", c.cluster),
+            chainscope_engine::HeatFilter { clusters: vec![c.cluster.clone()], ..Default::default() },
+        ));
+    }
+    cases.push((
+        "every tier".into(),
+        chainscope_engine::HeatFilter { tiers: tax.tiers.iter().map(|t| t.id.clone()).collect(), ..Default::default() },
+    ));
+    for (name, filter) in cases {
+        let q = Query { filter, weights: Weights::GAP_FILLING, limit: 50, ..Default::default() };
+        let mut ms = Vec::with_capacity(runs);
+        let mut candidates = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = rank(&snap, &ctx, &q).map_err(|e| anyhow::anyhow!("{e}"))?;
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            candidates = r.candidates;
+        }
+        let (lo, hi) = (ms.iter().copied().fold(f64::MAX, f64::min), ms.iter().copied().fold(0.0, f64::max));
+        println!("  {name:<28} {candidates:>10} candidates  median {:>8.1} ms  (min {lo:.1}, max {hi:.1})", median(&mut ms));
+    }
+    Ok(())
 }
 
 /// The generated file of `enterprises` enterprises (made once, then reused).
