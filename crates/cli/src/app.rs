@@ -125,6 +125,10 @@ impl App {
             self.load_embedded(Kind::Events, &dataset::EVENTS)?;
             self.load_embedded(Kind::Projects, &dataset::PROJECTS)?;
             self.load_embedded(Kind::Targets, &dataset::TARGETS)?;
+            let day = self.store.projects()?.iter().filter_map(|p| p.history.last().map(|e| e.date)).max();
+            if let Some(day) = day {
+                crate::generate::demo_checklists(self, day)?;
+            }
             self.store.set_meta("demo_data", "1")?;
         }
         self.store.set_meta("init_mode", if mode == InitMode::Default { "default" } else { "empty" })?;

@@ -61,3 +61,53 @@ pub fn default_population(app: &App, meta: &dataset::DatasetMeta) -> anyhow::Res
     generate_to(app, meta.synthetic_enterprises, meta.synthetic_seed, &mut buf)?;
     Ok(String::from_utf8(buf)?)
 }
+
+/// Give the demo dataset's signed projects a post-signing checklist (全兜办) in a plausible state, so the project
+/// pages and the dashboard's overdue lists have something to show: projects that started have every item done by
+/// their start; signed ones have most items due before `day` done and the rest open (some overdue). The choice is
+/// a hash of the project id, so every initialisation gives the same result. Only synthetic projects are touched.
+pub fn demo_checklists(app: &mut App, day: chrono::NaiveDate) -> anyhow::Result<usize> {
+    use chainscope_model::{Stage, TaskStatus};
+    use chainscope_store::Store;
+    let mut changed = Vec::new();
+    for mut p in app.store.projects()? {
+        if !p.synthetic || !p.checklist.is_empty() || !p.stage.is_signed_or_later() {
+            continue;
+        }
+        let Some(signed) = p.signed_on() else { continue };
+        let started = p.reached_on(Stage::Started);
+        let registered = p.reached_on(Stage::Registered);
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in p.id.bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        let mut items = chainscope_engine::standard_checklist(signed);
+        for (i, t) in items.iter_mut().enumerate() {
+            let roll = (h >> (i * 7)) % 100;
+            let due = t.due.unwrap_or(signed);
+            if t.kind == "registration" {
+                if let Some(r) = registered.or(started) {
+                    t.status = TaskStatus::Done;
+                    t.done_on = Some(r);
+                    continue;
+                }
+            }
+            if let Some(st) = started {
+                t.status = TaskStatus::Done;
+                t.done_on = Some(due.min(st).max(signed));
+            } else if due < day && roll < 75 {
+                t.status = TaskStatus::Done;
+                t.done_on = Some(due - chrono::Duration::days((roll % 20) as i64));
+            } else if roll < 88 {
+                t.status = TaskStatus::Doing;
+            } else if t.kind == "energy" && roll >= 95 {
+                t.status = TaskStatus::NotNeeded;
+            }
+        }
+        p.checklist = items;
+        changed.push(p);
+    }
+    let n = changed.len();
+    app.store.upsert_projects(&changed)?;
+    Ok(n)
+}

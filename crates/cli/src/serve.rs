@@ -45,6 +45,8 @@ pub fn load(app: &App, quiet: bool) -> anyhow::Result<Data> {
     data.parks = app.store.parks()?;
     data.hubs = app.store.hubs()?;
     data.projects = app.store.projects()?;
+    data.events = app.store.events()?;
+    data.targets = app.store.targets()?;
     Ok(data)
 }
 

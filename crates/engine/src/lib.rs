@@ -13,5 +13,8 @@ pub mod targeting;
 pub mod trends;
 
 pub use heat::{heat, markers, BBox, Grouping, HeatCell, HeatError, HeatFilter, Marker, Weight};
-pub use pipeline::{event_stats, pct1, period_stats, EventStats, PeriodStats, TierSplit};
+pub use pipeline::{
+    dashboard, event_stats, pct1, period_stats, reached_as_of, signed_as_of, standard_checklist, target_of, Dashboard, EventStats,
+    LeagueRow, MonthPoint, OverdueStart, OverdueTask, PeriodStats, Progress, TierSplit,
+};
 pub use snapshot::{AdminLevel, Snapshot, SnapshotBuilder};

@@ -37,6 +37,42 @@ impl Cell {
     }
 }
 
+/// One sheet of a workbook: its name, header row and rows.
+pub struct Sheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A workbook of several sheets, in memory (reports are small). Text is written as text, so nothing a user typed
+/// can become a formula.
+pub fn xlsx_workbook(sheets: &[Sheet]) -> Result<Vec<u8>, IoError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for sh in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(&sh.name).map_err(xerr)?;
+        for (col, h) in sh.headers.iter().enumerate() {
+            ws.write_string_with_format(0, col as u16, h, &bold).map_err(xerr)?;
+        }
+        for (r, cells) in sh.rows.iter().enumerate() {
+            let row = r as u32 + 1;
+            for (col, c) in cells.iter().enumerate() {
+                match c {
+                    Cell::Text(s) => {
+                        ws.write_string(row, col as u16, s).map_err(xerr)?;
+                    }
+                    Cell::Number(n) => {
+                        ws.write_number(row, col as u16, *n).map_err(xerr)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+    }
+    book.save_to_buffer().map_err(xerr)
+}
+
 /// Writes rows to a CSV or XLSX file chosen by the path's extension.
 pub enum TableWriter {
     Csv(Box<csv::Writer<Box<dyn Write>>>),
@@ -211,6 +247,7 @@ pub fn project_cells(p: &Project) -> Vec<Cell> {
             "event_id" => Cell::opt_text(&p.event_id),
             "officer" => Cell::opt_text(&p.officer),
             "signed_on" => p.signed_on().map_or(Cell::Empty, |d| Cell::Text(d.to_string())),
+            "start_deadline" => p.start_deadline.map_or(Cell::Empty, |d| Cell::Text(d.to_string())),
             "source" => Cell::Text(p.provenance.source.clone()),
             "synthetic" => Cell::flag(p.synthetic),
             _ => Cell::Empty,

@@ -75,6 +75,7 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "event_id",
     "officer",
     "signed_on",
+    "start_deadline",
     "source",
     "synthetic",
 ];
@@ -373,6 +374,10 @@ pub fn project_from_row(c: &mut RowCheck<'_>, regions: &RegionRegistry, taxonomy
         provenance: Provenance { source: c.get("source").to_string(), as_of: None },
         synthetic: c.flag("synthetic"),
         version: 1,
+        start_deadline: c.date("start_deadline"),
+        checklist: Vec::new(),
+        documents: Vec::new(),
+        next_steps: Vec::new(),
     })
 }
 

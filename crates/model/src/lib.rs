@@ -16,6 +16,9 @@ pub use error::{FieldError, ValidationError};
 pub use ids::{parse_lei, parse_uscc, Uscc};
 pub use market::{ItemKind, ItemProblem, MarketItem};
 pub use park::{Hub, Park, ParkKind};
-pub use project::{Channel, Event, Project, Stage, StageEntry, Target, TargetScope};
+pub use project::{
+    Channel, DocumentRef, Event, InvestmentBand, MoveError, MoveKind, NextStep, Project, Stage, StageEntry, Target, TargetScope, Task,
+    TaskStatus,
+};
 pub use region::{Region, RegionLevel, RegionRegistry};
 pub use taxonomy::{ClassVersion, Membership, MembershipSource, Position, Taxonomy};

@@ -5,6 +5,7 @@ pub mod api;
 pub mod leads;
 pub mod market;
 pub mod openapi;
+pub mod pipeline;
 pub mod records;
 pub mod siteplan;
 pub mod web;
@@ -38,6 +39,8 @@ pub struct Data {
     pub parks: Vec<chainscope_model::Park>,
     pub hubs: Vec<chainscope_model::Hub>,
     pub projects: Vec<chainscope_model::Project>,
+    pub events: Vec<chainscope_model::Event>,
+    pub targets: Vec<chainscope_model::Target>,
     /// Targeting context, built on first use for this data.
     pub targeting: std::sync::OnceLock<Arc<leads::TargetingState>>,
 }
@@ -53,8 +56,25 @@ impl Data {
             parks: Vec::new(),
             hubs: Vec::new(),
             projects: Vec::new(),
+            events: Vec::new(),
+            targets: Vec::new(),
             targeting: std::sync::OnceLock::new(),
         }
+    }
+}
+
+/// The project pipeline as last read: projects, events and targets. Pipeline writes reload only this (cheap), not
+/// the enterprise snapshot.
+#[derive(Default)]
+pub struct Pipeline {
+    pub projects: Vec<chainscope_model::Project>,
+    pub events: Vec<chainscope_model::Event>,
+    pub targets: Vec<chainscope_model::Target>,
+}
+
+impl Pipeline {
+    fn of(data: &Data) -> Self {
+        Self { projects: data.projects.clone(), events: data.events.clone(), targets: data.targets.clone() }
     }
 }
 
@@ -72,6 +92,7 @@ pub struct ServerState {
     pub title_zh: String,
     pub title_en: String,
     data: RwLock<Arc<Data>>,
+    pipeline: RwLock<Arc<Pipeline>>,
     /// Read access to full records (drill-down, profiles, search).
     records: Option<Mutex<Box<dyn chainscope_store::Store>>>,
     source: Option<Arc<dyn Source>>,
@@ -83,6 +104,7 @@ impl ServerState {
         Self {
             title_zh: title_zh.into(),
             title_en: title_en.into(),
+            pipeline: RwLock::new(Arc::new(Pipeline::of(&data))),
             data: RwLock::new(Arc::new(data)),
             records: None,
             source: None,
@@ -110,8 +132,32 @@ impl ServerState {
         }
     }
 
+    /// The current pipeline.
+    pub fn pipeline(&self) -> Arc<Pipeline> {
+        match self.pipeline.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_pipeline(&self, p: Pipeline) {
+        let p = Arc::new(p);
+        match self.pipeline.write() {
+            Ok(mut g) => *g = p,
+            Err(poisoned) => *poisoned.into_inner() = p,
+        }
+    }
+
+    /// Read projects, events and targets anew from the record store (after a pipeline write).
+    pub async fn reload_pipeline(self: &Arc<Self>) -> Result<(), api::ApiError> {
+        let p = self.with_store(|st| Ok(Pipeline { projects: st.projects()?, events: st.events()?, targets: st.targets()? })).await?;
+        self.set_pipeline(p);
+        Ok(())
+    }
+
     /// Swap in new data; readers holding the old `Arc` finish on it.
     pub fn replace(&self, data: Data) {
+        self.set_pipeline(Pipeline::of(&data));
         let data = Arc::new(data);
         match self.data.write() {
             Ok(mut g) => *g = data,
@@ -192,6 +238,15 @@ pub const ROUTES: &[(&str, Access)] = &[
     ("/api/v1/market/items", Access::Enterprise),
     ("/api/v1/market/items/{id}", Access::Enterprise),
     ("/api/v1/market/items/{id}/matches", Access::Enterprise),
+    ("/api/v1/projects", Access::Officer),
+    ("/api/v1/projects/{id}", Access::Officer),
+    ("/api/v1/projects/{id}/moves", Access::Officer),
+    ("/api/v1/projects/{id}/versions/{version}", Access::Officer),
+    ("/api/v1/events", Access::Officer),
+    ("/api/v1/events/{id}", Access::Officer),
+    ("/api/v1/targets", Access::Leader),
+    ("/api/v1/dashboard", Access::Leader),
+    ("/api/v1/reports", Access::Leader),
 ];
 
 pub fn router(state: Arc<ServerState>) -> Router {
@@ -219,6 +274,15 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/api/v1/market/items", get(market::items).post(market::post))
         .route("/api/v1/market/items/{id}", get(market::item))
         .route("/api/v1/market/items/{id}/matches", get(market::matches))
+        .route("/api/v1/projects", get(pipeline::list).post(pipeline::create))
+        .route("/api/v1/projects/{id}", get(pipeline::get).patch(pipeline::patch))
+        .route("/api/v1/projects/{id}/moves", axum::routing::post(pipeline::move_stage))
+        .route("/api/v1/projects/{id}/versions/{version}", get(pipeline::version))
+        .route("/api/v1/events", get(pipeline::events).post(pipeline::create_event))
+        .route("/api/v1/events/{id}", get(pipeline::event))
+        .route("/api/v1/targets", get(pipeline::targets).put(pipeline::put_targets))
+        .route("/api/v1/dashboard", get(pipeline::dashboard))
+        .route("/api/v1/reports", get(pipeline::report))
         .fallback(web::asset)
         // Boundaries, the taxonomy and heat cells are text that shrinks 5–10× on the wire (phones, slow intranets).
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))

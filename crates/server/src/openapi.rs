@@ -101,6 +101,44 @@ pub const SITEPLAN: &[Param] = &[
     q("w_talent", "number", "weight of the talent pool (default 1)"),
     q("limit", "integer", "sites to return, 1–500 (default 20)"),
 ];
+pub const PROJECT_LIST: &[Param] = &[
+    q(
+        "stage",
+        "string",
+        "stages, comma-separated: lead, contact, negotiating, signed, registered, started, producing, dropped (or 线索 … 终止)",
+    ),
+    q("region", "string", "responsible 板块 (or any region containing it)"),
+    q("cluster", "string", "cluster ids, comma-separated"),
+    q("tier", "string", "tier ids, comma-separated"),
+    q("other", "boolean", "true: only projects outside the cluster system; false: only those in it"),
+    q("event", "string", "only projects attributed to this event"),
+    q("officer", "string", "only this officer's projects"),
+    q_enum("band", "investment size band", &["lt1", "1-3", "3-10", "10-20", "20-50", "ge50"]),
+    q("q", "string", "text in the project's or investor's name, or a project id"),
+    q("signed_from", "string", "signed on or after (YYYY-MM-DD)"),
+    q("signed_to", "string", "signed on or before (YYYY-MM-DD)"),
+    q("overdue", "boolean", "true: only projects not started past their deadline or with overdue checklist items"),
+    q_enum("sort", "order (default recent: latest move first)", &["recent", "amount", "signed", "name"]),
+    q("limit", "integer", "page size 1–10000 (default 50)"),
+    q("offset", "integer", "rows to skip (default 0)"),
+    q_enum("format", "json (default) or xlsx (every matching project)", &["json", "xlsx"]),
+];
+pub const YEAR: &[Param] = &[q("year", "integer", "only this year")];
+pub const DASHBOARD: &[Param] = &[
+    q("year", "integer", "the year (default: the year of the latest recorded move)"),
+    q("month", "string", "count through the end of this month (YYYY-MM)"),
+    q("through", "string", "count through this day (YYYY-MM-DD); default the latest recorded move, or 31 December of a past year"),
+];
+pub const REPORT: &[Param] = &[
+    q("period", "string", "a month (2022-09), a quarter (2022-Q3) or a year (2022); required"),
+    q_enum("format", "json (default) or xlsx", &["json", "xlsx"]),
+];
+pub const PROJECT_ID: Param =
+    Param { name: "id", location: "path", kind: "string", required: true, description: "project id", values: &[] };
+pub const EVENT_ID: Param = Param { name: "id", location: "path", kind: "string", required: true, description: "event id", values: &[] };
+pub const VERSION: Param =
+    Param { name: "version", location: "path", kind: "integer", required: true, description: "a logged version", values: &[] };
+
 pub const MARKET_LIST: &[Param] = &[
     q_enum("kind", "supply (供给) or demand (需求); default both", &["supply", "demand"]),
     q("node", "string", "only items on these nodes (comma-separated)"),
@@ -186,9 +224,70 @@ fn op(summary: &str, description: &str, params_list: Vec<&Param>, ok: &str, not_
     json!({"get": {"summary": summary, "description": description, "parameters": params(&params_list), "responses": responses}})
 }
 
+/// A write operation with a JSON body, its success status and the errors writes give.
+fn write_op(summary: &str, description: &str, ok: &str, ok_desc: &str, path_params: &[&Param]) -> Value {
+    let err = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let with = |d: &str| {
+        let mut e = err.clone();
+        e["description"] = json!(d);
+        e
+    };
+    let mut responses = json!({
+        "400": with("a field is invalid; `error.parameter` names it"),
+        "404": with("no such record"),
+        "409": with("version conflict: someone changed the record since you read it (or it already exists)"),
+        "422": with("a stage move that is not allowed"),
+    });
+    responses[ok] = json!({"description": ok_desc});
+    let method = if summary.starts_with("edit") {
+        "patch"
+    } else if summary.starts_with("set") {
+        "put"
+    } else {
+        "post"
+    };
+    let mut o = json!({"summary": summary, "description": description,
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": responses});
+    if !path_params.is_empty() {
+        o["parameters"] = params(&path_params.to_vec());
+    }
+    json!({method: o})[method].clone()
+}
+
+/// The pipeline's paths (projects, events, targets, dashboard, reports).
+fn pipeline_paths() -> Value {
+    json!({
+            "/api/v1/projects": {
+                "get": op("project pipeline (招商项目库)", "Projects with filters, counts and amounts by stage (the board), a page of summaries; format=xlsx downloads every match.", PROJECT_LIST.iter().collect(), "{total, amount, stages, items}", false)["get"].clone(),
+                "post": write_op("create a project", "JSON body: name, region_code (responsible 板块) required; investor or investor_enterprise_id (from a lead), cluster, node or other_category, park_id, amount, amount_paid (万元), jobs, channel, event_id, officer, start_deadline, stage (default lead), date, by. Unknown fields are refused.", "201", "the project", &[]),
+            },
+            "/api/v1/projects/{id}": {
+                "get": op("project page", "The project with its dated and attributed moves, change log, checklist (全兜办) with overdue items, what blocks 开工, documents, next steps and the moves allowed now.", vec![&PROJECT_ID], "the project", true)["get"].clone(),
+                "patch": write_op("edit a project", "JSON body: version (the one you read, required) and any editable field, including checklist, documents and next_steps as whole lists. A stale version gets 409 version_conflict; nothing is overwritten.", "200", "the project", &[&PROJECT_ID]),
+            },
+            "/api/v1/projects/{id}/moves": {"post": write_op("move a project to another stage", "JSON body: version, to, and optionally date (default today), by, reason. Allowed: forward to the next stage (接洽 and 注册 may be skipped), back to the previous stage, 终止 from any open stage, and reopening a dropped project; back, drop and reopen need a reason. 422 for a move that is not allowed, 409 for a stale version.", "200", "the project", &[&PROJECT_ID])},
+            "/api/v1/projects/{id}/versions/{version}": op("a project as one write left it", "Every write is kept: read any logged version.", vec![&PROJECT_ID, &VERSION], "the project at that version", true),
+            "/api/v1/events": {
+                "get": op("events (活动)", "Matchmaking events and fairs with what was signed at each: count, 343 share, tier split, signing 板块.", YEAR.iter().collect(), "events", false)["get"].clone(),
+                "post": write_op("record an event", "JSON body: name_zh, date required; id, name_en, kind (fair|matchmaking|forum|visit|other), city, theme, organiser, regions (participating 板块 codes).", "201", "the event", &[]),
+            },
+            "/api/v1/events/{id}": op("one event", "The event's statistics, computed from the projects attributed to it, and those projects.", vec![&EVENT_ID], "the event", true),
+            "/api/v1/targets": {
+                "get": op("annual targets", "Targets by year × scope (city, region, tier, cluster) × metric (projects, amount in 万元).", YEAR.iter().collect(), "targets", false)["get"].clone(),
+                "put": write_op("set annual targets", "JSON body: {year, items: [{scope, key, metric, value}]}; every row is checked before any is stored.", "200", "write counts", &[]),
+            },
+            "/api/v1/dashboard": op("leadership dashboard", "Signed projects against the annual task for the city, each 板块, tier and cluster; 343 share; month by month; the 板块 league table with month-on-month change; size bands; stages; projects not started on time; overdue checklist items; the year's events.", DASHBOARD.iter().collect(), "the dashboard", false),
+            "/api/v1/reports": {"get": {"summary": "monthly, quarterly or yearly report", "description": "What was signed in the period and the year to date at its end; format=xlsx gives a workbook (summary, league, tiers, clusters, months, projects, overdue) with the same figures.", "parameters": params(&REPORT.iter().collect::<Vec<_>>()), "responses": {"200": {"description": "the report (JSON or XLSX)"}, "400": {"description": "a parameter is invalid; `error.parameter` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
+    })
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut doc = base_document();
+    if let (Some(paths), Value::Object(more)) = (doc.get_mut("paths").and_then(Value::as_object_mut), pipeline_paths()) {
+        paths.extend(more);
+    }
     tag_operations(&mut doc);
     doc
 }

@@ -24,6 +24,8 @@ pub enum StoreError {
     Conflict(String, i64, i64),
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("already exists: {0}")]
+    Exists(String),
 }
 
 impl StoreError {
@@ -35,6 +37,7 @@ impl StoreError {
             Self::DataDir(..) => "data_dir",
             Self::Conflict(..) => "version_conflict",
             Self::NotFound(_) => "not_found",
+            Self::Exists(_) => "already_exists",
         }
     }
 }
@@ -55,6 +58,26 @@ impl WriteCounts {
         self.updated += o.updated;
         self.unchanged += o.unchanged;
     }
+}
+
+/// Who changed a record, and how (for the change log).
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    pub actor: String,
+    /// `create`, `move`, `edit`, `checklist`, `import`, …
+    pub action: String,
+    /// One line for people: "签约 → 开工", "amount 12000 → 15000".
+    pub summary: String,
+}
+
+/// One logged version of a project.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProjectChange {
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub summary: String,
 }
 
 /// Record counts by kind.
@@ -135,8 +158,18 @@ pub trait Store: Send {
     fn parks(&self) -> Result<Vec<Park>>;
     fn upsert_hubs(&mut self, hubs: &[Hub]) -> Result<WriteCounts>;
     fn hubs(&self) -> Result<Vec<Hub>>;
+    /// Import projects: new ones are inserted, changed ones get the next version; every written version is logged.
     fn upsert_projects(&mut self, projects: &[Project]) -> Result<WriteCounts>;
     fn projects(&self) -> Result<Vec<Project>>;
+    fn project(&self, id: &str) -> Result<Option<Project>>;
+    /// Write one project. `expected` is the version the writer read (`None` to create): if the stored version
+    /// differs the write is refused with [`StoreError::Conflict`] and nothing changes. Returns the project as
+    /// stored, with its new version; the version is logged with `change`.
+    fn save_project(&mut self, project: &Project, expected: Option<i64>, change: &Change) -> Result<Project>;
+    /// Every logged version of a project, oldest first.
+    fn project_log(&self, id: &str) -> Result<Vec<ProjectChange>>;
+    /// A project as it was at one version.
+    fn project_version(&self, id: &str, version: i64) -> Result<Option<Project>>;
     fn upsert_events(&mut self, events: &[Event]) -> Result<WriteCounts>;
     fn events(&self) -> Result<Vec<Event>>;
     fn upsert_targets(&mut self, targets: &[Target]) -> Result<WriteCounts>;

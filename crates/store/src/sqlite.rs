@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     concat!(include_str!("../migrations/0002_search.sql"), include_str!("../migrations/0002_search_triggers.sql")),
     include_str!("../migrations/0003_market.sql"),
+    include_str!("../migrations/0004_pipeline.sql"),
 ];
 
 pub struct SqliteStore {
@@ -122,6 +123,20 @@ impl SqliteStore {
         }
         Ok(out)
     }
+}
+
+/// Write a project row and log the version it produced, inside the caller's transaction.
+fn write_project(tx: &rusqlite::Transaction<'_>, p: &Project, at: &str, actor: &str, action: &str, summary: &str) -> Result<()> {
+    let doc = serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "INSERT OR REPLACE INTO project (id, doc, region_code, cluster, stage, event_id, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![p.id, doc, p.region_code, p.cluster, p.stage.as_str(), p.event_id, p.version],
+    )?;
+    tx.execute(
+        "INSERT INTO project_log (project_id, version, at, actor, action, summary, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![p.id, p.version, at, actor, action, summary, doc],
+    )?;
+    Ok(())
 }
 
 /// Yearly series as a compact blob: per year an i16 year, an f64 revenue (NaN = unknown) and a u32 employee count
@@ -733,8 +748,14 @@ impl Store for SqliteStore {
              UNION ALL SELECT id, name FROM enterprise WHERE uscc = ?1 \
              UNION ALL SELECT id, name FROM enterprise WHERE lei = ?1 LIMIT 1",
         )?;
+        let mut by_id = self.conn.prepare_cached("SELECT id, name FROM enterprise WHERE id = ?1")?;
         let mut out = Vec::with_capacity(refs.len());
         for r in refs {
+            // `id:N` names a stored row directly (projects created from a lead of an enterprise without identifiers).
+            if let Some(id) = r.strip_prefix("id:").and_then(|n| n.parse::<i64>().ok()) {
+                out.push(by_id.query_row([id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?);
+                continue;
+            }
             out.push(st.query_row([r], |row| Ok((row.get(0)?, row.get(1)?))).optional()?);
         }
         Ok(out)
@@ -803,21 +824,96 @@ impl Store for SqliteStore {
         self.docs("hub", "rowid")
     }
     fn upsert_projects(&mut self, projects: &[Project]) -> Result<WriteCounts> {
-        self.upsert_docs(
-            "project",
-            projects,
-            |p| p.id.clone(),
-            |p| {
-                vec![
-                    p.region_code.clone().into(),
-                    p.cluster.clone().map_or(rusqlite::types::Value::Null, Into::into),
-                    p.stage.as_str().to_string().into(),
-                    p.event_id.clone().map_or(rusqlite::types::Value::Null, Into::into),
-                    p.version.into(),
-                ]
-            },
-            &["region_code", "cluster", "stage", "event_id", "version"],
-        )
+        // An import carries the pipeline fields a spreadsheet can hold. What it cannot (checklist, documents, next
+        // steps) is kept from the stored record; the version is bumped and the new version logged, so an import
+        // never silently replaces an edit: the edited version stays in the log.
+        let tx = self.conn.transaction()?;
+        let mut counts = WriteCounts::default();
+        let at = now();
+        {
+            let mut get = tx.prepare("SELECT doc, version FROM project WHERE id = ?1")?;
+            for p in projects {
+                let old: Option<(String, i64)> = get.query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                let mut p = p.clone();
+                let version = match &old {
+                    Some((doc, v)) => {
+                        let stored: Project = serde_json::from_str(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        if p.checklist.is_empty() {
+                            p.checklist = stored.checklist.clone();
+                        }
+                        if p.documents.is_empty() {
+                            p.documents = stored.documents.clone();
+                        }
+                        if p.next_steps.is_empty() {
+                            p.next_steps = stored.next_steps.clone();
+                        }
+                        // A spreadsheet holds moves as stage@date; keep who moved and why when the moves are the same.
+                        let same_moves = p.history.len() == stored.history.len()
+                            && p.history.iter().zip(&stored.history).all(|(a, b)| a.stage == b.stage && a.date == b.date);
+                        if same_moves {
+                            p.history = stored.history.clone();
+                        }
+                        if p.start_deadline.is_none() {
+                            p.start_deadline = stored.start_deadline;
+                        }
+                        p.version = stored.version;
+                        if p == stored {
+                            counts.unchanged += 1;
+                            continue;
+                        }
+                        counts.updated += 1;
+                        v + 1
+                    }
+                    None => {
+                        counts.inserted += 1;
+                        1
+                    }
+                };
+                p.version = version;
+                write_project(&tx, &p, &at, "import", "import", "")?;
+            }
+        }
+        tx.commit()?;
+        Ok(counts)
+    }
+    fn project(&self, id: &str) -> Result<Option<Project>> {
+        let doc: Option<String> = self.conn.query_row("SELECT doc FROM project WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        doc.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+    }
+    fn save_project(&mut self, p: &Project, expected: Option<i64>, change: &crate::Change) -> Result<Project> {
+        let tx = self.conn.transaction()?;
+        let current: Option<i64> = tx.query_row("SELECT version FROM project WHERE id = ?1", [&p.id], |r| r.get(0)).optional()?;
+        let version = match (expected, current) {
+            (None, None) => 1,
+            (None, Some(_)) => return Err(StoreError::Exists(p.id.clone())),
+            (Some(_), None) => return Err(StoreError::NotFound(p.id.clone())),
+            (Some(e), Some(c)) if e != c => return Err(StoreError::Conflict(p.id.clone(), e, c)),
+            (Some(_), Some(c)) => c + 1,
+        };
+        let mut saved = p.clone();
+        saved.version = version;
+        write_project(&tx, &saved, &now(), &change.actor, &change.action, &change.summary)?;
+        tx.commit()?;
+        Ok(saved)
+    }
+    fn project_log(&self, id: &str) -> Result<Vec<crate::ProjectChange>> {
+        let mut st =
+            self.conn.prepare("SELECT version, at, actor, action, summary FROM project_log WHERE project_id = ?1 ORDER BY version, id")?;
+        let rows = st.query_map([id], |r| {
+            Ok(crate::ProjectChange { version: r.get(0)?, at: r.get(1)?, actor: r.get(2)?, action: r.get(3)?, summary: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+    fn project_version(&self, id: &str, version: i64) -> Result<Option<Project>> {
+        let doc: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT doc FROM project_log WHERE project_id = ?1 AND version = ?2 ORDER BY id DESC LIMIT 1",
+                params![id, version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        doc.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     }
     fn projects(&self) -> Result<Vec<Project>> {
         self.docs("project", "id")

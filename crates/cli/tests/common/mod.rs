@@ -192,6 +192,31 @@ impl Server {
         self.get_with(path, &[])
     }
 
+    /// A request with a JSON body (POST, PATCH, PUT).
+    pub fn send(&self, method: &str, path: &str, body: &Value) -> Reply {
+        use std::io::{Read, Write};
+        let body = body.to_string();
+        let mut s = std::net::TcpStream::connect(&self.addr).expect("connect");
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).expect("send");
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).expect("read");
+        let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
+        let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+        let mut out = buf[split + 4..].to_vec();
+        let mut lines = head.lines();
+        let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let headers: Vec<(String, String)> =
+            lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
+        if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")) {
+            out = dechunk(&out);
+        }
+        Reply { status, headers, body: out }
+    }
+
     /// GET and require a 200 with a JSON body.
     pub fn json(&self, path: &str) -> Value {
         let r = self.get(path);
