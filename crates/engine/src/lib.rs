@@ -6,7 +6,9 @@ pub mod heat;
 pub mod market;
 pub mod near;
 pub mod pipeline;
+pub mod policy;
 pub mod relatedness;
+pub mod service;
 pub mod siteplan;
 pub mod snapshot;
 pub mod targeting;
@@ -16,5 +18,9 @@ pub use heat::{heat, markers, BBox, Grouping, HeatCell, HeatError, HeatFilter, M
 pub use pipeline::{
     dashboard, event_stats, pct1, period_stats, reached_as_of, signed_as_of, standard_checklist, target_of, Dashboard, EventStats,
     LeagueRow, MonthPoint, OverdueStart, OverdueTask, PeriodStats, Progress, TierSplit,
+};
+pub use policy::{matches_for_policy, no_application_grants, policies_for_enterprise, Criterion, Match, MatchStatus, Outcome, Reason};
+pub use service::{
+    deadline_for, service_metrics, CalendarEntry, CalendarError, DayKind, Escalation, ServiceMetrics, ServiceStats, WorkCalendar,
 };
 pub use snapshot::{AdminLevel, Snapshot, SnapshotBuilder};
