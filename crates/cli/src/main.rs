@@ -13,6 +13,7 @@ mod import;
 mod serve;
 mod snapshot;
 mod stats;
+mod users;
 
 use anyhow::Context;
 use app::{App, InitMode};
@@ -76,6 +77,11 @@ enum Command {
         /// Print {"read":N,"valid":N,"rejected":[{"line","field","code","message"}]} on stdout.
         #[arg(long)]
         json: bool,
+    },
+    /// Accounts: add, set a password, change role or scope, list.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
     },
     /// Export enterprises, parks or projects to CSV or XLSX (by the file's extension).
     Export {
@@ -173,6 +179,58 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add an account. Without --password-stdin a one-time password is printed, to be changed at first sign-in.
+    Add {
+        username: String,
+        /// admin, leader, officer, department or enterprise
+        #[arg(long)]
+        role: String,
+        /// Officers: the 板块 they work for (region codes, comma-separated).
+        #[arg(long)]
+        regions: Option<String>,
+        /// Department staff: the department's name.
+        #[arg(long)]
+        department: Option<String>,
+        /// Enterprise users: the enterprise's id.
+        #[arg(long)]
+        enterprise: Option<i64>,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a password (one-time unless --password-stdin); unlocks the account and ends its sessions.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change an account's role, scope or active flag.
+    Role {
+        username: String,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        regions: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        enterprise: Option<i64>,
+        /// true or false
+        #[arg(long)]
+        active: Option<bool>,
+    },
+    /// List accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     match cli.command {
@@ -192,6 +250,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             let t = std::time::Instant::now();
             app.initialise(if empty { InitMode::Empty } else { InitMode::Default })?;
+            users::ensure_first_admin(&mut app.store)?;
             let c = app.store.counts()?;
             if !cli.quiet {
                 eprintln!(
@@ -287,6 +346,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let data = serve::load(&app, cli.quiet)?;
             let store_path = cli.data_dir.join(app::STORE_FILE);
             let records = chainscope_store::SqliteStore::open(&store_path)?;
+            let mut accounts = chainscope_store::SqliteStore::open(&store_path)?;
+            users::ensure_first_admin(&mut accounts)?;
             let state = std::sync::Arc::new(
                 chainscope_server::ServerState::new(
                     app.store.meta("dataset_name_zh")?.unwrap_or_else(|| "Chainscope".into()),
@@ -294,6 +355,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     data,
                 )
                 .with_records(Box::new(records))
+                .with_account_store(Box::new(accounts))
                 .with_source(std::sync::Arc::new(serve::DirSource::new(cli.data_dir.clone())?)),
             );
             drop(app);
@@ -301,6 +363,23 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 format!("{bind}:{port}").parse().with_context(|| format!("'{bind}:{port}' is not an address"))?;
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(chainscope_server::serve(addr, state)).with_context(|| format!("cannot serve on {addr}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { action } => {
+            let mut app = App::open(&cli.data_dir, true)?;
+            let regions = app.regions.clone();
+            match action {
+                UserAction::Add { username, role, regions: r, department, enterprise, name, password_stdin } => {
+                    let scope = users::Scope { regions: r, department, enterprise };
+                    users::add(&mut app.store, &regions, &username, &role, name, &scope, password_stdin)?;
+                }
+                UserAction::Passwd { username, password_stdin } => users::passwd(&mut app.store, &username, password_stdin)?,
+                UserAction::Role { username, role, regions: r, department, enterprise, active } => {
+                    let scope = users::Scope { regions: r, department, enterprise };
+                    users::role(&mut app.store, &regions, &username, role.as_deref(), &scope, active)?;
+                }
+                UserAction::List { json } => users::list(&app.store, json)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Backtest { as_of, k, preset, json } => {

@@ -3,14 +3,19 @@
 
 mod common;
 
-use common::{Env, Server};
+use common::{Env, Server, Session, TEST_PASSWORD};
 use serde_json::{json, Value};
 
-fn server() -> (Env, Server) {
+/// The default data served, with an administrator (`a`) and an officer for 鼓楼区 (320302) and 泉山区 (320311).
+fn server() -> (Env, Server, Session, Session) {
     let env = Env::new();
     env.ok(&["init"]);
+    env.add_user("officer1", "officer", &["--regions", "320312,320303"]);
+    env.add_user("dept1", "department", &["--department", "市自然资源和规划局"]);
     let server = Server::start(&env, &[("CHAINSCOPE_TODAY", "2026-11-28")]);
-    (env, server)
+    let admin = server.login("admin", TEST_PASSWORD);
+    let officer = server.login("officer1", TEST_PASSWORD);
+    (env, server, admin, officer)
 }
 
 fn f(v: &Value) -> f64 {
@@ -23,9 +28,9 @@ fn tiers(v: &Value) -> Vec<u64> {
 
 #[test]
 fn the_seed_figures_are_computed_from_the_records() {
-    let (_env, s) = server();
+    let (_env, s, a, _o) = server();
     // January–September 2022: 566 projects = 80.9% of the 700 task; 473 in 343 = 83.6%.
-    let d = s.json("/api/v1/dashboard?month=2022-09");
+    let d = s.json_as(&a, "/api/v1/dashboard?month=2022-09");
     assert_eq!(d["through"], "2022-09-30");
     assert_eq!((f(&d["city"]["signed"]), f(&d["city"]["target_projects"])), (566.0, 700.0));
     assert_eq!(f(&d["city"]["completion_pct"]), 80.9);
@@ -39,19 +44,19 @@ fn the_seed_figures_are_computed_from_the_records() {
     assert_eq!(tiers_sum, 473.0);
 
     // The 2022 fair: 43 signed; 39 in 343 = 90.7% (20 · 15 · 4); 4 others = 9.3%.
-    let fair = s.json("/api/v1/events/fair-2022");
+    let fair = s.json_as(&a, "/api/v1/events/fair-2022");
     assert_eq!((f(&fair["signed"]), f(&fair["in_system"]), f(&fair["in_system_pct"])), (43.0, 39.0, 90.7));
     assert_eq!(tiers(&fair["by_tier"]), vec![20, 15, 4]);
     assert_eq!((f(&fair["other"]), f(&fair["other_pct"])), (4.0, 9.3));
     assert_eq!(fair["projects"].as_array().expect("projects").iter().filter(|p| p["signed_on"].is_string()).count(), 43);
     // The year's dashboard shows the fair.
-    let year = s.json("/api/v1/dashboard?year=2022");
+    let year = s.json_as(&a, "/api/v1/dashboard?year=2022");
     assert_eq!(year["through"], "2022-12-31");
     assert_eq!(year["fair"]["id"], "fair-2022");
     assert_eq!(f(&year["fair"]["signed"]), 43.0);
 
     // Hangzhou, 19 October 2022: 12 projects signed by 7 板块.
-    let hz = s.json("/api/v1/events/hz-2022-10-19");
+    let hz = s.json_as(&a, "/api/v1/events/hz-2022-10-19");
     assert_eq!((f(&hz["signed"]), f(&hz["signing_region_count"])), (12.0, 7.0));
     let names: Vec<&str> = hz["signing_regions"].as_array().expect("regions").iter().filter_map(|r| r["name_zh"].as_str()).collect();
     for expected in ["沛县", "铜山区", "鼓楼区"] {
@@ -61,18 +66,18 @@ fn the_seed_figures_are_computed_from_the_records() {
 
 #[test]
 fn every_league_row_drills_down_to_its_projects() {
-    let (_env, s) = server();
-    let d = s.json("/api/v1/dashboard?month=2022-09");
+    let (_env, s, a, _o) = server();
+    let d = s.json_as(&a, "/api/v1/dashboard?month=2022-09");
     for row in d["league"].as_array().expect("league").iter().take(4) {
         let code = row["progress"]["key"].as_str().expect("code");
-        let list = s.json(&format!("/api/v1/projects?region={code}&signed_from=2022-01-01&signed_to=2022-09-30&limit=1"));
+        let list = s.json_as(&a, &format!("/api/v1/projects?region={code}&signed_from=2022-01-01&signed_to=2022-09-30&limit=1"));
         assert_eq!(f(&list["total"]), f(&row["progress"]["signed"]), "板块 {code}");
     }
     // The board's stage counts add up to the table's total.
-    let all = s.json("/api/v1/projects?limit=1");
+    let all = s.json_as(&a, "/api/v1/projects?limit=1");
     let stages: f64 = all["stages"].as_array().expect("stages").iter().map(|x| f(&x["count"])).sum();
     assert_eq!(stages, f(&all["total"]));
-    let signed_only = s.json("/api/v1/projects?stage=signed&limit=1");
+    let signed_only = s.json_as(&a, "/api/v1/projects?stage=signed&limit=1");
     let signed_stage = all["stages"].as_array().expect("stages").iter().find(|x| x["stage"] == "signed").expect("signed");
     assert_eq!(signed_only["total"], signed_stage["count"]);
 }
@@ -80,9 +85,9 @@ fn every_league_row_drills_down_to_its_projects() {
 #[test]
 fn the_report_workbook_holds_the_dashboard_figures() {
     use calamine::{Data, Reader, Xlsx};
-    let (_env, s) = server();
-    let dash = s.json("/api/v1/dashboard?through=2022-09-30");
-    let r = s.get("/api/v1/reports?period=2022-Q3&format=xlsx");
+    let (_env, s, a, _o) = server();
+    let dash = s.json_as(&a, "/api/v1/dashboard?through=2022-09-30");
+    let r = s.get_as(&a, "/api/v1/reports?period=2022-Q3&format=xlsx");
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.body.clone())).expect("an xlsx workbook");
@@ -118,18 +123,18 @@ fn the_report_workbook_holds_the_dashboard_figures() {
         assert_eq!(row[3], Data::Float(f(&d["progress"]["signed"])));
     }
     // A month's JSON report agrees with the dashboard's month.
-    let sep = s.json("/api/v1/reports?period=2022-09");
+    let sep = s.json_as(&a, "/api/v1/reports?period=2022-09");
     assert_eq!(f(&sep["in_period"]["signed"]), f(&dash["months"][8]["signed"]));
     assert_eq!(sep["year_to_date"]["city"], dash["city"]);
 }
 
 #[test]
 fn a_project_moves_only_validly_and_no_edit_is_lost() {
-    let (env, s) = server();
-    let created = s.send(
+    let (env, s, a, o) = server();
+    let created = s.send_as(&o,
         "POST",
         "/api/v1/projects",
-        &json!({"name": "测试年产5万台液压泵项目", "region_code": "320312", "cluster": "construction-machinery", "amount": 52000, "by": "officer-a", "date": "2026-11-10"}),
+        &json!({"name": "测试年产5万台液压泵项目", "region_code": "320312", "cluster": "construction-machinery", "amount": 52000, "by": "officer1", "date": "2026-11-10"}),
     );
     assert_eq!(created.status, 201, "{}", common::text(&created.body));
     let p = created.json();
@@ -139,64 +144,84 @@ fn a_project_moves_only_validly_and_no_edit_is_lost() {
     let moves = format!("{url}/moves");
 
     // Forward one step.
-    let r = s.send("POST", &moves, &json!({"version": 1, "to": "contact", "by": "officer-a", "date": "2026-11-20"}));
+    let r = s.send_as(&o, "POST", &moves, &json!({"version": 1, "to": "contact", "by": "officer1", "date": "2026-11-20"}));
     assert_eq!(r.status, 200, "{}", common::text(&r.body));
     assert_eq!(r.json()["version"], 2);
     // Jumping to 签约 is not a valid move; dropping needs a reason; a stale version is a conflict.
-    let r = s.send("POST", &moves, &json!({"version": 2, "to": "signed"}));
+    let r = s.send_as(&o, "POST", &moves, &json!({"version": 2, "to": "signed"}));
     assert_eq!((r.status, r.json()["error"]["code"].as_str()), (422, Some("move_not_allowed")));
-    let r = s.send("POST", &moves, &json!({"version": 2, "to": "dropped"}));
+    let r = s.send_as(&o, "POST", &moves, &json!({"version": 2, "to": "dropped"}));
     assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (422, Some("reason")));
-    let r = s.send("POST", &moves, &json!({"version": 1, "to": "negotiating"}));
+    let r = s.send_as(&o, "POST", &moves, &json!({"version": 1, "to": "negotiating"}));
     assert_eq!((r.status, r.json()["error"]["code"].as_str()), (409, Some("version_conflict")));
-    let r = s.send("POST", &moves, &json!({"version": 2, "to": "negotiating", "date": "2026-11-19"}));
+    let r = s.send_as(&o, "POST", &moves, &json!({"version": 2, "to": "negotiating", "date": "2026-11-19"}));
     assert_eq!((r.status, r.json()["error"]["code"].as_str()), (422, Some("date_before_last_move")));
 
     // Two officers edit version 2 at once: exactly one wins, the other is told.
     let results: Vec<u16> = std::thread::scope(|sc| {
-        let a = sc.spawn(|| s.send("PATCH", &url, &json!({"version": 2, "amount": 60000, "by": "officer-a"})).status);
-        let b = sc.spawn(|| s.send("PATCH", &url, &json!({"version": 2, "jobs": 300, "by": "officer-b"})).status);
+        let a = sc.spawn(|| s.send_as(&o, "PATCH", &url, &json!({"version": 2, "amount": 60000, "by": "officer1"})).status);
+        let b = sc.spawn(|| s.send_as(&o, "PATCH", &url, &json!({"version": 2, "jobs": 300, "by": "officer-b"})).status);
         vec![a.join().expect("a"), b.join().expect("b")]
     });
     let mut sorted = results.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, vec![200, 409], "{results:?}");
-    let now = s.json(&url);
+    let now = s.json_as(&o, &url);
     assert_eq!(now["version"], 3);
     assert!(now["amount"] == 60000.0 || now["jobs"] == 300, "one edit applied: {now}");
     assert!(!(now["amount"] == 60000.0 && now["jobs"] == 300), "not both");
 
     // On to 签约: the standard checklist appears; tick the land item.
     for (v, to) in [(3, "negotiating"), (4, "signed")] {
-        let r = s.send("POST", &moves, &json!({"version": v, "to": to, "by": "officer-a"}));
+        let r = s.send_as(&o, "POST", &moves, &json!({"version": v, "to": to, "by": "officer1"}));
         assert_eq!(r.status, 200, "{to}: {}", common::text(&r.body));
     }
-    let signed = s.json(&url);
+    let signed = s.json_as(&o, &url);
     let mut checklist = signed["checklist"].as_array().expect("checklist").clone();
     assert_eq!(checklist.len(), 7);
     assert!(signed["blockers"].as_array().expect("blockers").iter().any(|b| b["title_zh"] == "土地供应（出让或租赁）"));
     let land = checklist.iter_mut().find(|t| t["kind"] == "land").expect("land");
     land["status"] = json!("done");
-    let r = s.send("PATCH", &url, &json!({"version": 5, "checklist": checklist, "by": "dept-land"}));
+    // The land department ticks its own item; it may not touch another department's item.
+    let dept = s.login("dept1", TEST_PASSWORD);
+    let mut foreign = checklist.clone();
+    let eia = foreign.iter_mut().find(|t| t["kind"] == "eia").expect("eia");
+    eia["status"] = json!("done");
+    let r = s.send_as(&dept, "PATCH", &url, &json!({"version": 5, "checklist": foreign}));
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("outside_scope")));
+    let r = s.send_as(&dept, "PATCH", &url, &json!({"version": 5, "amount": 1}));
+    assert_eq!(r.status, 403);
+    let r = s.send_as(&dept, "PATCH", &url, &json!({"version": 5, "checklist": checklist}));
     assert_eq!(r.status, 200, "{}", common::text(&r.body));
     let after = r.json();
     assert!(!after["blockers"].as_array().expect("blockers").iter().any(|b| b["title_zh"] == "土地供应（出让或租赁）"));
     assert_eq!(after["checklist"].as_array().expect("c").iter().find(|t| t["kind"] == "land").expect("land")["done_on"], "2026-11-28");
 
     // Moving back needs a reason, and every move stays in the history with who made it.
-    let r = s.send("POST", &moves, &json!({"version": 6, "to": "negotiating", "reason": "投资方要求重新谈判", "by": "officer-a"}));
+    let r = s.send_as(&o, "POST", &moves, &json!({"version": 6, "to": "negotiating", "reason": "投资方要求重新谈判", "by": "officer1"}));
     assert_eq!(r.status, 200, "{}", common::text(&r.body));
     let back = r.json();
     let history: Vec<(&str, Option<&str>)> =
         back["history"].as_array().expect("history").iter().map(|h| (h["stage"].as_str().expect("stage"), h["by"].as_str())).collect();
     let stages: Vec<&str> = history.iter().map(|h| h.0).collect();
     assert_eq!(stages, vec!["lead", "contact", "negotiating", "signed", "negotiating"]);
-    assert!(history.iter().all(|h| h.1 == Some("officer-a")), "{history:?}");
+    assert!(history.iter().all(|h| h.1 == Some("officer1")), "{history:?}");
     // Seven versions, each logged and readable as it was.
     let log = back["log"].as_array().expect("log");
     assert_eq!(log.iter().map(|l| l["version"].as_i64().expect("v")).collect::<Vec<_>>(), (1..=7).collect::<Vec<_>>());
-    assert!(log.iter().any(|l| l["actor"] == "dept-land" && l["action"] == "checklist"));
-    let v1 = s.json(&format!("{url}/versions/1"));
+    assert!(log.iter().any(|l| l["actor"] == "dept1" && l["action"] == "checklist"));
+    // An officer of other 板块 may read but not write it; an anonymous caller may do neither.
+    let r = s.send_as(&a, "POST", "/api/v1/projects", &json!({"name": "他区项目", "region_code": "320382"}));
+    assert_eq!(r.status, 201);
+    let other = r.json()["id"].as_str().expect("id").to_string();
+    let r = s.send_as(&o, "PATCH", &format!("/api/v1/projects/{other}"), &json!({"version": 1, "amount": 5}));
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("outside_scope")));
+    let r = s.send_as(&o, "POST", "/api/v1/projects", &json!({"name": "越界", "region_code": "320382"}));
+    assert_eq!(r.status, 403);
+    let r = s.send_as(&o, "PATCH", &url, &json!({"version": 7, "region_code": "320382"}));
+    assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (403, Some("region_code")));
+    assert_eq!(s.get(&url).status, 401);
+    let v1 = s.json_as(&o, &format!("{url}/versions/1"));
     assert_eq!((v1["stage"].as_str(), v1["amount"].as_f64()), (Some("lead"), Some(52000.0)));
 
     // The store agrees, and an export–import round trip keeps the checklist and who moved.
@@ -210,9 +235,9 @@ fn a_project_moves_only_validly_and_no_edit_is_lost() {
 
 #[test]
 fn bad_input_is_refused_naming_the_field() {
-    let (_env, s) = server();
+    let (_env, s, a, _o) = server();
     let bad = |method: &str, path: &str, body: Value, status: u16, field: &str| {
-        let r = s.send(method, path, &body);
+        let r = s.send_as(&a, method, path, &body);
         assert_eq!(r.status, status, "{method} {path} {body}: {}", common::text(&r.body));
         assert_eq!(r.json()["error"]["parameter"], field, "{method} {path} {body}");
     };
@@ -239,7 +264,7 @@ fn bad_input_is_refused_naming_the_field() {
         400,
         "investor_enterprise_id",
     );
-    let v = s.json("/api/v1/projects/p-2022-0001")["version"].clone();
+    let v = s.json_as(&a, "/api/v1/projects/p-2022-0001")["version"].clone();
     bad("PATCH", "/api/v1/projects/p-2022-0001", json!({"amount": 1}), 400, "version");
     bad("PATCH", "/api/v1/projects/p-2022-0001", json!({"version": v, "stage": "signed"}), 400, "stage");
     bad("PATCH", "/api/v1/projects/p-2022-0001", json!({"version": v, "checklist": [{"title_zh": "x"}]}), 400, "checklist[0]");
@@ -269,37 +294,38 @@ fn bad_input_is_refused_naming_the_field() {
         ("/api/v1/projects?band=huge", "band"),
         ("/api/v1/projects?colour=red", "colour"),
     ] {
-        let r = s.get(path);
+        let r = s.get_as(&a, path);
         assert_eq!(r.status, 400, "{path}");
         assert_eq!(r.json()["error"]["parameter"], field, "{path}");
     }
-    let r = s.get("/api/v1/projects/no-such-project");
+    let r = s.get_as(&a, "/api/v1/projects/no-such-project");
     assert_eq!(r.status, 404);
-    let r = s.send("PATCH", "/api/v1/projects/no-such-project", &json!({"version": 1, "amount": 1}));
+    let r = s.send_as(&a, "PATCH", "/api/v1/projects/no-such-project", &json!({"version": 1, "amount": 1}));
     assert_eq!(r.status, 404);
     // Nothing was written by any of the refused requests.
-    assert_eq!(s.json("/api/v1/projects/p-2022-0001")["version"], v);
+    assert_eq!(s.json_as(&a, "/api/v1/projects/p-2022-0001")["version"], v);
     // A valid target write is stored and read back.
-    let r = s.send(
+    let r = s.send_as(
+        &a,
         "PUT",
         "/api/v1/targets",
         &json!({"year": 2027, "items": [{"scope": "region", "key": "320312", "metric": "projects", "value": 90}]}),
     );
     assert_eq!(r.status, 200, "{}", common::text(&r.body));
-    let t = s.json("/api/v1/targets?year=2027");
+    let t = s.json_as(&a, "/api/v1/targets?year=2027");
     assert_eq!(t["items"][0]["value"], 90.0);
 }
 
 #[test]
 fn a_lead_becomes_a_project_once() {
-    let (_env, s) = server();
-    let leads = s.json("/api/v1/leads?cluster=construction-machinery&limit=1");
+    let (_env, s, a, _o) = server();
+    let leads = s.json_as(&a, "/api/v1/leads?cluster=construction-machinery&limit=1");
     let lead = &leads["leads"][0];
     let eid = lead["id"].as_i64().expect("enterprise id");
     let body = json!({"name": "引进项目", "investor_enterprise_id": eid, "region_code": "320312", "cluster": "construction-machinery", "channel": "chain", "by": "officer-a"});
-    let r = s.send("POST", "/api/v1/projects", &body);
+    let r = s.send_as(&a, "POST", "/api/v1/projects", &body);
     assert_eq!(r.status, 201, "{}", common::text(&r.body));
     assert_eq!(r.json()["investor"], lead["name"]);
-    let again = s.send("POST", "/api/v1/projects", &body);
+    let again = s.send_as(&a, "POST", "/api/v1/projects", &body);
     assert_eq!((again.status, again.json()["error"]["code"].as_str()), (409, Some("already_in_pipeline")));
 }

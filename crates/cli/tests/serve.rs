@@ -250,7 +250,10 @@ fn an_import_while_serving_is_visible_without_a_restart() {
 #[test]
 fn leads_rank_outside_enterprises_with_their_evidence_and_refuse_bad_requests() {
     let (_env, s) = default_server();
-    let r = s.json("/api/v1/leads?chain=cm&limit=20");
+    let o = s.login("admin", common::TEST_PASSWORD);
+    // Leads are for signed-in officers.
+    assert_eq!(s.get("/api/v1/leads?chain=cm&limit=5").status, 401);
+    let r = s.json_as(&o, "/api/v1/leads?chain=cm&limit=20");
     let leads = r["leads"].as_array().expect("leads");
     assert_eq!(leads.len(), 20);
     let scores: Vec<f64> = leads.iter().map(|l| l["score"].as_f64().expect("score")).collect();
@@ -270,12 +273,12 @@ fn leads_rank_outside_enterprises_with_their_evidence_and_refuse_bad_requests() 
         assert!((100.0 * num / den - l["score"].as_f64().expect("score")).abs() < 1e-6);
     }
     // Presets and custom weights change the order; scale-only puts the largest first.
-    let big = s.json("/api/v1/leads?chain=cm&limit=5&w_gap=0&w_supply=0&w_related=0&w_momentum=0&w_affinity=0&w_scale=1");
+    let big = s.json_as(&o, "/api/v1/leads?chain=cm&limit=5&w_gap=0&w_supply=0&w_related=0&w_momentum=0&w_affinity=0&w_scale=1");
     assert_eq!(big["preset"], "custom");
     let top_scale = big["leads"][0]["parts"]["scale"]["used"].as_f64().expect("scale");
     assert!(big["leads"].as_array().expect("leads").iter().all(|l| l["parts"]["scale"]["used"].as_f64().unwrap_or(0.0) <= top_scale));
     // Download as XLSX: a zip archive.
-    let x = s.get("/api/v1/leads?chain=cm&limit=10&format=xlsx");
+    let x = s.get_as(&o, "/api/v1/leads?chain=cm&limit=10&format=xlsx");
     assert_eq!(x.status, 200);
     assert!(x.body.starts_with(b"PK"), "an XLSX file");
     // Bad input: a clear 4xx naming the parameter, never a 500.
@@ -288,7 +291,7 @@ fn leads_rank_outside_enterprises_with_their_evidence_and_refuse_bad_requests() 
         ("/api/v1/leads?chain=cm&w_gap=0&w_supply=0&w_related=0&w_momentum=0&w_scale=0&w_affinity=0", "weights"),
         ("/api/v1/leads?chain=cm&format=pdf", "format"),
     ] {
-        let r = s.get(path);
+        let r = s.get_as(&o, path);
         assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some(param)), "{path}: {}", String::from_utf8_lossy(&r.body));
     }
 }
@@ -330,20 +333,15 @@ fn site_plans_rank_parks_with_space_first_and_refuse_bad_requests() {
 #[test]
 fn supply_and_demand_posts_match_counterparts_with_reasons() {
     let (_env, s) = default_server();
+    let o = s.login("admin", common::TEST_PASSWORD);
     let post = |body: &str| -> common::Reply {
-        use std::io::{Read, Write};
-        let mut c = std::net::TcpStream::connect(&s.addr).expect("connect");
-        write!(
-            c,
-            "POST /api/v1/market/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("send");
-        let mut buf = Vec::new();
-        c.read_to_end(&mut buf).expect("read");
-        let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("headers");
-        let status = String::from_utf8_lossy(&buf[..split]).split_whitespace().nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
-        common::Reply { status, headers: Vec::new(), body: buf[split + 4..].to_vec() }
+        let v: Value = serde_json::from_str(body).unwrap_or(Value::String(body.to_string()));
+        if v.is_object() {
+            s.send_as(&o, "POST", "/api/v1/market/items", &v)
+        } else {
+            // Not JSON: send the text as it is.
+            s.raw_text("POST", "/api/v1/market/items", &[("Cookie", &o.cookie), ("X-CSRF-Token", &o.csrf)], body)
+        }
     };
     let demand = post(
         r#"{"kind":"demand","poster":"徐州某主机厂","title":"采购回转支承 slewing bearings","node":"cm.slewing-bearing","region_code":"320300","quantity":"2000 套/年","valid_until":"2099-12-31"}"#,
@@ -352,9 +350,9 @@ fn supply_and_demand_posts_match_counterparts_with_reasons() {
     let id = count(&demand.json()["id"]);
     let supply = post(r#"{"kind":"supply","poster":"某轴承厂","title":"大型回转支承","node":"cm.slewing-bearing","region_code":"320312"}"#);
     assert_eq!(supply.status, 201);
-    let board = s.json("/api/v1/market/items?kind=demand");
+    let board = s.json_as(&o, "/api/v1/market/items?kind=demand");
     assert!(board["items"].as_array().expect("items").iter().any(|i| count(&i["id"]) == id));
-    let m = s.json(&format!("/api/v1/market/items/{id}/matches?limit=200"));
+    let m = s.json_as(&o, &format!("/api/v1/market/items/{id}/matches?limit=200"));
     let matches = m["matches"].as_array().expect("matches");
     assert!(!matches.is_empty());
     let scores: Vec<f64> = matches.iter().map(|x| x["score"].as_f64().expect("score")).collect();
@@ -382,7 +380,7 @@ fn supply_and_demand_posts_match_counterparts_with_reasons() {
         let r = post(body);
         assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some(field)), "{body}: {}", String::from_utf8_lossy(&r.body));
     }
-    assert_eq!(count(&s.json("/api/v1/market/items?active=false")["total"]), 2, "only the two valid posts are stored");
-    assert_eq!(s.get("/api/v1/market/items/999/matches").status, 404);
-    assert_eq!(s.json(&format!("/api/v1/market/items/{id}"))["title"], "采购回转支承 slewing bearings");
+    assert_eq!(count(&s.json_as(&o, "/api/v1/market/items?active=false")["total"]), 2, "only the two valid posts are stored");
+    assert_eq!(s.get_as(&o, "/api/v1/market/items/999/matches").status, 404);
+    assert_eq!(s.json_as(&o, &format!("/api/v1/market/items/{id}"))["title"], "采购回转支承 slewing bearings");
 }

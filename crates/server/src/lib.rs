@@ -2,6 +2,7 @@
 //! `/api/v1` over the engine's snapshot. Every route declares who may call it.
 
 pub mod api;
+pub mod auth;
 pub mod leads;
 pub mod market;
 pub mod openapi;
@@ -17,17 +18,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
-
-/// Who may call a route. Accounts arrive in their own issue and plug into this.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Public,
-    Officer,
-    Department,
-    Enterprise,
-    Leader,
-    Admin,
-}
 
 /// Everything the server answers from, loaded together and swapped whole after a write.
 pub struct Data {
@@ -95,6 +85,10 @@ pub struct ServerState {
     pipeline: RwLock<Arc<Pipeline>>,
     /// Read access to full records (drill-down, profiles, search).
     records: Option<Mutex<Box<dyn chainscope_store::Store>>>,
+    /// A separate connection for accounts, sessions and the audit log, so that signing in never waits for a long
+    /// query on the records connection.
+    accounts: Option<Mutex<Box<dyn chainscope_store::Store>>>,
+    throttle: auth::Throttle,
     source: Option<Arc<dyn Source>>,
     refreshing: Mutex<()>,
 }
@@ -107,6 +101,8 @@ impl ServerState {
             pipeline: RwLock::new(Arc::new(Pipeline::of(&data))),
             data: RwLock::new(Arc::new(data)),
             records: None,
+            accounts: None,
+            throttle: auth::Throttle::default(),
             source: None,
             refreshing: Mutex::new(()),
         }
@@ -115,6 +111,12 @@ impl ServerState {
     /// Give the server read access to the full records.
     pub fn with_records(mut self, store: Box<dyn chainscope_store::Store>) -> Self {
         self.records = Some(Mutex::new(store));
+        self
+    }
+
+    /// Give the server its accounts connection (sign-in, sessions, audit). Without one, only public routes answer.
+    pub fn with_account_store(mut self, store: Box<dyn chainscope_store::Store>) -> Self {
+        self.accounts = Some(Mutex::new(store));
         self
     }
 
@@ -210,45 +212,6 @@ impl ServerState {
     }
 }
 
-/// Route table with the access level of each route.
-pub const ROUTES: &[(&str, Access)] = &[
-    ("/", Access::Public),
-    ("/summary", Access::Public),
-    ("/{*asset}", Access::Public),
-    ("/api/v1/health", Access::Public),
-    ("/api/v1/stats", Access::Public),
-    ("/api/openapi.json", Access::Public),
-    ("/api/docs", Access::Public),
-    ("/api/v1/taxonomy", Access::Public),
-    ("/api/v1/heat", Access::Public),
-    ("/api/v1/chains/{id}/strength", Access::Public),
-    ("/api/v1/chains/{id}/leaders", Access::Public),
-    ("/api/v1/trends", Access::Public),
-    ("/api/v1/enterprises", Access::Public),
-    ("/api/v1/enterprises/{id}", Access::Public),
-    ("/api/v1/markers", Access::Public),
-    ("/api/v1/parks", Access::Public),
-    ("/api/v1/parks/{id}", Access::Public),
-    ("/api/v1/hubs", Access::Public),
-    ("/api/v1/regions/{code}", Access::Public),
-    ("/api/v1/search", Access::Public),
-    ("/api/v1/complexity", Access::Public),
-    ("/api/v1/leads", Access::Officer),
-    ("/api/v1/siteplan", Access::Public),
-    ("/api/v1/market/items", Access::Enterprise),
-    ("/api/v1/market/items/{id}", Access::Enterprise),
-    ("/api/v1/market/items/{id}/matches", Access::Enterprise),
-    ("/api/v1/projects", Access::Officer),
-    ("/api/v1/projects/{id}", Access::Officer),
-    ("/api/v1/projects/{id}/moves", Access::Officer),
-    ("/api/v1/projects/{id}/versions/{version}", Access::Officer),
-    ("/api/v1/events", Access::Officer),
-    ("/api/v1/events/{id}", Access::Officer),
-    ("/api/v1/targets", Access::Leader),
-    ("/api/v1/dashboard", Access::Leader),
-    ("/api/v1/reports", Access::Leader),
-];
-
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/summary", get(index))
@@ -283,6 +246,15 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/api/v1/targets", get(pipeline::targets).put(pipeline::put_targets))
         .route("/api/v1/dashboard", get(pipeline::dashboard))
         .route("/api/v1/reports", get(pipeline::report))
+        .route("/api/v1/auth/login", axum::routing::post(auth::login))
+        .route("/api/v1/auth/logout", axum::routing::post(auth::logout))
+        .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/auth/password", axum::routing::post(auth::change_password))
+        .route("/api/v1/users", get(auth::users).post(auth::create_user))
+        .route("/api/v1/users/{id}", axum::routing::patch(auth::update_user))
+        .route("/api/v1/users/{id}/reset", axum::routing::post(auth::reset_user))
+        .route("/api/v1/audit", get(auth::audit_log))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(web::asset)
         // Boundaries, the taxonomy and heat cells are text that shrinks 5–10× on the wire (phones, slow intranets).
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
@@ -376,5 +348,5 @@ pub async fn serve(addr: SocketAddr, state: Arc<ServerState>) -> std::io::Result
             }
         });
     }
-    axum::serve(listener, router(state)).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
 }

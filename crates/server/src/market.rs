@@ -90,8 +90,26 @@ fn item_json(data: &Data, id: i64, it: &MarketItem) -> Value {
 }
 
 /// `POST /api/v1/market/items`: 201 with the stored item, or a 400 naming the field.
-pub async fn post(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new = parse_new(&body)?;
+pub async fn post(
+    State(s): State<Arc<ServerState>>,
+    axum::Extension(who): axum::Extension<crate::auth::Identity>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let mut new = parse_new(&body)?;
+    // An enterprise user posts for its own enterprise only.
+    if let Some(a) = who.account.as_ref().filter(|a| a.role == chainscope_model::Role::Enterprise) {
+        match (new.enterprise_id, a.enterprise_id) {
+            (Some(x), Some(own)) if x != own => {
+                return Err(ApiError {
+                    status: StatusCode::FORBIDDEN,
+                    code: "outside_scope",
+                    message: "只能以本企业名义发布 / you may post only for your own enterprise".into(),
+                    parameter: Some("enterprise_id".into()),
+                })
+            }
+            (_, own) => new.enterprise_id = own,
+        }
+    }
     let data = s.data();
     let kind = ItemKind::parse(new.kind.trim())
         .ok_or_else(|| ApiError::bad("kind", "invalid_kind", format!("'{}' is not supply or demand", new.kind)))?;

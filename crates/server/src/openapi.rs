@@ -282,11 +282,32 @@ fn pipeline_paths() -> Value {
     })
 }
 
+/// Sign-in, accounts and the audit log.
+fn account_paths() -> Value {
+    let uid = Param { name: "id", location: "path", kind: "integer", required: true, description: "account id", values: &[] };
+    let limit = [q("limit", "integer", "lines to return, 1–5000 (default 200)")];
+    json!({
+        "/api/v1/auth/login": {"post": write_op("sign in", "JSON body: username, password. Sets the session cookie (HttpOnly, Secure, SameSite=Strict) and returns the account and the CSRF token to send as X-CSRF-Token on every write. 401 wrong credentials, 423 locked after 5 failures (15 minutes), 429 too many attempts from one address.", "200", "the account and CSRF token", &[])},
+        "/api/v1/auth/logout": {"post": write_op("sign out", "Ends this session.", "200", "ok", &[])},
+        "/api/v1/auth/me": {"get": {"summary": "who is signed in", "description": "The signed-in account and its CSRF token, or {\"account\": null}.", "responses": {"200": {"description": "the account or null"}}}},
+        "/api/v1/auth/password": {"post": write_op("change one's password", "JSON body: current, new (at least 10 characters with letters and digits). Other sessions of the account end.", "200", "the account", &[])},
+        "/api/v1/users": {
+            "get": {"summary": "accounts (administrators)", "responses": {"200": {"description": "accounts"}}},
+            "post": write_op("add an account (administrators)", "JSON body: username, role (admin|leader|officer|department|enterprise), regions (officers), department (department staff), enterprise_id (enterprise users), display_name. Returns a one-time password, once.", "201", "the account and its one-time password", &[]),
+        },
+        "/api/v1/users/{id}": {"patch": write_op("edit an account (administrators)", "JSON body: any of display_name, role, regions, department, enterprise_id, active.", "200", "the account", &[&uid])},
+        "/api/v1/users/{id}/reset": {"post": write_op("reset a password (administrators)", "A new one-time password, returned once; unlocks the account and ends its sessions.", "200", "the account and its one-time password", &[&uid])},
+        "/api/v1/audit": op("audit log (administrators)", "Logins, failures, lock-outs, account changes and every write, newest first.", limit.iter().collect(), "audit lines", false),
+    })
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut doc = base_document();
-    if let (Some(paths), Value::Object(more)) = (doc.get_mut("paths").and_then(Value::as_object_mut), pipeline_paths()) {
-        paths.extend(more);
+    for more in [pipeline_paths(), account_paths()] {
+        if let (Some(paths), Value::Object(more)) = (doc.get_mut("paths").and_then(Value::as_object_mut), more) {
+            paths.extend(more);
+        }
     }
     tag_operations(&mut doc);
     doc
@@ -318,7 +339,7 @@ fn base_document() -> Value {
         "info": {
             "title": "Chainscope API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "产业链招商热力图 API / industry-chain investment heat map API. All routes under /api/v1 are public in this version.",
+            "description": "产业链招商热力图 API / industry-chain investment heat map API. The map, chains, parks and carriers are public; leads, the pipeline, the dashboard and the supply–demand board need a signed-in account of a suitable role (401 when signed out, 403 when the role or its scope does not allow it). Sign in with POST /api/v1/auth/login; send the returned CSRF token as X-CSRF-Token on every write.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}
         },
         "paths": {

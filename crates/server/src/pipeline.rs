@@ -6,12 +6,13 @@
 //! editing one project never silently overwrite each other. Every write keeps the version it produced.
 
 use crate::api::{known_params, names, number, ApiError, Params};
+use crate::auth::Identity;
 use crate::openapi::{DASHBOARD, PROJECT_LIST, REPORT, YEAR};
 use crate::{Pipeline, ServerState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use chainscope_engine::pipeline as eng;
 use chainscope_io::export::{xlsx_workbook, Cell, Sheet};
 use chainscope_model::{
@@ -588,8 +589,55 @@ fn store_error(e: ApiError) -> ApiError {
     }
 }
 
-fn actor(obj: &Map<String, Value>) -> Result<String, ApiError> {
-    Ok(text(obj, "by", 60)?.unwrap_or_else(|| "api".into()))
+/// Who is recorded for a write: the signed-in account. (`by` in a body is accepted for older clients and checked,
+/// but the account is what is recorded.)
+fn actor(obj: &Map<String, Value>, id: &Identity) -> Result<String, ApiError> {
+    let by = text(obj, "by", 60)?;
+    Ok(if id.account.is_some() { id.actor() } else { by.unwrap_or_else(|| "api".into()) })
+}
+
+fn outside_scope(field: &str, code: &str) -> ApiError {
+    ApiError {
+        status: StatusCode::FORBIDDEN,
+        code: "outside_scope",
+        message: format!("该项目不属于您负责的板块 / {code} is not one of your 板块"),
+        parameter: Some(field.into()),
+    }
+}
+
+/// An officer writes only in their 板块; administrators anywhere.
+fn check_region(s: &ServerState, id: &Identity, field: &str, code: &str) -> Result<(), ApiError> {
+    if id.account.is_none() || id.may_write_region(code, &s.data().regions) {
+        Ok(())
+    } else {
+        Err(outside_scope(field, code))
+    }
+}
+
+/// Department staff change only the checklist items of their own department.
+fn check_department_edit(id: &Identity, before: &Project, obj: &Map<String, Value>, after: &Project) -> Result<(), ApiError> {
+    let Some(a) = id.account.as_ref().filter(|a| a.role == chainscope_model::Role::Department) else { return Ok(()) };
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "version" | "checklist" | "by")) {
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "outside_scope",
+            message: format!("部门人员只能办理本部门的清单事项 / department staff may change only their checklist items, not '{k}'"),
+            parameter: Some(k.clone()),
+        });
+    }
+    let dept = a.department.as_deref().unwrap_or("");
+    let theirs = |t: &Task| t.department == dept;
+    let others_before: Vec<&Task> = before.checklist.iter().filter(|t| !theirs(t)).collect();
+    let others_after: Vec<&Task> = after.checklist.iter().filter(|t| !theirs(t)).collect();
+    if others_before != others_after {
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "outside_scope",
+            message: format!("只能修改“{dept}”的事项 / only items of {dept} may be changed"),
+            parameter: Some("checklist".into()),
+        });
+    }
+    Ok(())
 }
 
 /// Write one project, then reload the pipeline so the next read sees it. Returns the stored project.
@@ -617,13 +665,17 @@ async fn save(
 
 /// `POST /api/v1/projects`: create a project (at 线索 unless `stage` says otherwise). From a lead: give
 /// `investor_enterprise_id` and the investor's name and identifiers are taken from the record.
-pub async fn create(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let obj = body_object(&body, PROJECT_FIELDS)?;
     if obj.contains_key("version") {
         return Err(ApiError::bad("version", "unexpected_version", "a new project has no version"));
     }
     let pl = s.pipeline();
-    let by = actor(&obj)?;
+    let by = actor(&obj, &who)?;
     let t = today();
     let stage = match text(&obj, "stage", 20)? {
         None => Stage::Lead,
@@ -702,6 +754,7 @@ pub async fn create(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) 
         return Err(ApiError::bad("region_code", "missing", "'region_code' (the responsible 板块) is required"));
     }
     apply_fields(&s, &pl, &mut p, &obj)?;
+    check_region(&s, &who, "region_code", &p.region_code)?;
     if p.stage.is_signed_or_later() && p.checklist.is_empty() {
         p.checklist = eng::standard_checklist(date);
     }
@@ -738,7 +791,12 @@ fn conflict_error(id: &str, expected: i64, found: i64) -> ApiError {
 }
 
 /// `PATCH /api/v1/projects/{id}`: change fields (not the stage: use moves). `version` is required.
-pub async fn patch(State(s): State<Arc<ServerState>>, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+pub async fn patch(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
     let obj = body_object(&body, PROJECT_FIELDS)?;
     for k in ["stage", "date", "id", "investor_enterprise_id"] {
         if obj.contains_key(k) {
@@ -750,8 +808,16 @@ pub async fn patch(State(s): State<Arc<ServerState>>, Path(id): Path<String>, bo
     if p.version != expected {
         return Err(conflict_error(&id, expected, p.version));
     }
+    if who.role() != Some(chainscope_model::Role::Department) {
+        check_region(&s, &who, "region_code", &p.region_code)?;
+    }
     let pl = s.pipeline();
+    let before = p.clone();
     let changed = apply_fields(&s, &pl, &mut p, &obj)?;
+    check_department_edit(&who, &before, &obj, &p)?;
+    if p.region_code != before.region_code {
+        check_region(&s, &who, "region_code", &p.region_code)?;
+    }
     if changed.is_empty() {
         let log = s.with_store({
             let id = id.clone();
@@ -760,8 +826,11 @@ pub async fn patch(State(s): State<Arc<ServerState>>, Path(id): Path<String>, bo
         return Ok(Json(detail_json(&s, &pl, &p, log.await.unwrap_or_default())));
     }
     let action = if changed.iter().all(|c| c == "checklist") { "checklist" } else { "edit" };
-    let change =
-        chainscope_store::Change { actor: actor(&obj)?, action: action.into(), summary: format!("修改 changed: {}", changed.join(", ")) };
+    let change = chainscope_store::Change {
+        actor: actor(&obj, &who)?,
+        action: action.into(),
+        summary: format!("修改 changed: {}", changed.join(", ")),
+    };
     let saved = save(&s, p, Some(expected), change, false).await?;
     let pl = s.pipeline();
     let log = s.with_store(move |st| st.project_log(&id)).await.unwrap_or_default();
@@ -775,6 +844,7 @@ const MOVE_FIELDS: &[(&str, &str)] =
 /// back, dropping and reopening need a reason. Reaching 签约 creates the standard checklist if there is none.
 pub async fn move_stage(
     State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -785,8 +855,9 @@ pub async fn move_stage(
     let t = today();
     let date = date_field(&obj, "date")?.unwrap_or(t);
     let reason = text(&obj, "reason", 500)?;
-    let by = actor(&obj)?;
+    let by = actor(&obj, &who)?;
     let mut p = current(&s, &id).await?;
+    check_region(&s, &who, "region_code", &p.region_code)?;
     if p.version != expected {
         return Err(conflict_error(&id, expected, p.version));
     }

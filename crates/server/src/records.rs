@@ -240,11 +240,17 @@ fn bad_bbox(raw: &str) -> ApiError {
 }
 
 fn park_json(p: &Park) -> Value {
+    park_json_for(p, false)
+}
+
+/// A park as JSON; contact details only for signed-in officers, leaders and administrators.
+fn park_json_for(p: &Park, contacts: bool) -> Value {
     let mut v = serde_json::to_value(p).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
-        // Contact details are for signed-in officers; the public API leaves them out.
-        o.remove("contact_name");
-        o.remove("contact_phone");
+        if !contacts {
+            o.remove("contact_name");
+            o.remove("contact_phone");
+        }
         o.insert("kind_zh".into(), json!(p.kind.label_zh()));
         o.insert("kind_en".into(), json!(p.kind.label_en()));
         o.insert("has_space".into(), json!(p.has_space()));
@@ -284,10 +290,16 @@ fn park_radius_km(p: &Park) -> f64 {
 }
 
 /// `GET /api/v1/parks/{id}`: a park with its carriers, resident enterprises by node and the largest of them.
-pub async fn park(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn park(
+    State(s): State<Arc<ServerState>>,
+    axum::Extension(who): axum::Extension<crate::auth::Identity>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let data = s.data();
+    let contacts = who.sees_contacts();
     let pk = data.parks.iter().find(|p| p.id == id).ok_or_else(|| ApiError::not_found("unknown_park", format!("no park '{id}'")))?;
-    let carriers: Vec<Value> = data.parks.iter().filter(|c| c.park_id.as_deref() == Some(&id)).map(park_json).collect();
+    let carriers: Vec<Value> =
+        data.parks.iter().filter(|c| c.park_id.as_deref() == Some(&id)).map(|c| park_json_for(c, contacts)).collect();
     let snap = data.snapshot.clone();
     let mut residents = json!(null);
     if let (Some(lat), Some(lon)) = (pk.lat, pk.lon) {
@@ -319,7 +331,7 @@ pub async fn park(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> 
         });
     }
     let host = pk.park_id.as_deref().and_then(|h| data.parks.iter().find(|p| p.id == h)).map(park_json);
-    Ok(Json(json!({"park": park_json(pk), "host": host, "carriers": carriers, "residents": residents,
+    Ok(Json(json!({"park": park_json_for(pk, contacts), "host": host, "carriers": carriers, "residents": residents,
                    "region": region_name(&data, pk.region_code.as_deref())})))
 }
 

@@ -192,7 +192,7 @@ async fn serves_the_summary_page_stats_and_json_errors() {
 async fn the_openapi_document_lists_every_api_route_and_its_parameters() {
     let doc = chainscope_server::openapi::document();
     assert_eq!(doc["openapi"], "3.1.0");
-    for (route, _) in chainscope_server::ROUTES.iter().filter(|(r, _)| r.starts_with("/api/v1/")) {
+    for (route, _, _) in chainscope_server::auth::RULES.iter().filter(|(r, _, _)| r.starts_with("/api/v1/")) {
         assert!(doc["paths"].get(*route).is_some(), "{route} is documented");
     }
     let heat = &doc["paths"]["/api/v1/heat"]["get"]["parameters"];

@@ -6,7 +6,7 @@ mod sqlite;
 
 pub use sqlite::{parse_series_blob, SqliteStore};
 
-use chainscope_model::{Enterprise, Event, Hub, Park, Project, Region, Target};
+use chainscope_model::{Account, Enterprise, Event, Hub, Park, Project, Region, Target};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -78,6 +78,27 @@ pub struct ProjectChange {
     pub actor: String,
     pub action: String,
     pub summary: String,
+}
+
+/// A signed-in session (the token itself is never stored, only its hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub account_id: i64,
+    pub csrf: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// One line of the audit log: a login, a logout, an account change or a write.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct AuditEntry {
+    /// RFC 3339; empty = now.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub ip: String,
 }
 
 /// Record counts by kind.
@@ -174,6 +195,21 @@ pub trait Store: Send {
     fn events(&self) -> Result<Vec<Event>>;
     fn upsert_targets(&mut self, targets: &[Target]) -> Result<WriteCounts>;
     fn targets(&self) -> Result<Vec<Target>>;
+
+    /// Accounts: usernames are unique without regard to case ([`StoreError::Exists`] otherwise).
+    fn create_account(&mut self, account: &Account) -> Result<i64>;
+    fn update_account(&mut self, account: &Account) -> Result<()>;
+    fn account_by_name(&self, username: &str) -> Result<Option<Account>>;
+    fn account(&self, id: i64) -> Result<Option<Account>>;
+    fn accounts(&self) -> Result<Vec<Account>>;
+    fn create_session(&mut self, token_hash: &str, account_id: i64, csrf: &str, expires_at: &str) -> Result<()>;
+    /// The session with this token hash and its account.
+    fn session(&self, token_hash: &str) -> Result<Option<(Session, Account)>>;
+    fn delete_session(&mut self, token_hash: &str) -> Result<()>;
+    fn delete_sessions_of(&mut self, account_id: i64) -> Result<()>;
+    fn audit(&mut self, entry: &AuditEntry) -> Result<()>;
+    /// The latest entries, newest first.
+    fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>>;
 
     fn counts(&self) -> Result<KindCounts>;
     /// Record an import in the log.

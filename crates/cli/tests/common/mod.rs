@@ -13,6 +13,16 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures").join(name)
 }
 
+/// The password of every test account (and of the first administrator, via `CHAINSCOPE_ADMIN_PASSWORD`).
+pub const TEST_PASSWORD: &str = "Test-password-2026";
+
+/// A signed-in session: its cookie and CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
 /// A scratch directory with a data directory `data/` inside it; commands run with it as working directory.
 pub struct Env {
     tmp: tempfile::TempDir,
@@ -61,8 +71,21 @@ impl Env {
             .current_dir(self.dir())
             .env_remove("CHAINSCOPE_DATA_DIR")
             .env_remove("CHAINSCOPE_LOG")
+            // `init` and the first `serve` create the administrator with this password.
+            .env("CHAINSCOPE_ADMIN_PASSWORD", TEST_PASSWORD)
             .stdin(Stdio::null());
         c
+    }
+
+    /// Add an account with [`TEST_PASSWORD`]; `extra` gives its scope (`--regions 320312`, …).
+    pub fn add_user(&self, username: &str, role: &str, extra: &[&str]) {
+        use std::io::Write;
+        let mut args = vec!["user", "add", username, "--role", role, "--password-stdin"];
+        args.extend_from_slice(extra);
+        let mut child = self.cmd(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("user add");
+        child.stdin.take().expect("stdin").write_all(format!("{TEST_PASSWORD}\n").as_bytes()).expect("write password");
+        let out = child.wait_with_output().expect("user add output");
+        assert!(out.status.success(), "user add {username}: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -192,13 +215,56 @@ impl Server {
         self.get_with(path, &[])
     }
 
-    /// A request with a JSON body (POST, PATCH, PUT).
+    /// A request with a JSON body (POST, PATCH, PUT), without a session.
     pub fn send(&self, method: &str, path: &str, body: &Value) -> Reply {
+        self.raw(method, path, &[], Some(body))
+    }
+
+    /// A request with a JSON body as a signed-in session (cookie and CSRF header).
+    pub fn send_as(&self, who: &Session, method: &str, path: &str, body: &Value) -> Reply {
+        self.raw(method, path, &[("Cookie", &who.cookie), ("X-CSRF-Token", &who.csrf)], Some(body))
+    }
+
+    /// GET as a signed-in session.
+    pub fn get_as(&self, who: &Session, path: &str) -> Reply {
+        self.get_with(path, &[("Cookie", &who.cookie)])
+    }
+
+    /// GET as a session and require a 200 with JSON.
+    pub fn json_as(&self, who: &Session, path: &str) -> Value {
+        let r = self.get_as(who, path);
+        assert_eq!(r.status, 200, "GET {path}: {}", String::from_utf8_lossy(&r.body));
+        r.json()
+    }
+
+    /// Sign in and return the session.
+    pub fn login(&self, username: &str, password: &str) -> Session {
+        let r = self.send("POST", "/api/v1/auth/login", &serde_json::json!({"username": username, "password": password}));
+        assert_eq!(r.status, 200, "login {username}: {}", String::from_utf8_lossy(&r.body));
+        let cookie = r
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("login {username} set no cookie"));
+        Session { cookie, csrf: r.json()["csrf"].as_str().expect("csrf").to_string() }
+    }
+
+    /// Any request with extra headers and an optional JSON body.
+    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> Reply {
+        self.raw_text(method, path, headers, &body.map(|b| b.to_string()).unwrap_or_default())
+    }
+
+    /// Any request with extra headers and a body sent as it is (JSON or not).
+    pub fn raw_text(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
         use std::io::{Read, Write};
-        let body = body.to_string();
         let mut s = std::net::TcpStream::connect(&self.addr).expect("connect");
+        let mut extra = String::new();
+        for (k, v) in headers {
+            extra.push_str(&format!("{k}: {v}\r\n"));
+        }
         let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+            self.addr,
             body.len()
         );
         s.write_all(req.as_bytes()).expect("send");

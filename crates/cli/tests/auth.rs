@@ -1,0 +1,302 @@
+//! Accounts and roles over HTTP: every route × every role allowed or refused as the table below says, scoped
+//! writes, and the security properties (session fixation, CSRF, lock-out, throttling, injection, no personal data
+//! for anonymous callers, the audit log).
+
+mod common;
+
+use common::{Env, Server, Session, TEST_PASSWORD};
+use serde_json::{json, Value};
+
+/// Roles by letter: p = anonymous public, a = admin, l = leader, o = officer (320312), d = department, e = enterprise.
+const ROLES: &str = "paldoe";
+
+/// Route pattern, method, a concrete path, a body for writes, and who is allowed. A body that passes the role check
+/// may still be refused later (400, 404, 409, 422): that counts as allowed here; refusal is exactly 401 or 403.
+const MATRIX: &[(&str, &str, &str, &str, &str)] = &[
+    ("/api/v1/health", "GET", "/api/v1/health", "", "paldoe"),
+    ("/api/v1/stats", "GET", "/api/v1/stats", "", "paldoe"),
+    ("/api/openapi.json", "GET", "/api/openapi.json", "", "paldoe"),
+    ("/api/v1/taxonomy", "GET", "/api/v1/taxonomy", "", "paldoe"),
+    ("/api/v1/heat", "GET", "/api/v1/heat?res=5", "", "paldoe"),
+    ("/api/v1/chains/{id}/strength", "GET", "/api/v1/chains/cm/strength", "", "paldoe"),
+    ("/api/v1/chains/{id}/leaders", "GET", "/api/v1/chains/cm/leaders", "", "paldoe"),
+    ("/api/v1/trends", "GET", "/api/v1/trends?chain=cm", "", "paldoe"),
+    ("/api/v1/enterprises", "GET", "/api/v1/enterprises?limit=1", "", "paldoe"),
+    ("/api/v1/enterprises/{id}", "GET", "/api/v1/enterprises/1", "", "paldoe"),
+    ("/api/v1/markers", "GET", "/api/v1/markers?bbox=117,34,118,35&zoom=9", "", "paldoe"),
+    ("/api/v1/parks", "GET", "/api/v1/parks", "", "paldoe"),
+    ("/api/v1/parks/{id}", "GET", "/api/v1/parks/park-xzedz", "", "paldoe"),
+    ("/api/v1/hubs", "GET", "/api/v1/hubs", "", "paldoe"),
+    ("/api/v1/regions/{code}", "GET", "/api/v1/regions/320312", "", "paldoe"),
+    ("/api/v1/search", "GET", "/api/v1/search?q=徐工", "", "paldoe"),
+    ("/api/v1/complexity", "GET", "/api/v1/complexity?level=province", "", "paldoe"),
+    ("/api/v1/siteplan", "GET", "/api/v1/siteplan?cluster=construction-machinery&floor_m2=1000", "", "paldoe"),
+    ("/api/v1/leads", "GET", "/api/v1/leads?chain=cm&limit=1", "", "alo"),
+    ("/api/v1/market/items", "GET", "/api/v1/market/items", "", "aldoe"),
+    ("/api/v1/market/items", "POST", "/api/v1/market/items", r#"{"kind":"nonsense"}"#, "aoe"),
+    ("/api/v1/market/items/{id}", "GET", "/api/v1/market/items/999999", "", "aldoe"),
+    ("/api/v1/market/items/{id}/matches", "GET", "/api/v1/market/items/999999/matches", "", "aldoe"),
+    ("/api/v1/projects", "GET", "/api/v1/projects?limit=1", "", "aldo"),
+    ("/api/v1/projects", "POST", "/api/v1/projects", r#"{"name":""}"#, "ao"),
+    ("/api/v1/projects/{id}", "GET", "/api/v1/projects/p-2022-0001", "", "aldo"),
+    ("/api/v1/projects/{id}", "PATCH", "/api/v1/projects/MATRIX", r#"{"version":-1}"#, "ado"),
+    ("/api/v1/projects/{id}/moves", "POST", "/api/v1/projects/MATRIX/moves", r#"{"version":-1,"to":"contact"}"#, "ao"),
+    ("/api/v1/projects/{id}/versions/{version}", "GET", "/api/v1/projects/p-2022-0001/versions/1", "", "alo"),
+    ("/api/v1/events", "GET", "/api/v1/events", "", "alo"),
+    ("/api/v1/events", "POST", "/api/v1/events", r#"{"name_zh":""}"#, "ao"),
+    ("/api/v1/events/{id}", "GET", "/api/v1/events/fair-2022", "", "alo"),
+    ("/api/v1/targets", "GET", "/api/v1/targets", "", "alo"),
+    ("/api/v1/targets", "PUT", "/api/v1/targets", r#"{"year":1}"#, "a"),
+    ("/api/v1/dashboard", "GET", "/api/v1/dashboard", "", "alo"),
+    ("/api/v1/reports", "GET", "/api/v1/reports?period=2022-09", "", "alo"),
+    ("/api/v1/auth/login", "POST", "/api/v1/auth/login", r#"{"username":"nobody"}"#, "paldoe"),
+    ("/api/v1/auth/me", "GET", "/api/v1/auth/me", "", "paldoe"),
+    ("/api/v1/auth/password", "POST", "/api/v1/auth/password", r#"{}"#, "aldoe"),
+    ("/api/v1/users", "GET", "/api/v1/users", "", "a"),
+    ("/api/v1/users", "POST", "/api/v1/users", r#"{"username":"x"}"#, "a"),
+    ("/api/v1/users/{id}", "PATCH", "/api/v1/users/999999", r#"{"active":true}"#, "a"),
+    ("/api/v1/users/{id}/reset", "POST", "/api/v1/users/999999/reset", "", "a"),
+    ("/api/v1/audit", "GET", "/api/v1/audit?limit=5", "", "a"),
+    // Logout is checked on its own below (it ends the session).
+];
+
+struct World {
+    env: Env,
+    server: Server,
+    sessions: Vec<(char, Session)>,
+}
+
+fn world() -> World {
+    let env = Env::new();
+    env.ok(&["init"]);
+    env.add_user("leader1", "leader", &[]);
+    env.add_user("officer1", "officer", &["--regions", "320312"]);
+    env.add_user("dept1", "department", &["--department", "市自然资源和规划局"]);
+    env.add_user("ent1", "enterprise", &["--enterprise", "1"]);
+    let server = Server::start(&env, &[]);
+    let sessions = [('a', "admin"), ('l', "leader1"), ('o', "officer1"), ('d', "dept1"), ('e', "ent1")]
+        .into_iter()
+        .map(|(c, u)| (c, server.login(u, TEST_PASSWORD)))
+        .collect();
+    World { env, server, sessions }
+}
+
+impl World {
+    fn as_(&self, role: char) -> &Session {
+        &self.sessions.iter().find(|(c, _)| *c == role).expect("role").1
+    }
+}
+
+#[test]
+fn every_route_answers_every_role_as_the_table_says() {
+    let w = world();
+    let s = &w.server;
+    // Every rule of the server is in the table (and the table names no route the server does not know).
+    for (path, method, _) in chainscope_server::auth::RULES.iter().filter(|r| r.0.starts_with("/api/") && r.0 != "/api/docs") {
+        if *path == "/api/v1/auth/logout" {
+            continue;
+        }
+        assert!(MATRIX.iter().any(|m| m.0 == *path && m.1 == *method), "{method} {path} is not in the test's table");
+    }
+    // A project in the officer's 板块, for the write rows.
+    let r = s.send_as(w.as_('a'), "POST", "/api/v1/projects", &json!({"name": "矩阵测试项目", "region_code": "320312"}));
+    assert_eq!(r.status, 201, "{}", common::text(&r.body));
+    let pid = r.json()["id"].as_str().expect("id").to_string();
+    let mut failures = Vec::new();
+    for (pattern, method, path, body, allowed) in MATRIX {
+        let path = path.replace("MATRIX", &pid);
+        let body: Option<Value> = if body.is_empty() { None } else { Some(serde_json::from_str(body).expect("body")) };
+        for role in ROLES.chars() {
+            let reply = if role == 'p' {
+                s.raw(method, &path, &[], body.as_ref())
+            } else {
+                let who = w.as_(role);
+                s.raw(method, &path, &[("Cookie", &who.cookie), ("X-CSRF-Token", &who.csrf)], body.as_ref())
+            };
+            let refused = matches!(reply.status, 401 | 403);
+            let expected_refusal = if role == 'p' { 401 } else { 403 };
+            let ok = if allowed.contains(role) { !refused } else { reply.status == expected_refusal };
+            if !ok {
+                failures.push(format!("{method} {pattern} as {role}: {} {}", reply.status, common::text(&reply.body)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+
+    // Logout ends the session: the same cookie is anonymous afterwards.
+    let leader = w.as_('l');
+    assert_eq!(s.send_as(leader, "POST", "/api/v1/auth/logout", &json!({})).status, 200);
+    assert_eq!(s.get_as(leader, "/api/v1/dashboard").status, 401);
+    assert_eq!(s.get_as(leader, "/api/v1/auth/me").json()["account"], Value::Null);
+}
+
+#[test]
+fn scopes_hold_across_板块_and_enterprises() {
+    let w = world();
+    let s = &w.server;
+    let (admin, officer, ent) = (w.as_('a'), w.as_('o'), w.as_('e'));
+    let mine = s.send_as(officer, "POST", "/api/v1/projects", &json!({"name": "本区项目", "region_code": "320312"}));
+    assert_eq!(mine.status, 201, "{}", common::text(&mine.body));
+    assert_eq!(mine.json()["history"][0]["by"], "officer1", "the account is recorded, whatever the body says");
+    let other = s.send_as(admin, "POST", "/api/v1/projects", &json!({"name": "他区项目", "region_code": "320303"}));
+    let other_id = other.json()["id"].as_str().expect("id").to_string();
+    let r = s.send_as(officer, "POST", &format!("/api/v1/projects/{other_id}/moves"), &json!({"version": 1, "to": "contact"}));
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("outside_scope")));
+    // Reading across 板块 is allowed (the dashboard compares them), writing is not.
+    assert_eq!(s.get_as(officer, &format!("/api/v1/projects/{other_id}")).status, 200);
+    // An enterprise posts for itself only.
+    let post = |eid: Option<i64>| {
+        let mut b = json!({"kind": "demand", "poster": "采购部", "title": "采购回转支承"});
+        if let Some(e) = eid {
+            b["enterprise_id"] = json!(e);
+        }
+        s.send_as(ent, "POST", "/api/v1/market/items", &b)
+    };
+    let r = post(Some(2));
+    assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (403, Some("enterprise_id")));
+    let r = post(None);
+    assert_eq!(r.status, 201, "{}", common::text(&r.body));
+    assert_eq!(r.json()["enterprise_id"], 1, "posted for its own enterprise");
+}
+
+#[test]
+fn sessions_resist_fixation_and_cross_site_requests() {
+    let w = world();
+    let s = &w.server;
+    // A token planted before sign-in is not the session afterwards, and is worth nothing.
+    let planted = "ab".repeat(32);
+    let r = s.raw(
+        "POST",
+        "/api/v1/auth/login",
+        &[("Cookie", &format!("cs_session={planted}"))],
+        Some(&json!({"username": "officer1", "password": TEST_PASSWORD})),
+    );
+    assert_eq!(r.status, 200);
+    let cookie = r.header("set-cookie").expect("cookie").to_string();
+    assert!(!cookie.contains(&planted));
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict"] {
+        assert!(cookie.contains(flag), "{flag} in {cookie}");
+    }
+    let me = s.get_with("/api/v1/auth/me", &[("Cookie", &format!("cs_session={planted}"))]).json();
+    assert_eq!(me["account"], Value::Null);
+    // Writes need the session's CSRF token.
+    let o = w.as_('o');
+    let body = json!({"name": "CSRF", "region_code": "320312"});
+    let r = s.raw("POST", "/api/v1/projects", &[("Cookie", &o.cookie)], Some(&body));
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("csrf_failed")));
+    let r = s.raw("POST", "/api/v1/projects", &[("Cookie", &o.cookie), ("X-CSRF-Token", &"0".repeat(64))], Some(&body));
+    assert_eq!(r.status, 403);
+    // Another officer's CSRF token does not fit this session.
+    let r = s.raw("POST", "/api/v1/projects", &[("Cookie", &o.cookie), ("X-CSRF-Token", &w.as_('a').csrf)], Some(&body));
+    assert_eq!(r.status, 403);
+    // A login posted from another site is refused.
+    let r = s.raw(
+        "POST",
+        "/api/v1/auth/login",
+        &[("Origin", "http://evil.example")],
+        Some(&json!({"username": "admin", "password": TEST_PASSWORD})),
+    );
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn repeated_wrong_passwords_lock_the_account_until_an_admin_resets_it() {
+    let w = world();
+    let s = &w.server;
+    let attempt = |pw: &str| s.send("POST", "/api/v1/auth/login", &json!({"username": "leader1", "password": pw}));
+    for _ in 0..5 {
+        assert_eq!(attempt("wrong-password-1").status, 401);
+    }
+    let r = attempt(TEST_PASSWORD);
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (423, Some("account_locked")));
+    // The administrator resets: a one-time password, which must be changed before anything else.
+    let users = s.json_as(w.as_('a'), "/api/v1/users");
+    let uid =
+        users["items"].as_array().expect("users").iter().find(|u| u["username"] == "leader1").expect("leader1")["id"].as_i64().expect("id");
+    let reset = s.send_as(w.as_('a'), "POST", &format!("/api/v1/users/{uid}/reset"), &json!({}));
+    assert_eq!(reset.status, 200);
+    let otp = reset.json()["one_time_password"].as_str().expect("otp").to_string();
+    let session = s.login("leader1", &otp);
+    let r = s.get_as(&session, "/api/v1/dashboard");
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("password_change_required")));
+    let weak = s.send_as(&session, "POST", "/api/v1/auth/password", &json!({"current": otp, "new": "short"}));
+    assert_eq!((weak.status, weak.json()["error"]["parameter"].as_str()), (400, Some("new")));
+    let ok = s.send_as(&session, "POST", "/api/v1/auth/password", &json!({"current": otp, "new": "Another-password-77"}));
+    assert_eq!(ok.status, 200, "{}", common::text(&ok.body));
+    assert_eq!(s.get_as(&session, "/api/v1/dashboard").status, 200);
+    // The audit log has the failures, the lock, the reset and the change.
+    let audit = s.json_as(w.as_('a'), "/api/v1/audit?limit=50");
+    let actions: Vec<&str> = audit["items"].as_array().expect("audit").iter().filter_map(|e| e["action"].as_str()).collect();
+    for a in ["login_failed", "login_locked", "password_reset", "password_changed", "login"] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    let writes = audit["items"].as_array().expect("audit").iter().filter(|e| e["action"] == "POST" && e["actor"] == "admin").count();
+    assert!(writes >= 1, "the reset is audited as a write");
+}
+
+#[test]
+fn one_address_cannot_guess_passwords_quickly() {
+    let env = Env::new();
+    env.ok(&["init", "--empty"]);
+    let s = Server::start(&env, &[]);
+    let mut statuses = Vec::new();
+    for i in 0..22 {
+        statuses.push(s.send("POST", "/api/v1/auth/login", &json!({"username": format!("user{i}"), "password": "guess-1234567"})).status);
+    }
+    assert!(statuses[..20].iter().all(|&c| c == 401), "{statuses:?}");
+    assert_eq!(statuses[21], 429);
+}
+
+#[test]
+fn hostile_text_is_stored_as_text_and_personal_data_stays_private() {
+    let w = world();
+    let s = &w.server;
+    let a = w.as_('a');
+    // SQL in a login name is just a wrong name.
+    let r = s.send("POST", "/api/v1/auth/login", &json!({"username": "admin' OR '1'='1", "password": "x' OR '1'='1"}));
+    assert_eq!(r.status, 401);
+    // SQL and script in every text field of a project are stored verbatim and served as JSON strings.
+    let nasty = "<script>alert('x')</script>'); DROP TABLE project;--";
+    let r = s.send_as(
+        a,
+        "POST",
+        "/api/v1/projects",
+        &json!({"name": nasty, "investor": nasty, "region_code": "320312", "officer": nasty, "next_steps": [{"text": nasty}], "documents": [{"name": nasty}]}),
+    );
+    assert_eq!(r.status, 201, "{}", common::text(&r.body));
+    let p = r.json();
+    for f in ["name", "investor", "officer"] {
+        assert_eq!(p[f], nasty, "{f}");
+    }
+    assert_eq!(p["next_steps"][0]["text"], nasty);
+    let found = s.json_as(a, "/api/v1/projects?q=DROP%20TABLE");
+    assert_eq!(found["total"], 1);
+    assert!(s.json_as(a, "/api/v1/projects?limit=1")["total"].as_u64().expect("total") > 6000, "the table is intact");
+    // A carrier with a contact person: the contact is for signed-in officers, never for anonymous callers.
+    let csv = w.env.file("carrier.csv");
+    std::fs::write(
+        &csv,
+        "id,kind,name_zh,park_id,region_code,lat,lon,floor_area_m2,floor_available_m2,contact_name,contact_phone,source\n\
+         test-carrier,standard_factory,测试标准厂房,park-xzedz,320371,34.28,117.30,10000,2000,张三,13800000000,test\n",
+    )
+    .expect("write");
+    w.env.ok(&["import", "--kind", "parks", csv.to_str().expect("path")]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let anon = loop {
+        let r = s.get("/api/v1/parks/park-xzedz");
+        if r.status == 200 && common::text(&r.body).contains("test-carrier") {
+            break r;
+        }
+        assert!(std::time::Instant::now() < deadline, "the imported carrier appears");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    let text = common::text(&anon.body);
+    assert!(!text.contains("13800000000") && !text.contains("张三"), "no contact for anonymous callers");
+    let officer = common::text(&s.get_as(w.as_('o'), "/api/v1/parks/park-xzedz").body);
+    assert!(officer.contains("13800000000"), "officers see the contact");
+    // No anonymous response of the public routes carries a phone number or a legal representative.
+    for path in ["/api/v1/parks", "/api/v1/enterprises?limit=50", "/api/v1/enterprises/1", "/api/v1/search?q=徐州"] {
+        let body = common::text(&s.get(path).body);
+        assert!(!body.contains("13800000000") && !body.contains("legal_rep") && !body.contains("\"phone\""), "{path}");
+    }
+}

@@ -1,0 +1,715 @@
+//! Accounts, sessions and who may call what.
+//!
+//! - Passwords are kept as Argon2id hashes. A login creates a fresh random session token (the one the browser may
+//!   have held before is discarded: no session fixation), sent in an `HttpOnly; Secure; SameSite=Strict` cookie;
+//!   only its SHA-256 is stored.
+//! - Every state-changing request of a session must carry the session's CSRF token in `X-CSRF-Token`.
+//! - Five wrong passwords in a row lock the account for 15 minutes; more than 20 login attempts from one address
+//!   within 5 minutes are refused with 429.
+//! - [`RULES`] says which roles may call each route and method; handlers then check scope (an officer's 板块, a
+//!   department, an enterprise). Logins, logouts, account changes and every write are audited.
+
+use crate::api::ApiError;
+use crate::ServerState;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chainscope_model::{Account, Role};
+use chainscope_store::AuditEntry;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub const COOKIE: &str = "cs_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+const SESSION_HOURS: i64 = 12;
+const MAX_FAILURES: u32 = 5;
+const LOCK_MINUTES: i64 = 15;
+const IP_WINDOW_SECS: u64 = 300;
+const IP_MAX_ATTEMPTS: u32 = 20;
+
+/// Who may call a route with a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allow {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// These roles only.
+    Roles(&'static [Role]),
+}
+
+use Role::{Admin, Department, Enterprise, Leader, Officer};
+const READERS: &[Role] = &[Admin, Leader, Officer];
+const PIPELINE_READERS: &[Role] = &[Admin, Leader, Officer, Department];
+const WRITERS: &[Role] = &[Admin, Officer];
+const ADMIN: &[Role] = &[Admin];
+
+/// Route × method → who. Routes not listed for a method answer 405 from the router before this is asked.
+pub const RULES: &[(&str, &str, Allow)] = &[
+    ("/api/v1/health", "GET", Allow::Public),
+    ("/api/v1/stats", "GET", Allow::Public),
+    ("/api/openapi.json", "GET", Allow::Public),
+    ("/api/docs", "GET", Allow::Public),
+    ("/summary", "GET", Allow::Public),
+    ("/api/v1/taxonomy", "GET", Allow::Public),
+    ("/api/v1/heat", "GET", Allow::Public),
+    ("/api/v1/chains/{id}/strength", "GET", Allow::Public),
+    ("/api/v1/chains/{id}/leaders", "GET", Allow::Public),
+    ("/api/v1/trends", "GET", Allow::Public),
+    ("/api/v1/enterprises", "GET", Allow::Public),
+    ("/api/v1/enterprises/{id}", "GET", Allow::Public),
+    ("/api/v1/markers", "GET", Allow::Public),
+    ("/api/v1/parks", "GET", Allow::Public),
+    ("/api/v1/parks/{id}", "GET", Allow::Public),
+    ("/api/v1/hubs", "GET", Allow::Public),
+    ("/api/v1/regions/{code}", "GET", Allow::Public),
+    ("/api/v1/search", "GET", Allow::Public),
+    ("/api/v1/complexity", "GET", Allow::Public),
+    ("/api/v1/siteplan", "GET", Allow::Public),
+    ("/api/v1/leads", "GET", Allow::Roles(READERS)),
+    ("/api/v1/market/items", "GET", Allow::SignedIn),
+    ("/api/v1/market/items", "POST", Allow::Roles(&[Admin, Officer, Enterprise])),
+    ("/api/v1/market/items/{id}", "GET", Allow::SignedIn),
+    ("/api/v1/market/items/{id}/matches", "GET", Allow::SignedIn),
+    ("/api/v1/projects", "GET", Allow::Roles(PIPELINE_READERS)),
+    ("/api/v1/projects", "POST", Allow::Roles(WRITERS)),
+    ("/api/v1/projects/{id}", "GET", Allow::Roles(PIPELINE_READERS)),
+    ("/api/v1/projects/{id}", "PATCH", Allow::Roles(&[Admin, Officer, Department])),
+    ("/api/v1/projects/{id}/moves", "POST", Allow::Roles(WRITERS)),
+    ("/api/v1/projects/{id}/versions/{version}", "GET", Allow::Roles(READERS)),
+    ("/api/v1/events", "GET", Allow::Roles(READERS)),
+    ("/api/v1/events", "POST", Allow::Roles(WRITERS)),
+    ("/api/v1/events/{id}", "GET", Allow::Roles(READERS)),
+    ("/api/v1/targets", "GET", Allow::Roles(READERS)),
+    ("/api/v1/targets", "PUT", Allow::Roles(ADMIN)),
+    ("/api/v1/dashboard", "GET", Allow::Roles(READERS)),
+    ("/api/v1/reports", "GET", Allow::Roles(READERS)),
+    ("/api/v1/auth/login", "POST", Allow::Public),
+    ("/api/v1/auth/logout", "POST", Allow::SignedIn),
+    ("/api/v1/auth/me", "GET", Allow::Public),
+    ("/api/v1/auth/password", "POST", Allow::SignedIn),
+    ("/api/v1/users", "GET", Allow::Roles(ADMIN)),
+    ("/api/v1/users", "POST", Allow::Roles(ADMIN)),
+    ("/api/v1/users/{id}", "PATCH", Allow::Roles(ADMIN)),
+    ("/api/v1/users/{id}/reset", "POST", Allow::Roles(ADMIN)),
+    ("/api/v1/audit", "GET", Allow::Roles(ADMIN)),
+];
+
+/// The rule for a matched route and method; unknown pairs are refused to all but administrators.
+pub fn rule(path: &str, method: &Method) -> Allow {
+    let m = if method == Method::HEAD { "GET" } else { method.as_str() };
+    RULES.iter().find(|(p, mm, _)| *p == path && *mm == m).map_or(Allow::Roles(ADMIN), |r| r.2)
+}
+
+/// The caller: an account, or nobody.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    pub account: Option<Account>,
+    pub csrf: Option<String>,
+    pub token_hash: Option<String>,
+}
+
+impl Identity {
+    pub fn role(&self) -> Option<Role> {
+        self.account.as_ref().map(|a| a.role)
+    }
+    /// The name written into logs and histories.
+    pub fn actor(&self) -> String {
+        self.account.as_ref().map_or_else(|| "anonymous".into(), |a| a.username.clone())
+    }
+    /// Whether the caller may write in this 板块 (administrators everywhere, officers in their own).
+    pub fn may_write_region(&self, code: &str, regions: &chainscope_model::RegionRegistry) -> bool {
+        match &self.account {
+            Some(a) if a.role == Role::Admin => true,
+            Some(a) if a.role == Role::Officer => {
+                let current = regions.current_code(code);
+                a.regions.iter().any(|r| r == current || r == code || regions.is_within(current, r))
+            }
+            _ => false,
+        }
+    }
+    /// Officers, leaders and administrators see contact details.
+    pub fn sees_contacts(&self) -> bool {
+        matches!(self.role(), Some(Role::Admin | Role::Leader | Role::Officer))
+    }
+}
+
+/// Throttle of login attempts per address.
+#[derive(Default)]
+pub struct Throttle {
+    attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl Throttle {
+    /// Count an attempt; false when the address is over its allowance.
+    fn allow(&self, ip: IpAddr) -> bool {
+        let mut m = match self.attempts.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let now = Instant::now();
+        let e = m.entry(ip).or_insert((now, 0));
+        if now.duration_since(e.0).as_secs() > IP_WINDOW_SECS {
+            *e = (now, 0);
+        }
+        e.1 += 1;
+        e.1 <= IP_MAX_ATTEMPTS
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fresh random token (256 bits, hex).
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    hex(&b)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Hash a password with Argon2id (default parameters: 19 MiB, 2 passes).
+pub fn hash_password(pw: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+}
+
+pub fn verify_password(pw: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+}
+
+/// A one-time password: 16 characters without look-alikes, with letters and digits.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    loop {
+        let mut b = [0u8; 16];
+        OsRng.fill_bytes(&mut b);
+        let pw: String = b.iter().map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char).collect();
+        if Account::check_password(&pw).is_ok() {
+            return pw;
+        }
+    }
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn refused(status: StatusCode, code: &'static str, message: &str) -> Response {
+    ApiError { status, code, message: message.into(), parameter: None }.into_response()
+}
+
+impl ServerState {
+    /// Run `f` on the accounts connection, on a blocking thread. Without one, accounts are unavailable.
+    pub async fn with_accounts<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut dyn chainscope_store::Store) -> chainscope_store::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let Some(m) = &me.accounts else {
+                return Err(ApiError::unavailable("accounts_unavailable", "this server has no account store"));
+            };
+            let mut guard = match m.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            f(guard.as_mut()).map_err(|e| ApiError::internal(e.code(), e.to_string()))
+        })
+        .await
+        .unwrap_or_else(|e| Err(ApiError::internal("task_failed", e.to_string())))
+    }
+
+    /// Write an audit line; a failure to audit is logged, never hidden from the operator.
+    pub async fn audit(self: &Arc<Self>, entry: AuditEntry) {
+        if self.accounts.is_none() {
+            return;
+        }
+        if let Err(e) = self.with_accounts(move |st| st.audit(&entry)).await {
+            tracing::error!("audit write failed: {}", e.message);
+        }
+    }
+}
+
+/// The caller's address, when the server knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+fn client_ip(req: &Request) -> Option<IpAddr> {
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
+/// Resolve the caller, apply [`RULES`], require the CSRF token on writes, and audit writes.
+pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Next) -> Response {
+    let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
+    let method = req.method().clone();
+    let ip = client_ip(&req).map(|i| i.to_string()).unwrap_or_default();
+    let mut identity = Identity::default();
+    if let Some(token) = cookie_token(req.headers()) {
+        let th = token_hash(&token);
+        let found = if s.accounts.is_some() {
+            let key = th.clone();
+            s.with_accounts(move |st| st.session(&key)).await.ok().flatten()
+        } else {
+            None
+        };
+        if let Some((session, account)) = found {
+            let live = chrono::DateTime::parse_from_rfc3339(&session.expires_at).is_ok_and(|e| e > chrono::Utc::now());
+            if live && account.active {
+                identity = Identity { account: Some(account), csrf: Some(session.csrf), token_hash: Some(th) };
+            }
+        }
+    }
+    let allow = rule(&path, &method);
+    let writes = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    match (&identity.account, allow) {
+        (_, Allow::Public) => {}
+        (None, _) => return refused(StatusCode::UNAUTHORIZED, "login_required", "请先登录 / sign in first"),
+        (Some(_), Allow::SignedIn) => {}
+        (Some(a), Allow::Roles(roles)) => {
+            if !roles.contains(&a.role) {
+                return refused(StatusCode::FORBIDDEN, "forbidden", "您的角色无权执行此操作 / your role may not do this");
+            }
+        }
+    }
+    if let Some(a) = &identity.account {
+        let allowed_while_changing = matches!(path.as_str(), "/api/v1/auth/password" | "/api/v1/auth/logout" | "/api/v1/auth/me");
+        if a.must_change && !allowed_while_changing {
+            return refused(StatusCode::FORBIDDEN, "password_change_required", "请先修改一次性密码 / change your one-time password first");
+        }
+        if writes {
+            let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let ok = identity.csrf.as_deref().is_some_and(|c| !sent.is_empty() && constant_eq(c.as_bytes(), sent.as_bytes()));
+            if !ok {
+                return refused(StatusCode::FORBIDDEN, "csrf_failed", "缺少或错误的 CSRF 令牌 / missing or wrong CSRF token");
+            }
+        }
+    }
+    let actor = identity.actor();
+    req.extensions_mut().insert(identity);
+    let client = client_ip(&req);
+    req.extensions_mut().insert(ClientIp(client));
+    let target = req.uri().path().to_string();
+    let response = next.run(req).await;
+    if writes && path != "/api/v1/auth/login" {
+        s.audit(AuditEntry {
+            at: String::new(),
+            actor,
+            action: format!("{method}"),
+            target,
+            detail: format!("{}", response.status().as_u16()),
+            ip,
+        })
+        .await;
+    }
+    response
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn session_cookie(token: &str, max_age: i64) -> HeaderValue {
+    let v = format!("{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}");
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("cs_session=; Path=/; Max-Age=0"))
+}
+
+fn account_json(a: &Account) -> Value {
+    json!({
+        "id": a.id, "username": a.username, "display_name": a.display_name, "role": a.role, "role_zh": a.role.label_zh(),
+        "regions": a.regions, "department": a.department, "enterprise_id": a.enterprise_id, "active": a.active,
+        "must_change": a.must_change, "locked_until": a.locked_until, "created_at": a.created_at,
+    })
+}
+
+fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ApiError::bad("body", "invalid_body", "the body must be a JSON object")),
+        Err(e) => Err(ApiError::bad("body", "invalid_json", format!("the body is not JSON: {e}"))),
+    }
+}
+
+fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a str, ApiError> {
+    m.get(k).and_then(Value::as_str).ok_or_else(|| ApiError::bad(k, "missing", format!("'{k}' is required")))
+}
+
+/// `POST /api/v1/auth/login` `{username, password}`: a new session (any session the browser had is ended).
+pub async fn login(
+    State(s): State<Arc<ServerState>>,
+    Extension(ClientIp(client)): Extension<ClientIp>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let addr = SocketAddr::new(client.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)), 0);
+    // A login form posted from another site is refused (login CSRF).
+    if let (Some(origin), Some(host)) =
+        (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok()))
+    {
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin_host != host {
+            return Err(ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: "cross_origin",
+                message: "cross-site login refused".into(),
+                parameter: None,
+            });
+        }
+    }
+    if !s.throttle.allow(addr.ip()) {
+        s.audit(AuditEntry {
+            actor: "anonymous".into(),
+            action: "login_throttled".into(),
+            ip: addr.ip().to_string(),
+            ..Default::default()
+        })
+        .await;
+        return Err(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "too_many_attempts",
+            message: "登录尝试过多，请稍后再试 / too many login attempts from this address; wait a few minutes".into(),
+            parameter: None,
+        });
+    }
+    let m = body_json(&body)?;
+    let username = str_field(&m, "username")?.trim().to_string();
+    let password = str_field(&m, "password")?.to_string();
+    let ip = addr.ip().to_string();
+    let old = cookie_token(&headers).map(|t| token_hash(&t));
+    let name = username.clone();
+    let found = s.with_accounts(move |st| st.account_by_name(&name)).await?;
+    let bad_login = || ApiError {
+        status: StatusCode::UNAUTHORIZED,
+        code: "bad_credentials",
+        message: "用户名或密码错误 / wrong username or password".into(),
+        parameter: None,
+    };
+    let Some(mut account) = found.filter(|a| a.active) else {
+        // Hash anyway so an unknown name takes as long as a wrong password.
+        let _ =
+            verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0rXjNhxtkSQtKfZ6rOwvLQ3mW6JNqbNsrTqcEXmX0tA");
+        s.audit(AuditEntry {
+            actor: username.clone(),
+            action: "login_failed".into(),
+            detail: "unknown or inactive".into(),
+            ip,
+            ..Default::default()
+        })
+        .await;
+        return Err(bad_login());
+    };
+    let now = chrono::Utc::now();
+    if let Some(until) = account.locked_until.as_deref().and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok()) {
+        if until > now {
+            s.audit(AuditEntry { actor: account.username.clone(), action: "login_locked".into(), ip, ..Default::default() }).await;
+            return Err(ApiError {
+                status: StatusCode::LOCKED,
+                code: "account_locked",
+                message: format!(
+                    "账户已锁定至 {} / the account is locked until {} after repeated wrong passwords",
+                    until.to_rfc3339(),
+                    until.to_rfc3339()
+                ),
+                parameter: None,
+            });
+        }
+    }
+    let hash = account.password_hash.clone();
+    let pw = password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+    if !ok {
+        account.failed_logins += 1;
+        let mut detail = format!("failure {}", account.failed_logins);
+        if account.failed_logins >= MAX_FAILURES {
+            account.locked_until = Some((now + chrono::Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            account.failed_logins = 0;
+            detail.push_str(", locked");
+        }
+        let a = account.clone();
+        s.with_accounts(move |st| st.update_account(&a)).await?;
+        s.audit(AuditEntry { actor: account.username.clone(), action: "login_failed".into(), detail, ip, ..Default::default() }).await;
+        return Err(bad_login());
+    }
+    account.failed_logins = 0;
+    account.locked_until = None;
+    let token = random_token();
+    let csrf = random_token();
+    let th = token_hash(&token);
+    let expires = (now + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let a = account.clone();
+    let (th2, csrf2) = (th.clone(), csrf.clone());
+    s.with_accounts(move |st| {
+        if let Some(old) = old {
+            st.delete_session(&old)?;
+        }
+        st.update_account(&a)?;
+        st.create_session(&th2, a.id, &csrf2, &expires)
+    })
+    .await?;
+    s.audit(AuditEntry { actor: account.username.clone(), action: "login".into(), ip, ..Default::default() }).await;
+    let mut res = Json(json!({"account": account_json(&account), "csrf": csrf})).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, SESSION_HOURS * 3600));
+    Ok(res)
+}
+
+/// `POST /api/v1/auth/logout`: end this session.
+pub async fn logout(State(s): State<Arc<ServerState>>, Extension(id): Extension<Identity>) -> Result<Response, ApiError> {
+    if let Some(th) = id.token_hash.clone() {
+        s.with_accounts(move |st| st.delete_session(&th)).await?;
+    }
+    s.audit(AuditEntry { actor: id.actor(), action: "logout".into(), ..Default::default() }).await;
+    let mut res = Json(json!({"ok": true})).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", 0));
+    Ok(res)
+}
+
+/// `GET /api/v1/auth/me`: the signed-in account and its CSRF token, or `{"account": null}`.
+pub async fn me(Extension(id): Extension<Identity>) -> Json<Value> {
+    match &id.account {
+        Some(a) => Json(json!({"account": account_json(a), "csrf": id.csrf})),
+        None => Json(json!({"account": null})),
+    }
+}
+
+/// `POST /api/v1/auth/password` `{current, new}`: change one's own password; other sessions end.
+pub async fn change_password(
+    State(s): State<Arc<ServerState>>,
+    Extension(id): Extension<Identity>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let m = body_json(&body)?;
+    let current = str_field(&m, "current")?.to_string();
+    let new = str_field(&m, "new")?.to_string();
+    Account::check_password(&new).map_err(|e| ApiError::bad("new", "weak_password", e.to_string()))?;
+    if new == current {
+        return Err(ApiError::bad("new", "same_password", "the new password must differ from the current one"));
+    }
+    let Some(mut a) = id.account.clone() else { return Err(ApiError::bad("session", "login_required", "sign in first")) };
+    let hash = a.password_hash.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.unwrap_or(false);
+    if !ok {
+        return Err(ApiError::bad("current", "bad_credentials", "the current password is wrong"));
+    }
+    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
+        .map_err(|e| ApiError::internal("hash_failed", e))?;
+    a.must_change = false;
+    let keep = id.token_hash.clone().zip(id.csrf.clone());
+    let acc = a.clone();
+    let expires = (chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    s.with_accounts(move |st| {
+        st.update_account(&acc)?;
+        // End every other session of this account; this one goes on.
+        st.delete_sessions_of(acc.id)?;
+        if let Some((th, csrf)) = keep {
+            st.create_session(&th, acc.id, &csrf, &expires)?;
+        }
+        Ok(())
+    })
+    .await?;
+    s.audit(AuditEntry { actor: a.username.clone(), action: "password_changed".into(), target: a.username.clone(), ..Default::default() })
+        .await;
+    Ok(Json(json!({"account": account_json(&a)})))
+}
+
+fn parse_account_fields(m: &serde_json::Map<String, Value>, a: &mut Account, s: &ServerState) -> Result<(), ApiError> {
+    if let Some(v) = m.get("display_name") {
+        a.display_name = v.as_str().unwrap_or("").trim().chars().take(60).collect();
+    }
+    if let Some(v) = m.get("role") {
+        let r = v.as_str().unwrap_or("");
+        a.role = Role::parse(r)
+            .map_err(|_| ApiError::bad("role", "invalid_role", format!("'{r}' is not admin, leader, officer, department or enterprise")))?;
+    }
+    if let Some(v) = m.get("regions") {
+        let data = s.data();
+        let list: Vec<String> = v.as_array().into_iter().flatten().filter_map(|x| x.as_str()).map(|x| x.trim().to_string()).collect();
+        if let Some(bad) = list.iter().find(|c| data.regions.get(data.regions.current_code(c)).is_none()) {
+            return Err(ApiError::bad("regions", "unknown_region", format!("no region '{bad}'")));
+        }
+        a.regions = list;
+    }
+    if let Some(v) = m.get("department") {
+        a.department = v.as_str().map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+    }
+    if let Some(v) = m.get("enterprise_id") {
+        a.enterprise_id = v.as_i64();
+    }
+    if let Some(v) = m.get("active") {
+        a.active = v.as_bool().ok_or_else(|| ApiError::bad("active", "invalid_type", "'active' must be true or false"))?;
+    }
+    match a.role {
+        Role::Officer if a.regions.is_empty() => Err(ApiError::bad("regions", "missing", "an officer needs at least one 板块")),
+        Role::Department if a.department.is_none() => Err(ApiError::bad("department", "missing", "department staff need a department")),
+        Role::Enterprise if a.enterprise_id.is_none() => {
+            Err(ApiError::bad("enterprise_id", "missing", "an enterprise user needs an enterprise"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `GET /api/v1/users`: every account (administrators).
+pub async fn users(State(s): State<Arc<ServerState>>) -> Result<Json<Value>, ApiError> {
+    let list = s.with_accounts(|st| st.accounts()).await?;
+    Ok(Json(json!({"items": list.iter().map(account_json).collect::<Vec<_>>()})))
+}
+
+/// `POST /api/v1/users` `{username, role, regions?, department?, enterprise_id?, display_name?}`: a new account
+/// with a one-time password, returned once.
+pub async fn create_user(
+    State(s): State<Arc<ServerState>>,
+    Extension(id): Extension<Identity>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let m = body_json(&body)?;
+    let username = str_field(&m, "username")?.trim().to_string();
+    Account::check_username(&username).map_err(|e| ApiError::bad("username", "invalid_username", e.to_string()))?;
+    str_field(&m, "role")?;
+    let mut a = Account {
+        id: 0,
+        username: username.clone(),
+        display_name: String::new(),
+        password_hash: String::new(),
+        role: Role::Enterprise,
+        regions: vec![],
+        department: None,
+        enterprise_id: None,
+        active: true,
+        must_change: true,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: now_rfc3339(),
+    };
+    parse_account_fields(&m, &mut a, &s)?;
+    let pw = one_time_password();
+    let p2 = pw.clone();
+    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&p2))
+        .await
+        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
+        .map_err(|e| ApiError::internal("hash_failed", e))?;
+    let acc = a.clone();
+    let new_id = s.with_accounts(move |st| st.create_account(&acc)).await.map_err(|e| {
+        if e.code == "already_exists" {
+            ApiError {
+                status: StatusCode::CONFLICT,
+                code: "already_exists",
+                message: format!("username '{username}' is taken"),
+                parameter: Some("username".into()),
+            }
+        } else {
+            e
+        }
+    })?;
+    a.id = new_id;
+    s.audit(AuditEntry {
+        actor: id.actor(),
+        action: "account_created".into(),
+        target: a.username.clone(),
+        detail: a.role.as_str().into(),
+        ..Default::default()
+    })
+    .await;
+    Ok((StatusCode::CREATED, Json(json!({"account": account_json(&a), "one_time_password": pw}))))
+}
+
+/// `PATCH /api/v1/users/{id}`: change role, scope, name or active flag; a deactivated account's sessions end.
+pub async fn update_user(
+    State(s): State<Arc<ServerState>>,
+    Extension(id): Extension<Identity>,
+    Path(uid): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let m = body_json(&body)?;
+    for k in m.keys() {
+        if !matches!(k.as_str(), "display_name" | "role" | "regions" | "department" | "enterprise_id" | "active") {
+            return Err(ApiError::bad(k, "unknown_field", format!("unknown field '{k}'")));
+        }
+    }
+    let mut a = s
+        .with_accounts(move |st| st.account(uid))
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {uid}")))?;
+    let before = account_json(&a);
+    parse_account_fields(&m, &mut a, &s)?;
+    let acc = a.clone();
+    s.with_accounts(move |st| {
+        st.update_account(&acc)?;
+        if !acc.active {
+            st.delete_sessions_of(acc.id)?;
+        }
+        Ok(())
+    })
+    .await?;
+    s.audit(AuditEntry {
+        actor: id.actor(),
+        action: "account_changed".into(),
+        target: a.username.clone(),
+        detail: format!("{before} → {}", account_json(&a)),
+        ..Default::default()
+    })
+    .await;
+    Ok(Json(json!({"account": account_json(&a)})))
+}
+
+/// `POST /api/v1/users/{id}/reset`: a new one-time password (returned once); unlocks the account and ends its
+/// sessions.
+pub async fn reset_user(
+    State(s): State<Arc<ServerState>>,
+    Extension(id): Extension<Identity>,
+    Path(uid): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let mut a = s
+        .with_accounts(move |st| st.account(uid))
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {uid}")))?;
+    let pw = one_time_password();
+    let p2 = pw.clone();
+    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&p2))
+        .await
+        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
+        .map_err(|e| ApiError::internal("hash_failed", e))?;
+    a.must_change = true;
+    a.failed_logins = 0;
+    a.locked_until = None;
+    let acc = a.clone();
+    s.with_accounts(move |st| {
+        st.update_account(&acc)?;
+        st.delete_sessions_of(acc.id)
+    })
+    .await?;
+    s.audit(AuditEntry { actor: id.actor(), action: "password_reset".into(), target: a.username.clone(), ..Default::default() }).await;
+    Ok(Json(json!({"account": account_json(&a), "one_time_password": pw})))
+}
+
+/// `GET /api/v1/audit?limit=`: the latest audit lines (administrators).
+pub async fn audit_log(State(s): State<Arc<ServerState>>, q: crate::api::Params) -> Result<Json<Value>, ApiError> {
+    let limit: usize = crate::api::number(&q.0, "limit")?.unwrap_or(200).clamp(1, 5000);
+    let items = s.with_accounts(move |st| st.audit_log(limit)).await?;
+    Ok(Json(json!({"items": items})))
+}
