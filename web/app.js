@@ -1,7 +1,9 @@
 // Chainscope web app: a hash router over its views. The URL holds the view and its filters, so a link or a
 // reload restores what was on screen: #/overview, #/map?cluster=cm&res=7, #/chain/cm?reference=country&node=cm.hyd,
 // #/enterprise/14787, #/park/park-xzedz, #/region/320300, #/search?q=徐工, #/list?cluster=construction-machinery,
-// #/leads?chain=cm&preset=gap_filling, #/siteplan?node=cm.crane&floor_m2=5000, #/market?kind=demand, #/market/12
+// #/leads?chain=cm&preset=gap_filling, #/siteplan?node=cm.crane&floor_m2=5000, #/market?kind=demand, #/market/12,
+// #/pipeline?view=table&region=320312, #/project/p-2022-0001, #/events?year=2022, #/event/fair-2022,
+// #/dashboard?month=2022-09 (…&screen=1: the big screen), #/report?period=2022-Q3
 
 import { t, lang, setLang } from './i18n.js';
 import { h, errorBox, parseHash, makeHash } from './api.js';
@@ -20,7 +22,16 @@ const VIEWS = {
   leads: () => import('./views/leads.js'),
   siteplan: () => import('./views/siteplan.js'),
   market: () => import('./views/market.js'),
+  pipeline: () => import('./views/pipeline.js'),
+  project: () => import('./views/project.js'),
+  events: () => import('./views/events.js'),
+  event: () => import('./views/events.js'),
+  dashboard: () => import('./views/dashboard.js'),
+  report: () => import('./views/report.js'),
 };
+
+/** Routes that belong to another route's navigation entry (a record page under its list). */
+const NAV_OF = { project: 'pipeline', event: 'events' };
 
 const root = document.getElementById('view');
 let cleanup = null;
@@ -44,7 +55,7 @@ function chrome(name) {
   nav.setAttribute('aria-label', t('nav_label'));
   for (const a of nav.querySelectorAll('a')) {
     a.textContent = t(a.dataset.i18n);
-    if (a.dataset.route === name) a.setAttribute('aria-current', 'page');
+    if (a.dataset.route === (NAV_OF[name] || name)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   const btn = document.getElementById('lang');

@@ -2,7 +2,7 @@
 // behind them, enterprise tables, pagers, charts (ECharts) and small maps (MapLibre). One visual language for all.
 
 import { t, nm, num, lang } from './i18n.js';
-import { h, makeHash, listHref } from './api.js';
+import { h, makeHash, listHref, getJson } from './api.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Values
@@ -445,4 +445,185 @@ export function km(v) {
 export function percent(v, digits = 0) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   return `${num(v * 100, digits)}%`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The project pipeline (项目库): stages, 板块, classes, progress against targets, project tables
+
+/** The stages of a project, in order; 终止 (dropped) last. */
+export const STAGES = ['lead', 'contact', 'negotiating', 'signed', 'registered', 'started', 'producing', 'dropped'];
+/** The size bands of the agreed amount, as the API names them. */
+export const BANDS = ['lt1', '1-3', '3-10', '10-20', '20-50', 'ge50'];
+export const CHANNELS = ['chain', 'team', 'investor', 'fund', 'agency', 'other'];
+/** Categories of projects outside the 343 system (the API's other_category values). */
+export const OTHER_CATEGORIES = ['smart-manufacturing', 'modern-service'];
+
+export const hrefProject = (id) => makeHash('project', [String(id)]);
+export const hrefEvent = (id) => makeHash('event', [String(id)]);
+/** The project list with filters (the keys of /api/v1/projects). */
+export const hrefPipeline = (filters = {}, extra = {}) => makeHash('pipeline', [], { ...filters, ...extra });
+
+/** A label for a keyed value with a fallback to the key itself when no string exists. */
+function labelOr(key, fallback) {
+  const s = t(key);
+  return s === key ? fallback : s;
+}
+
+export const stageLabel = (stage) => labelOr(`stage_${stage}`, stage || '–');
+export const bandLabel = (band) => labelOr(`band_${band}`, band || '–');
+export const channelLabel = (c) => labelOr(`channel_${c}`, c || '–');
+export const otherCategoryLabel = (c) => labelOr(`oc_${c}`, c || t('oc_other'));
+
+/** A percentage the API already rounded (80.9 → "80.9%"); null (no target, nothing to divide) → "—". */
+export function pct(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const f = new Intl.NumberFormat(lang() === 'en' ? 'en' : 'zh-CN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return `${f.format(v)}%`;
+}
+
+/** A project's stage as a coloured badge. */
+export function stageBadge(stage, attrs = {}) {
+  return h('span', { class: `stage-badge st-${stage}`, dataset: { stage }, ...attrs }, stageLabel(stage));
+}
+
+/** What a project is: tier · cluster (· node) inside the 343 system, or its other category. */
+export function classText(cls) {
+  if (!cls) return '–';
+  if (cls.cluster) return [nm(cls.cluster), cls.node ? nm(cls.node) : null].filter(Boolean).join(' · ');
+  return `${t('pl_other_short')} · ${otherCategoryLabel(cls.other_category)}`;
+}
+
+/** The red mark of a project that is late: 开工 overdue, or overdue checklist items. */
+export function overdueBadge(p) {
+  if (!p) return null;
+  if (p.start_overdue) return h('span', { class: 'badge late', title: t('pl_start_overdue_hint') }, t('pl_start_overdue'));
+  if (p.checklist_overdue) return h('span', { class: 'badge late' }, t('pl_tasks_overdue_n', { n: num(p.checklist_overdue) }));
+  return null;
+}
+
+/** The 板块 of the home city (districts, counties and development zones), from the region API, cached. */
+export async function loadBoards(signal) {
+  const r = await getJson('/api/v1/regions/320300', { signal, cached: true });
+  return (r.children || []).filter((c) => c.level === 'county' || c.level === 'zone');
+}
+
+/** <option>s of the 板块 select: districts and counties, then zones. */
+export function boardOptions(boards, selected, { empty = null } = {}) {
+  const opt = (b) => h('option', { value: b.code, selected: b.code === selected }, nm(b) || b.code);
+  const counties = boards.filter((b) => b.level === 'county');
+  const zones = boards.filter((b) => b.level !== 'county');
+  const out = [empty ? h('option', { value: '', selected: !selected }, empty) : null,
+    h('optgroup', { label: t('pl_counties') }, counties.map(opt)),
+    zones.length ? h('optgroup', { label: t('pl_zones') }, zones.map(opt)) : null];
+  if (selected && !boards.some((b) => b.code === selected)) out.push(h('option', { value: selected, selected: true }, selected));
+  return out;
+}
+
+/**
+ * <option>s of the class select: the clusters of each tier, then the categories outside the system. Values are
+ * `cluster:<id>` and `other:<category>`; classValue() reads one back.
+ */
+export function classOptions(tax, cls, { empty = null } = {}) {
+  const sel = cls && cls.cluster ? `cluster:${cls.cluster}` : cls && cls.other ? `other:${cls.other}` : '';
+  const tiers = [...tax.tiers].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  return [empty ? h('option', { value: '', selected: !sel }, empty) : null,
+    ...tiers.map((tier) => h('optgroup', { label: nm(tier) }, tax.clusters.filter((c) => c.tier === tier.id)
+      .map((c) => h('option', { value: `cluster:${c.id}`, selected: sel === `cluster:${c.id}` }, nm(c))))),
+    h('optgroup', { label: t('pl_other_system') }, OTHER_CATEGORIES.map((c) => h('option', { value: `other:${c}`, selected: sel === `other:${c}` }, otherCategoryLabel(c))))];
+}
+
+/** The select's value as API fields: {cluster, other_category} (one of them null). */
+export function classValue(v) {
+  const [kind, id] = String(v || '').split(':');
+  if (kind === 'cluster' && id) return { cluster: id, other_category: null };
+  if (kind === 'other' && id) return { cluster: null, other_category: id };
+  return { cluster: null, other_category: null };
+}
+
+/** A progress bar of a completion percentage (the API's), capped at the track's end; "—" without a target. */
+export function progressBar(value, { label = '', id } = {}) {
+  const known = value !== null && value !== undefined && Number.isFinite(value);
+  const width = known ? Math.max(0, Math.min(100, value)) : 0;
+  return h('span', { class: `pbar${known && value >= 100 ? ' done' : ''}${known ? '' : ' none'}`, id, role: 'img', 'aria-label': `${label} ${pct(value)}`.trim() },
+    h('span', { class: 'pbar-fill', style: { width: `${width}%` } }));
+}
+
+/** A change with its arrow: ↑ up (green), ↓ down (red), → none; null → "—". `unit` follows the number. */
+export function changeMark(v, { unit = '', digits = 1, title } = {}) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return h('span', { class: 'chg none' }, '—');
+  const dir = v > 0 ? 'up' : v < 0 ? 'down' : 'same';
+  const arrow = { up: '↑', down: '↓', same: '→' }[dir];
+  return h('span', { class: `chg ${dir}`, dataset: { change: String(v) }, title, 'aria-label': `${t(`chg_${dir}`)} ${num(Math.abs(v), digits)}${unit}` },
+    h('span', { 'aria-hidden': 'true' }, arrow), ` ${num(Math.abs(v), digits)}${unit}`);
+}
+
+/** A headline figure: the value large, its label, an optional line under it. */
+export function figure(label, value, extra = null, attrs = {}) {
+  return h('div', { class: 'figure', ...attrs }, h('span', { class: 'fig-value' }, value), h('span', { class: 'fig-label' }, label),
+    extra ? h('span', { class: 'fig-extra' }, extra) : null);
+}
+
+/** A number that opens the project list behind it (the filters of /api/v1/projects). */
+export function projectCountLink(n, filters, attrs = {}) {
+  if (n === null || n === undefined) return '–';
+  return h('a', { href: hrefPipeline(filters), class: 'count-link', title: t('pl_see_projects'), dataset: { count: String(n) }, ...attrs }, num(n));
+}
+
+const PROJECT_SORTS = { name: 'name', amount: 'amount', signed: 'signed', recent: 'recent' };
+
+/**
+ * A table of project summaries: name and investor, stage, 板块, class, amount, signing date, officer, last move.
+ * `onSort(key)` makes the sortable columns buttons (the API's sorts: name ↑, amount ↓, signed ↓, recent ↓).
+ */
+export function projectTable(items, { id, caption, sort, onSort, officer = true } = {}) {
+  const cols = [
+    { key: 'name', label: t('pl_col_name'), sortable: true },
+    { key: 'stage', label: t('stage') },
+    { key: 'region', label: t('pl_board') },
+    { key: 'class', label: t('pl_class') },
+    { key: 'amount', label: t('pl_amount'), num: true, sortable: true },
+    { key: 'signed', label: t('pl_signed_on'), num: true, sortable: true },
+    officer ? { key: 'officer', label: t('pl_officer') } : null,
+    { key: 'recent', label: t('pl_last_move'), num: true, sortable: true },
+  ].filter(Boolean);
+  const head = h('tr', {}, cols.map((c) => {
+    const active = sort && PROJECT_SORTS[c.key] === sort;
+    const dir = c.key === 'name' ? 'ascending' : 'descending';
+    const th = h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': c.sortable && onSort ? (active ? dir : 'none') : null });
+    if (c.sortable && onSort) {
+      th.append(h('button', { type: 'button', class: `sort${active ? ' active' : ''}`, dataset: { sort: c.key },
+        'aria-label': t('sort_by', { col: c.label }), onclick: () => onSort(c.key) }, c.label,
+      h('span', { 'aria-hidden': 'true' }, active ? (dir === 'ascending' ? ' ▲' : ' ▼') : ' ↕')));
+    } else th.append(c.label);
+    return th;
+  }));
+  const rows = items.map((p) => h('tr', { dataset: { id: p.id, stage: p.stage, synthetic: p.synthetic ? '1' : '0' } },
+    h('td', { class: 'name' }, h('a', { href: hrefProject(p.id), class: 'proj-link' }, p.name || p.id), ' ', overdueBadge(p),
+      p.investor ? h('div', { class: 'small muted investor' }, p.investor) : null),
+    h('td', { class: 'c-stage', dataset: { label: t('stage') } }, stageBadge(p.stage)),
+    h('td', { class: 'c-region', dataset: { label: t('pl_board') } }, p.region ? nm(p.region) || p.region.code : '–'),
+    h('td', { class: 'c-class', dataset: { label: t('pl_class') } }, classText(p.class)),
+    h('td', { class: 'num', dataset: { label: t('pl_amount') } }, money(p.amount)),
+    h('td', { class: 'num', dataset: { label: t('pl_signed_on') } }, p.signed_on || '–'),
+    officer ? h('td', { class: 'c-officer', dataset: { label: t('pl_officer') } }, p.officer || '–') : null,
+    h('td', { class: 'num', dataset: { label: t('pl_last_move') } }, p.last_move || '–')));
+  return h('div', { class: 'scroll' }, h('table', { id, class: 'proj-table' },
+    caption ? h('caption', { class: 'sr-only' }, caption) : null,
+    h('thead', {}, head), h('tbody', {}, rows)));
+}
+
+/** Today in the browser, as YYYY-MM-DD (the default date of a move; the server refuses a date in its future). */
+export function todayIso() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The name of the person at the keyboard, kept in this browser (until accounts exist); every write sends it as `by`. */
+const ACTOR_KEY = 'chainscope.actor';
+export function savedActor() {
+  try { return localStorage.getItem(ACTOR_KEY) || ''; } catch { return ''; }
+}
+export function saveActor(v) {
+  try { if (v) localStorage.setItem(ACTOR_KEY, v); } catch { /* private mode */ }
 }

@@ -4,10 +4,10 @@
 // with the evidence behind each part in plain words, and the same list downloads as XLSX.
 
 import { t, nm, num, tx } from '../i18n.js';
-import { getJson, h, errorBox, loading, makeHash, demoBadge, isDemoData } from '../api.js';
+import { getJson, sendJson, h, errorBox, loading, makeHash, demoBadge, isDemoData } from '../api.js';
 import {
   money, entName, regionLink, countryName, hrefEnterprise, hrefNode, stackedBar, barLegend, slider, formField,
-  clearFieldErrors, showFieldError, km, percent, PART_COLORS, emptyNote,
+  clearFieldErrors, showFieldError, km, percent, PART_COLORS, emptyNote, loadBoards, boardOptions, hrefProject, savedActor, saveActor,
 } from '../ui.js';
 
 export const PRESETS = ['gap_filling', 'strengthening', 'big_anchors'];
@@ -101,9 +101,10 @@ export async function render(root, ctx) {
   const { signal } = ctx;
   const busy = loading();
   root.append(busy);
-  let tax, demo;
+  let tax, demo, boards;
   try {
-    [tax, demo] = await Promise.all([getJson('/api/v1/taxonomy', { signal, cached: true }), isDemoData(signal)]);
+    [tax, demo, boards] = await Promise.all([getJson('/api/v1/taxonomy', { signal, cached: true }), isDemoData(signal),
+      loadBoards(signal).catch((e) => { if (e.name === 'AbortError') throw e; return []; })]);
   } catch (e) {
     if (e.name === 'AbortError') return null;
     busy.replaceWith(errorBox(e, () => ctx.reload()));
@@ -332,6 +333,7 @@ export async function render(root, ctx) {
             h('span', { class: 'small muted known', title: t('known_hint') }, t('known_share', { p: percent(l.known) }))),
           stackedBar(pts, { score: l.score })),
         h('td', { class: 'c-toggle' }, toggle));
+      const toProject = toProjectForm(l, `${evId}-form`);
       const evRow = h('tr', { class: 'evidence', id: evId, hidden: true },
         h('td', { colspan: '5' },
           h('ul', { class: 'ev-list' }, pts.map((p) => h('li', { dataset: { part: p.key, known: p.known ? '1' : '0' } },
@@ -342,11 +344,18 @@ export async function render(root, ctx) {
           h('p', { class: 'lead-actions' },
             h('span', { class: 'tip-wrap' },
               h('button', {
-                type: 'button', class: 'btn small to-project', 'aria-disabled': 'true', title: t('to_project_tip'), 'aria-describedby': `${evId}-tip`,
-                onclick: (e) => e.preventDefault(),
+                type: 'button', class: 'btn small to-project', id: `${evId}-to-project`, 'aria-expanded': 'false', 'aria-controls': `${evId}-form`,
+                'aria-describedby': `${evId}-tip`,
+                onclick: (e) => {
+                  const open = e.currentTarget.getAttribute('aria-expanded') !== 'true';
+                  e.currentTarget.setAttribute('aria-expanded', String(open));
+                  toProject.hidden = !open;
+                  if (open) toProject.querySelector('select').focus();
+                },
               }, t('to_project')),
               h('span', { class: 'tip', role: 'tooltip', id: `${evId}-tip` }, t('to_project_tip'))),
-            ' ', h('a', { href: hrefEnterprise(l.id) }, t('open_profile')))));
+            ' ', h('a', { href: hrefEnterprise(l.id) }, t('open_profile'))),
+          toProject));
       body.append(row, evRow);
     });
     return h('div', { class: 'scroll' }, h('table', { id: 'leads-table', class: 'leads-table' },
@@ -355,6 +364,57 @@ export async function render(root, ctx) {
         h('th', { scope: 'col', class: 'num' }, t('rank')), h('th', { scope: 'col' }, t('col_name')), h('th', { scope: 'col' }, t('node')),
         h('th', { scope: 'col' }, t('score')), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('evidence'))))),
       body));
+  }
+
+  /**
+   * 转为项目: a small form (the responsible 板块, the officer) that creates a project at 线索 for the lead's enterprise;
+   * the server refuses an enterprise that already has an active project (409 already_in_pipeline).
+   */
+  function toProjectForm(l, id) {
+    const chain = l.node ? tax.chains.find((c) => c.id === l.node.chain) : null;
+    const cluster = chain ? chain.cluster : null;
+    const status = h('p', { class: 'mk-status', id: `${id}-status`, role: 'status' });
+    const submit = h('button', { type: 'submit', class: 'btn primary small', id: `${id}-submit` }, t('to_project_submit'));
+    const form = h('form', { class: 'to-project-form', id, hidden: true, novalidate: true, 'aria-label': t('to_project') },
+      h('div', { class: 'filters' },
+        formField('region_code', `${id}-region`, t('pl_board'), h('select', { id: `${id}-region`, name: 'region_code' },
+          boardOptions(boards, boards.some((b) => b.code === extra.region) ? extra.region : '', { empty: t('pl_choose_board') }))),
+        formField('officer', `${id}-officer`, t('pl_officer'), h('input', { type: 'text', id: `${id}-officer`, name: 'officer', maxlength: '60', value: savedActor(), autocomplete: 'name' }))),
+      h('p', { class: 'form-error error-inline', role: 'alert', hidden: true }),
+      h('div', { class: 'actions' }, submit, h('span', { class: 'small muted' }, t('to_project_hint', { name: `${l.name}项目` }))), status);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(form);
+      status.textContent = '';
+      const fd = new FormData(form);
+      const officer = String(fd.get('officer') || '').trim();
+      const body = { name: `${l.name}项目`, investor_enterprise_id: l.id, region_code: String(fd.get('region_code') || ''), channel: 'chain', stage: 'lead' };
+      if (cluster) body.cluster = cluster;
+      if (l.node) body.node = l.node.id;
+      if (officer) {
+        body.officer = officer;
+        body.by = officer;
+        saveActor(officer);
+      }
+      submit.disabled = true;
+      try {
+        const p = await sendJson('POST', '/api/v1/projects', body, { signal });
+        form.dataset.created = p.id;
+        status.replaceChildren(t('to_project_done', { name: p.name }), ' ', h('a', { href: hrefProject(p.id), class: 'to-project-link' }, t('to_project_open')));
+        // The enterprise is in the pipeline now: one project per lead.
+        for (const el of form.querySelectorAll('select, input, button')) el.disabled = true;
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        form.dataset.error = e.code || 'error';
+        if (e.code === 'already_in_pipeline') {
+          const top = form.querySelector('.form-error');
+          top.hidden = false;
+          top.textContent = `${t('to_project_exists')} ${e.detail}`;
+        } else showFieldError(form, e, { investor_enterprise_id: '__none__', name: '__none__', cluster: '__none__', node: '__none__', body: '__none__' });
+        submit.disabled = false;
+      }
+    });
+    return form;
   }
 
   await update();

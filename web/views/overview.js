@@ -28,7 +28,8 @@ function fairSection(stats) {
       figure(t('ov_signed'), num(fair.signed)),
       figure(t('ov_in_system'), num(fair.in_system), pct(fair.in_system_pct)),
       figure(t('ov_other'), num(fair.other), pct(fair.other_pct)),
-      figure(t('ov_regions'), num(fair.regions))));
+      figure(t('ov_regions'), num(fair.regions))),
+    fair.id ? h('a', { class: 'more', id: 'ov-fair-link', href: makeHash('event', [fair.id]) }, t('ov_fair_more')) : null);
 }
 
 function progressSection(stats) {
@@ -42,7 +43,8 @@ function progressSection(stats) {
       figure(t('ov_signed'), num(q.signed)),
       figure(t('ov_target'), num(y.target)),
       figure(t('ov_completion'), pct(q.completion_pct)),
-      figure(t('ov_in_system'), num(q.in_system), pct(q.in_system_pct))));
+      figure(t('ov_in_system'), num(q.in_system), pct(q.in_system_pct))),
+    q.to ? h('a', { class: 'more', id: 'ov-q13-link', href: makeHash('dashboard', [], { month: String(q.to).slice(0, 7) }) }, t('ov_q13_more')) : null);
 }
 
 function clusterCard(cl, color, tax) {
