@@ -116,6 +116,10 @@ impl App {
         }
         self.regions = Arc::new(registry);
         self.load_embedded(Kind::Regions, &dataset::ZONES)?;
+        // The service catalogue, the working-day calendar and the policies: settings an administrator may change.
+        self.store.set_meta("service_catalogue", dataset::SERVICE_CATALOGUE.text)?;
+        self.store.set_meta("work_calendar", dataset::HOLIDAYS.text)?;
+        self.store.set_meta("policies", dataset::POLICIES.text)?;
         if mode == InitMode::Default {
             self.load_embedded(Kind::Hubs, &dataset::HUBS)?;
             self.load_embedded(Kind::Parks, &dataset::PARKS)?;

@@ -47,7 +47,22 @@ pub fn load(app: &App, quiet: bool) -> anyhow::Result<Data> {
     data.projects = app.store.projects()?;
     data.events = app.store.events()?;
     data.targets = app.store.targets()?;
+    data.service = Some(std::sync::Arc::new(service_config(app)?));
     Ok(data)
+}
+
+/// The service catalogue, working-day calendar and policies stored at initialisation (the embedded defaults for a
+/// store made before they existed).
+fn service_config(app: &App) -> anyhow::Result<chainscope_server::service::ServiceConfig> {
+    use crate::dataset;
+    let text = |key: &str, default: &str| -> anyhow::Result<String> { Ok(app.store.meta(key)?.unwrap_or_else(|| default.to_string())) };
+    let catalogue = chainscope_model::Catalogue::from_toml(&text("service_catalogue", dataset::SERVICE_CATALOGUE.text)?)
+        .map_err(|e| anyhow::anyhow!("service catalogue: {e}"))?;
+    let calendar = chainscope_engine::WorkCalendar::from_csv(&text("work_calendar", dataset::HOLIDAYS.text)?)
+        .map_err(|e| anyhow::anyhow!("working-day calendar: {e}"))?;
+    let policies =
+        chainscope_model::policies_from_toml(&text("policies", dataset::POLICIES.text)?).map_err(|e| anyhow::anyhow!("policies: {e}"))?;
+    Ok(chainscope_server::service::ServiceConfig { catalogue, calendar, policies })
 }
 
 impl Source for DirSource {

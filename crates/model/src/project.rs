@@ -332,6 +332,16 @@ impl InvestmentBand {
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
         Self::ALL.into_iter().find(|b| b.as_str() == s.trim()).ok_or_else(|| ValidationError::UnknownValue(s.to_string()))
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Under1 => "under ¥100m",
+            Self::From1To3 => "¥100–300m",
+            Self::From3To10 => "¥300m–1bn",
+            Self::From10To20 => "¥1–2bn",
+            Self::From20To50 => "¥2–5bn",
+            Self::Over50 => "¥5bn and more",
+        }
+    }
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Under1 => "1亿元以下",

@@ -8,6 +8,7 @@ pub mod market;
 pub mod openapi;
 pub mod pipeline;
 pub mod records;
+pub mod service;
 pub mod siteplan;
 pub mod web;
 
@@ -31,6 +32,8 @@ pub struct Data {
     pub projects: Vec<chainscope_model::Project>,
     pub events: Vec<chainscope_model::Event>,
     pub targets: Vec<chainscope_model::Target>,
+    /// The service catalogue, working-day calendar and policies.
+    pub service: Option<Arc<service::ServiceConfig>>,
     /// Targeting context, built on first use for this data.
     pub targeting: std::sync::OnceLock<Arc<leads::TargetingState>>,
 }
@@ -48,6 +51,7 @@ impl Data {
             projects: Vec::new(),
             events: Vec::new(),
             targets: Vec::new(),
+            service: None,
             targeting: std::sync::OnceLock::new(),
         }
     }
@@ -83,6 +87,7 @@ pub struct ServerState {
     pub title_en: String,
     data: RwLock<Arc<Data>>,
     pipeline: RwLock<Arc<Pipeline>>,
+    service: RwLock<Option<Arc<service::ServiceConfig>>>,
     /// Read access to full records (drill-down, profiles, search).
     records: Option<Mutex<Box<dyn chainscope_store::Store>>>,
     /// A separate connection for accounts, sessions and the audit log, so that signing in never waits for a long
@@ -99,6 +104,7 @@ impl ServerState {
             title_zh: title_zh.into(),
             title_en: title_en.into(),
             pipeline: RwLock::new(Arc::new(Pipeline::of(&data))),
+            service: RwLock::new(data.service.clone()),
             data: RwLock::new(Arc::new(data)),
             records: None,
             accounts: None,
@@ -157,9 +163,33 @@ impl ServerState {
         Ok(())
     }
 
+    /// The service catalogue, calendar and policies, if this server has them.
+    pub fn service(&self) -> Option<Arc<service::ServiceConfig>> {
+        match self.service.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Replace the service settings (after an administrator edits the calendar).
+    pub fn set_service(&self, cfg: service::ServiceConfig) {
+        let cfg = Some(Arc::new(cfg));
+        match self.service.write() {
+            Ok(mut g) => *g = cfg,
+            Err(p) => *p.into_inner() = cfg,
+        }
+    }
+
     /// Swap in new data; readers holding the old `Arc` finish on it.
     pub fn replace(&self, data: Data) {
         self.set_pipeline(Pipeline::of(&data));
+        if data.service.is_some() {
+            let cfg = data.service.clone();
+            match self.service.write() {
+                Ok(mut g) => *g = cfg,
+                Err(p) => *p.into_inner() = cfg,
+            }
+        }
         let data = Arc::new(data);
         match self.data.write() {
             Ok(mut g) => *g = data,
@@ -246,6 +276,15 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/api/v1/targets", get(pipeline::targets).put(pipeline::put_targets))
         .route("/api/v1/dashboard", get(pipeline::dashboard))
         .route("/api/v1/reports", get(pipeline::report))
+        .route("/api/v1/service/catalogue", get(service::catalogue))
+        .route("/api/v1/service/dashboard", get(service::dashboard))
+        .route("/api/v1/tickets", get(service::list).post(service::create))
+        .route("/api/v1/tickets/{id}", get(service::get))
+        .route("/api/v1/tickets/{id}/actions", axum::routing::post(service::act))
+        .route("/api/v1/calendar", get(service::calendar).put(service::put_calendar))
+        .route("/api/v1/policies", get(service::policies))
+        .route("/api/v1/policies/{id}/matches", get(service::policy_matches))
+        .route("/api/v1/enterprises/{id}/policies", get(service::enterprise_policies))
         .route("/api/v1/auth/login", axum::routing::post(auth::login))
         .route("/api/v1/auth/logout", axum::routing::post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))

@@ -301,10 +301,42 @@ fn account_paths() -> Value {
     })
 }
 
+/// The enterprise-service loop, the working-day calendar and policies.
+fn service_paths() -> Value {
+    let tid = Param { name: "id", location: "path", kind: "string", required: true, description: "request id", values: &[] };
+    let pid = Param { name: "id", location: "path", kind: "string", required: true, description: "policy id", values: &[] };
+    let eid = Param { name: "id", location: "path", kind: "integer", required: true, description: "enterprise id", values: &[] };
+    let list = [
+        q_enum("state", "request state", &["filed", "dispatched", "returned", "working", "answered", "closed"]),
+        q("department", "string", "department id"),
+        q("region", "string", "板块 code"),
+        q("overdue", "boolean", "only requests past their deadline"),
+    ];
+    let year = [q("year", "integer", "only this year")];
+    let matches = [q("limit", "integer", "1–2000 (default 100)"), q("local", "boolean", "only local enterprises (default true)")];
+    json!({
+        "/api/v1/service/catalogue": {"get": {"summary": "request categories, departments and routing rules", "responses": {"200": {"description": "the catalogue"}}}},
+        "/api/v1/service/dashboard": op("service dashboard", "Open, overdue (escalated), time to accept (working hours) and to close (working days), returns, reopenings and satisfaction, by department and by 板块, over the requests the caller may see.", vec![], "figures", false),
+        "/api/v1/tickets": {
+            "get": op("enterprise requests (企业诉求)", "The requests the caller may see: an enterprise its own, a department those it holds or held, an officer those of their 板块, leaders and administrators all.", list.iter().collect(), "requests", false)["get"].clone(),
+            "post": write_op("file a request", "JSON body: category, description, and optionally region_code, enterprise_id (officers), attachments [{name, size_bytes, mime}]. Routed at once by category × 板块.", "201", "the request", &[]),
+        },
+        "/api/v1/tickets/{id}": op("one request", "The request with every step, its deadline in working days, overdue and escalation.", vec![&tid], "the request", true),
+        "/api/v1/tickets/{id}/actions": {"post": write_op("a step of the request", "JSON body: version and action: accept, return (reason), extend (reason, days; once, before the deadline), answer (text) by the department holding it; dispatch (department) by an officer after a return; rate (rating, comment) by the enterprise — dissatisfied sends it back; urge or supervise (note). 422 for a step not allowed now.", "200", "the request", &[&tid])},
+        "/api/v1/calendar": {
+            "get": op("working-day calendar", "Holidays and make-up working days that deadlines count with.", year.iter().collect(), "entries", false)["get"].clone(),
+            "put": write_op("set a year's calendar (administrators)", "JSON body: {year, entries: [{date, kind: holiday|workday, name}]}; make-up working days must fall on a weekend.", "200", "the year's entries", &[]),
+        },
+        "/api/v1/policies": {"get": {"summary": "policies (惠企政策)", "description": "Each with machine-readable eligibility, benefit, validity and whether it is granted without an application (免申即享).", "responses": {"200": {"description": "policies"}}}},
+        "/api/v1/policies/{id}/matches": op("enterprises matching a policy", "Eligible enterprises (免申即享 first), then those possibly eligible, each with the reason for every criterion: met, failed or unknown.", { let mut v = vec![&pid]; v.extend(matches.iter()); v }, "matches", true),
+        "/api/v1/enterprises/{id}/policies": op("policies for an enterprise", "Every policy in force with the reason for each criterion.", vec![&eid], "matches", true),
+    })
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut doc = base_document();
-    for more in [pipeline_paths(), account_paths()] {
+    for more in [pipeline_paths(), account_paths(), service_paths()] {
         if let (Some(paths), Value::Object(more)) = (doc.get_mut("paths").and_then(Value::as_object_mut), more) {
             paths.extend(more);
         }

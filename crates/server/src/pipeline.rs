@@ -75,7 +75,7 @@ fn summary_json(s: &ServerState, tax: &Taxonomy, p: &Project, today: NaiveDate) 
         "region": region_json(s, &p.region_code),
         "stage": p.stage, "stage_zh": p.stage.label_zh(), "stage_en": p.stage.label_en(),
         "signed_on": p.signed_on(), "amount": p.amount, "amount_paid": p.amount_paid, "jobs": p.jobs,
-        "band": p.band(), "band_zh": p.band().map(InvestmentBand::label_zh),
+        "band": p.band(), "band_zh": p.band().map(InvestmentBand::label_zh), "band_en": p.band().map(InvestmentBand::label_en),
         "channel": p.channel, "officer": p.officer, "event_id": p.event_id, "park_id": p.park_id,
         "last_move": p.history.last().map(|e| e.date),
         "start_overdue": p.start_overdue(today),
@@ -137,6 +137,8 @@ fn detail_json(s: &ServerState, pl: &Pipeline, p: &Project, log: Vec<chainscope_
     v["event"] = json!(event.map(|e| json!({"id": e.id, "name_zh": e.name_zh, "name_en": e.name_en, "date": e.date})));
     v["park"] = json!(park.map(|x| json!({"id": x.id, "name_zh": x.name_zh, "name_en": x.name_en})));
     v["provenance"] = json!(p.provenance);
+    // The server's today: the default (and latest) date of a move.
+    v["today"] = json!(t);
     v
 }
 
@@ -701,7 +703,7 @@ pub async fn create(
             return Err(ApiError {
                 status: StatusCode::CONFLICT,
                 code: "already_in_pipeline",
-                message: format!("{} already has an active project", e.name),
+                message: format!("{} 已在项目库中 / {} already has an active project", e.name, e.name),
                 parameter: Some("investor_enterprise_id".into()),
             });
         }
@@ -1111,7 +1113,7 @@ fn dashboard_json(s: &ServerState, pl: &Pipeline, through: NaiveDate) -> Value {
             v
         }).collect::<Vec<_>>(),
         "months": d.months,
-        "bands": InvestmentBand::ALL.iter().map(|b| json!({"band": b, "label_zh": b.label_zh(), "count": d.bands.get(b).copied().unwrap_or(0)})).collect::<Vec<_>>(),
+        "bands": InvestmentBand::ALL.iter().map(|b| json!({"band": b, "label_zh": b.label_zh(), "label_en": b.label_en(), "count": d.bands.get(b).copied().unwrap_or(0)})).collect::<Vec<_>>(),
         "started": d.started, "producing": d.producing, "dropped": d.dropped,
         "stages": Stage::ALL.iter().map(|st| json!({"stage": st, "label_zh": st.label_zh(), "label_en": st.label_en(), "count": d.stages.get(st).copied().unwrap_or(0)})).collect::<Vec<_>>(),
         "overdue_starts": d.overdue_starts.iter().map(|o| {

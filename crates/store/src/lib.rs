@@ -211,6 +211,12 @@ pub trait Store: Send {
     /// The latest entries, newest first.
     fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>>;
 
+    /// Write a service request with optimistic versioning (as [`Store::save_project`]); returns it as stored.
+    fn save_ticket(&mut self, ticket: &chainscope_model::Ticket, expected: Option<i64>) -> Result<chainscope_model::Ticket>;
+    fn ticket(&self, id: &str) -> Result<Option<chainscope_model::Ticket>>;
+    /// Every request, oldest first.
+    fn tickets(&self) -> Result<Vec<chainscope_model::Ticket>>;
+
     fn counts(&self) -> Result<KindCounts>;
     /// Record an import in the log.
     fn log_import(&mut self, kind: &str, file: &str, read: u64, counts: WriteCounts, rejected: u64) -> Result<()>;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_market.sql"),
     include_str!("../migrations/0004_pipeline.sql"),
     include_str!("../migrations/0005_accounts.sql"),
+    include_str!("../migrations/0006_service.sql"),
 ];
 
 pub struct SqliteStore {
@@ -1094,6 +1095,34 @@ impl Store for SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn save_ticket(&mut self, t: &chainscope_model::Ticket, expected: Option<i64>) -> Result<chainscope_model::Ticket> {
+        let tx = self.conn.transaction()?;
+        let current: Option<i64> = tx.query_row("SELECT version FROM ticket WHERE id = ?1", [&t.id], |r| r.get(0)).optional()?;
+        let version = match (expected, current) {
+            (None, None) => 1,
+            (None, Some(_)) => return Err(StoreError::Exists(t.id.clone())),
+            (Some(_), None) => return Err(StoreError::NotFound(t.id.clone())),
+            (Some(e), Some(c)) if e != c => return Err(StoreError::Conflict(t.id.clone(), e, c)),
+            (Some(_), Some(c)) => c + 1,
+        };
+        let mut saved = t.clone();
+        saved.version = version;
+        let doc = serde_json::to_string(&saved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT OR REPLACE INTO ticket (id, enterprise_id, region_code, department, state, filed_at, doc, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![saved.id, saved.enterprise_id, saved.region_code, saved.department, saved.state.as_str(), saved.filed_at.to_string(), doc, version],
+        )?;
+        tx.commit()?;
+        Ok(saved)
+    }
+    fn ticket(&self, id: &str) -> Result<Option<chainscope_model::Ticket>> {
+        let doc: Option<String> = self.conn.query_row("SELECT doc FROM ticket WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        doc.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+    }
+    fn tickets(&self) -> Result<Vec<chainscope_model::Ticket>> {
+        self.docs("ticket", "filed_at, id")
     }
 
     fn counts(&self) -> Result<KindCounts> {

@@ -1,0 +1,227 @@
+//! The enterprise-service loop over HTTP: a request filed by an enterprise, routed by the catalogue, accepted,
+//! extended once, answered, rated 不满意 and sent back, answered again and closed; a return re-routed by an
+//! officer; scopes; the working-day calendar; policy matches with their reasons.
+
+mod common;
+
+use common::{Env, Server, Session, TEST_PASSWORD};
+use serde_json::{json, Value};
+
+struct World {
+    _env: Env,
+    s: Server,
+    admin: Session,
+    officer: Session,
+    nrp: Session,
+    ndrc: Session,
+    ent: Session,
+    other_ent: Session,
+    eid: i64,
+}
+
+/// The default data, with an enterprise user for a local enterprise in 铜山区 (320312), a second enterprise user,
+/// staff of the natural-resources bureau (nrp) and the development and reform commission (ndrc), and an officer
+/// for 铜山区.
+fn world() -> World {
+    let env = Env::new();
+    env.ok(&["init"]);
+    // A local enterprise in 320312, read straight from the store.
+    use chainscope_store::Store;
+    let store = env.store();
+    let mut pick: Vec<i64> = Vec::new();
+    let mut id = 0i64;
+    store
+        .for_each_enterprise(&mut |e| {
+            id += 1;
+            if pick.len() < 2 && e.flags.local && e.region_code.as_deref() == Some("320312") {
+                pick.push(id);
+            }
+        })
+        .expect("scan");
+    drop(store);
+    assert_eq!(pick.len(), 2, "two local enterprises in 320312");
+    let (eid, other) = (pick[0], pick[1]);
+    env.add_user("officer1", "officer", &["--regions", "320312"]);
+    env.add_user("nrp1", "department", &["--department", "nrp"]);
+    env.add_user("ndrc1", "department", &["--department", "ndrc"]);
+    env.add_user("ent1", "enterprise", &["--enterprise", &eid.to_string()]);
+    env.add_user("ent2", "enterprise", &["--enterprise", &other.to_string()]);
+    let s = Server::start(&env, &[("CHAINSCOPE_TODAY", "2025-09-22")]);
+    let login = |u: &str| s.login(u, TEST_PASSWORD);
+    World {
+        admin: login("admin"),
+        officer: login("officer1"),
+        nrp: login("nrp1"),
+        ndrc: login("ndrc1"),
+        ent: login("ent1"),
+        other_ent: login("ent2"),
+        eid,
+        _env: env,
+        s,
+    }
+}
+
+fn act(w: &World, who: &Session, t: &Value, body: Value) -> common::Reply {
+    let mut b = body;
+    b["version"] = t["version"].clone();
+    w.s.send_as(who, "POST", &format!("/api/v1/tickets/{}/actions", t["id"].as_str().expect("id")), &b)
+}
+
+fn ok(r: common::Reply) -> Value {
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    r.json()
+}
+
+#[test]
+fn a_request_goes_round_the_loop_and_every_step_is_kept() {
+    let w = world();
+    let filed = w.s.send_as(&w.ent, "POST", "/api/v1/tickets", &json!({"category": "land", "description": "扩建厂房需新增用地20亩，请协调供地", "attachments": [{"name": "规划图.pdf", "size_bytes": 120000, "mime": "application/pdf"}]}));
+    assert_eq!(filed.status, 201, "{}", common::text(&filed.body));
+    let t = filed.json();
+    // Routed at once by the catalogue: land in 铜山区 goes to the natural-resources bureau.
+    assert_eq!(
+        (t["state"].as_str(), t["department"].as_str(), t["enterprise_id"].as_i64()),
+        (Some("dispatched"), Some("nrp"), Some(w.eid))
+    );
+    assert_eq!(t["region"]["code"], "320312");
+    // Another department may not take it; another enterprise may not see it.
+    assert_eq!(act(&w, &w.ndrc, &t, json!({"action": "accept"})).status, 403);
+    assert_eq!(w.s.get_as(&w.other_ent, &format!("/api/v1/tickets/{}", t["id"].as_str().expect("id"))).status, 403);
+    // 签收 on Monday 22 September 2025: 20 working days after it, with the National Day holiday (1–8 October)
+    // skipped and the make-up working days of Sunday 28 September and Saturday 11 October counted: 23–26 Sep (4),
+    // 28–30 Sep (7), 9–11 Oct (10), 13–17 Oct (15), 20–24 Oct (20) → Friday 24 October.
+    let t = ok(act(&w, &w.nrp, &t, json!({"action": "accept"})));
+    assert_eq!((t["state"].as_str(), t["deadline"].as_str()), (Some("working"), Some("2025-10-24")));
+    // One extension, with a reason; a second is refused.
+    assert_eq!(act(&w, &w.nrp, &t, json!({"action": "extend", "days": 5})).status, 400);
+    let t = ok(act(&w, &w.nrp, &t, json!({"action": "extend", "reason": "需报市政府审议", "days": 5})));
+    // Five more working days: 27–31 October.
+    assert_eq!(t["deadline"], "2025-10-31");
+    let again = act(&w, &w.nrp, &t, json!({"action": "extend", "reason": "再延", "days": 2}));
+    assert_eq!((again.status, again.json()["error"]["code"].as_str()), (422, Some("extension_used")));
+    // A stale version is a conflict.
+    let mut stale = t.clone();
+    stale["version"] = json!(1);
+    assert_eq!(act(&w, &w.nrp, &stale, json!({"action": "answer", "text": "x"})).status, 409);
+    let t = ok(act(&w, &w.nrp, &t, json!({"action": "answer", "text": "已列入年度供地计划"})));
+    assert_eq!(t["state"], "answered");
+    // The enterprise is not satisfied: back to the department, counted as reopened.
+    assert_eq!(act(&w, &w.nrp, &t, json!({"action": "rate", "rating": "satisfied"})).status, 403, "departments do not rate themselves");
+    let t = ok(act(&w, &w.ent, &t, json!({"action": "rate", "rating": "dissatisfied", "comment": "没有明确时间"})));
+    assert_eq!((t["state"].as_str(), t["reopens"].as_u64()), (Some("working"), Some(1)));
+    let t = ok(act(&w, &w.nrp, &t, json!({"action": "answer", "text": "10月底前完成挂牌出让"})));
+    let t = ok(act(&w, &w.ent, &t, json!({"action": "rate", "rating": "satisfied"})));
+    assert_eq!(t["state"], "closed");
+    let kinds: Vec<&str> = t["events"].as_array().expect("events").iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, vec!["filed", "dispatched", "accepted", "extended", "answered", "rated", "answered", "rated"]);
+    let actors: Vec<&str> = t["events"].as_array().expect("events").iter().filter_map(|e| e["actor"].as_str()).collect();
+    assert_eq!(actors, vec!["ent1", "routing", "nrp1", "nrp1", "nrp1", "ent1", "nrp1", "ent1"]);
+    // The dashboard counts it for the department and the 板块.
+    let d = w.s.json_as(&w.admin, "/api/v1/service/dashboard");
+    let nrp = d["by_department"].as_array().expect("departments").iter().find(|x| x["id"] == "nrp").expect("nrp");
+    assert_eq!(
+        (nrp["stats"]["closed"].as_u64(), nrp["stats"]["reopened"].as_u64(), nrp["stats"]["satisfied"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
+    let region = d["by_region"].as_array().expect("regions").iter().find(|x| x["code"] == "320312").expect("320312");
+    assert_eq!(region["stats"]["tickets"], 1);
+    // The department sees its dashboard; the enterprise sees only its own requests.
+    assert_eq!(w.s.json_as(&w.ent, "/api/v1/tickets")["total"], 1);
+    assert_eq!(w.s.json_as(&w.other_ent, "/api/v1/tickets")["total"], 0);
+}
+
+#[test]
+fn a_returned_request_is_re_routed_and_the_return_counted() {
+    let w = world();
+    let t =
+        w.s.send_as(
+            &w.officer,
+            "POST",
+            "/api/v1/tickets",
+            &json!({"category": "utilities", "description": "新厂区双回路供电接入", "enterprise_id": w.eid}),
+        )
+        .json();
+    assert_eq!(t["department"], "ndrc");
+    assert_eq!(act(&w, &w.ndrc, &t, json!({"action": "return"})).json()["error"]["parameter"], "reason");
+    let t = ok(act(&w, &w.ndrc, &t, json!({"action": "return", "reason": "供电接入属供电公司与工信部门"})));
+    assert_eq!((t["state"].as_str(), t["returns"].as_u64()), (Some("returned"), Some(1)));
+    // Only an officer of the 板块 (or an administrator) re-routes.
+    assert_eq!(act(&w, &w.ent, &t, json!({"action": "dispatch", "department": "miit"})).status, 403);
+    assert_eq!(act(&w, &w.officer, &t, json!({"action": "dispatch", "department": "nowhere"})).status, 422);
+    let t = ok(act(&w, &w.officer, &t, json!({"action": "dispatch", "department": "miit"})));
+    assert_eq!((t["state"].as_str(), t["department"].as_str()), (Some("dispatched"), Some("miit")));
+    // The officer urges; the urge is recorded without changing the state.
+    let t = ok(act(&w, &w.officer, &t, json!({"action": "urge", "note": "请尽快签收"})));
+    assert_eq!(t["state"], "dispatched");
+    let d = w.s.json_as(&w.admin, "/api/v1/service/dashboard");
+    let ndrc = d["by_department"].as_array().expect("departments").iter().find(|x| x["id"] == "ndrc").expect("ndrc");
+    assert_eq!((ndrc["stats"]["dispatches"].as_u64(), ndrc["stats"]["returns"].as_u64()), (Some(1), Some(1)));
+    // Bad requests name the field.
+    for (body, field) in [
+        (json!({"description": "x", "enterprise_id": w.eid}), "category"),
+        (json!({"category": "nope", "description": "x", "enterprise_id": w.eid}), "category"),
+        (json!({"category": "land", "enterprise_id": w.eid}), "description"),
+        (json!({"category": "land", "description": "x"}), "enterprise_id"),
+        (json!({"category": "land", "description": "x", "enterprise_id": w.eid, "region_code": "320382"}), "region_code"),
+        (json!({"category": "land", "description": "x", "enterprise_id": w.eid, "colour": "red"}), "colour"),
+    ] {
+        let r = w.s.send_as(&w.officer, "POST", "/api/v1/tickets", &body);
+        assert!(matches!(r.status, 400 | 403), "{body}: {}", r.status);
+        assert_eq!(r.json()["error"]["parameter"], field, "{body}");
+    }
+}
+
+#[test]
+fn the_calendar_is_edited_by_the_administrator_and_policies_match_with_reasons() {
+    let w = world();
+    let cal = w.s.json("/api/v1/calendar?year=2025");
+    let entries = cal["entries"].as_array().expect("entries");
+    assert!(entries.iter().any(|e| e["date"] == "2025-10-01" && e["kind"] == "holiday"));
+    assert!(entries.iter().any(|e| e["date"] == "2025-09-28" && e["kind"] == "workday"));
+    // A bad entry changes nothing.
+    let r = w.s.send_as(
+        &w.admin,
+        "PUT",
+        "/api/v1/calendar",
+        &json!({"year": 2027, "entries": [{"date": "2027-02-30", "kind": "holiday", "name": "x"}]}),
+    );
+    assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some("entries[0]")));
+    let r = w.s.send_as(
+        &w.admin,
+        "PUT",
+        "/api/v1/calendar",
+        &json!({"year": 2027, "entries": [{"date": "2027-03-02", "kind": "workday", "name": "x"}]}),
+    );
+    assert_eq!(r.status, 400, "a make-up working day must be a weekend day");
+    let r = w.s.send_as(
+        &w.admin,
+        "PUT",
+        "/api/v1/calendar",
+        &json!({"year": 2027, "entries": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}]}),
+    );
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    assert_eq!(w.s.json("/api/v1/calendar?year=2027")["entries"].as_array().map(Vec::len), Some(1));
+    assert!(w.s.json("/api/v1/calendar?year=2025")["entries"].as_array().expect("2025").len() > 10, "other years kept");
+    assert_eq!(w.s.send_as(&w.officer, "PUT", "/api/v1/calendar", &json!({"year": 2027, "entries": []})).status, 403);
+
+    // Policies: the list is public; matches give a reason per criterion, 免申即享 first.
+    let list = w.s.json("/api/v1/policies");
+    let srdi = list["items"].as_array().expect("policies").iter().find(|p| p["id"] == "srdi-award").expect("srdi-award");
+    assert_eq!(srdi["no_application"], true);
+    let m = w.s.json_as(&w.officer, "/api/v1/policies/srdi-award/matches?limit=50");
+    let items = m["items"].as_array().expect("matches");
+    assert!(!items.is_empty(), "some local 专精特新 enterprises qualify");
+    let first = &items[0];
+    assert_eq!(first["eligible"], true);
+    assert_eq!(first["no_application"], true);
+    assert!(first["reasons"].as_array().expect("reasons").iter().all(|r| r["detail_zh"].is_string() && r["outcome"].is_string()));
+    // Eligible ones come before merely possible ones.
+    let statuses: Vec<&str> = items.iter().filter_map(|i| i["status"].as_str()).collect();
+    let first_possible = statuses.iter().position(|s| *s == "possible").unwrap_or(statuses.len());
+    assert!(statuses[..first_possible].iter().all(|s| *s == "eligible"), "{statuses:?}");
+    // An enterprise sees its own policies, not another's.
+    let own = w.s.json_as(&w.ent, &format!("/api/v1/enterprises/{}/policies", w.eid));
+    assert!(own["items"].as_array().expect("items").iter().all(|i| i["reasons"].is_array()));
+    assert_eq!(w.s.get_as(&w.ent, "/api/v1/enterprises/1/policies").status, if w.eid == 1 { 200 } else { 403 });
+    assert_eq!(w.s.get("/api/v1/policies/srdi-award/matches").status, 401);
+}

@@ -1,0 +1,511 @@
+//! The enterprise-service loop (企业吹哨、部门报到) and policy matching (惠企政策, 免申即享) over HTTP.
+//!
+//! A request is filed by the enterprise (or an officer for it) and dispatched at once by the catalogue's rules
+//! (category × 板块). The department holding it accepts (签收, which starts the working-day clock) or returns it
+//! with a reason (退单, then an officer re-routes it); it may ask once for an extension, answers, and the enterprise
+//! rates the answer (不满意 sends it back). Every step is an appended event; writes carry the version read.
+
+use crate::api::{known_params, ApiError, Params};
+use crate::auth::Identity;
+use crate::ServerState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use chainscope_engine::service as svc;
+use chainscope_engine::WorkCalendar;
+use chainscope_model::{AttachmentMeta, Catalogue, Policy, Rating, Role, Ticket, TicketState};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// The settings the service loop runs on.
+pub struct ServiceConfig {
+    pub catalogue: Catalogue,
+    pub calendar: WorkCalendar,
+    pub policies: Vec<Policy>,
+}
+
+fn now() -> NaiveDateTime {
+    match std::env::var("CHAINSCOPE_TODAY").ok().and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()) {
+        // A fixed day for demonstrations and tests, at the current time of day.
+        Some(d) => d.and_time(chrono::Local::now().time()),
+        None => chrono::Local::now().naive_local(),
+    }
+}
+
+fn config(s: &ServerState) -> Result<Arc<ServiceConfig>, ApiError> {
+    s.service().ok_or_else(|| ApiError::unavailable("service_unavailable", "this server has no service catalogue"))
+}
+
+fn bad(field: &str, code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::bad(field, code, message)
+}
+
+fn ticket_error(e: chainscope_model::TicketError) -> ApiError {
+    ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code(), message: e.to_string(), parameter: None }
+}
+
+fn forbidden(message: &str) -> ApiError {
+    ApiError { status: StatusCode::FORBIDDEN, code: "outside_scope", message: message.into(), parameter: None }
+}
+
+/// Whether a department account works the given department (by id or by its Chinese name).
+fn works_department(cat: &Catalogue, account_dept: Option<&str>, dept_id: Option<&str>) -> bool {
+    let (Some(mine), Some(id)) = (account_dept, dept_id) else { return false };
+    mine == id || cat.department(id).is_some_and(|d| d.name_zh == mine)
+}
+
+/// Whether the caller may see a ticket.
+fn may_see(s: &ServerState, cat: &Catalogue, who: &Identity, t: &Ticket) -> bool {
+    let Some(a) = &who.account else { return false };
+    match a.role {
+        Role::Admin | Role::Leader => true,
+        Role::Officer => who.may_write_region(&t.region_code, &s.data().regions),
+        Role::Department => {
+            works_department(cat, a.department.as_deref(), t.department.as_deref())
+                || t.events.iter().any(|e| works_department(cat, a.department.as_deref(), e.department.as_deref()))
+        }
+        Role::Enterprise => a.enterprise_id == Some(t.enterprise_id),
+    }
+}
+
+fn ticket_json(s: &ServerState, cfg: &ServiceConfig, t: &Ticket, at: NaiveDateTime) -> Value {
+    let data = s.data();
+    let cat = cfg.catalogue.category(&t.category);
+    let dept = t.department.as_deref().and_then(|d| cfg.catalogue.department(d));
+    let region = data.regions.get(data.regions.current_code(&t.region_code));
+    let esc = svc::escalation(t, &cfg.calendar, at);
+    let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
+    v["category_name"] = json!({"zh": cat.map(|c| &c.name_zh), "en": cat.map(|c| &c.name_en)});
+    v["department_name"] = json!({"zh": dept.map(|d| &d.name_zh), "en": dept.map(|d| &d.name_en)});
+    v["region"] = json!({"code": t.region_code, "name_zh": region.map(|r| &r.name_zh), "name_en": region.map(|r| &r.name_en)});
+    v["state_zh"] = json!(t.state.label_zh());
+    v["overdue"] = json!(svc::is_overdue(t, at));
+    v["overdue_working_days"] = json!(svc::overdue_working_days(t, &cfg.calendar, at));
+    v["escalation"] = json!({"level": esc.level(), "zh": esc.label_zh(), "en": esc.label_en()});
+    v["returns"] = json!(t.returns());
+    v["reopens"] = json!(t.reopens());
+    v
+}
+
+/// `GET /api/v1/service/catalogue`: request categories, departments and routing rules.
+pub async fn catalogue(State(s): State<Arc<ServerState>>) -> Result<Json<Value>, ApiError> {
+    let cfg = config(&s)?;
+    Ok(Json(serde_json::to_value(&cfg.catalogue).unwrap_or(Value::Null)))
+}
+
+/// `GET /api/v1/tickets?state=&department=&region=&overdue=`: the requests the caller may see.
+pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<Identity>, q: Params) -> Result<Json<Value>, ApiError> {
+    let p = q.0;
+    known_params(&p, &["state", "department", "region", "overdue"])?;
+    let cfg = config(&s)?;
+    let state = match p.get("state").map(|x| x.trim()).filter(|x| !x.is_empty()) {
+        None => None,
+        Some(x) => Some(TicketState::parse(x).map_err(|_| bad("state", "invalid_state", format!("'{x}' is not a request state")))?),
+    };
+    let overdue = crate::api::boolean(&p, "overdue")?;
+    let tickets = s.with_store(|st| st.tickets()).await?;
+    let at = now();
+    let items: Vec<Value> = tickets
+        .iter()
+        .filter(|t| may_see(&s, &cfg.catalogue, &who, t))
+        .filter(|t| state.is_none_or(|x| t.state == x))
+        .filter(|t| p.get("department").is_none_or(|d| t.department.as_deref() == Some(d.as_str())))
+        .filter(|t| p.get("region").is_none_or(|r| t.region_code == *r))
+        .filter(|t| overdue.is_none_or(|o| svc::is_overdue(t, at) == o))
+        .rev()
+        .map(|t| ticket_json(&s, &cfg, t, at))
+        .collect();
+    Ok(Json(json!({"total": items.len(), "items": items})))
+}
+
+/// `GET /api/v1/tickets/{id}`.
+pub async fn get(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let cfg = config(&s)?;
+    let tid = id.clone();
+    let t = s
+        .with_store(move |st| st.ticket(&tid))
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no request '{id}'")))?;
+    if !may_see(&s, &cfg.catalogue, &who, &t) {
+        return Err(forbidden("您无权查看此诉求 / this request is not yours to see"));
+    }
+    Ok(Json(ticket_json(&s, &cfg, &t, now())))
+}
+
+fn body(b: &[u8], fields: &[&str]) -> Result<Map<String, Value>, ApiError> {
+    let v: Value = serde_json::from_slice(b).map_err(|e| bad("body", "invalid_json", format!("the body is not JSON: {e}")))?;
+    let Value::Object(m) = v else { return Err(bad("body", "invalid_body", "the body must be a JSON object")) };
+    if let Some(k) = m.keys().find(|k| !fields.contains(&k.as_str())) {
+        return Err(bad(k, "unknown_field", format!("unknown field '{k}' (fields: {})", fields.join(", "))));
+    }
+    Ok(m)
+}
+
+fn text(m: &Map<String, Value>, k: &str, max: usize) -> Result<Option<String>, ApiError> {
+    match m.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(x)) if x.chars().count() > max => Err(bad(k, "too_long", format!("'{k}' is longer than {max} characters"))),
+        Some(Value::String(x)) => Ok(Some(x.trim().to_string()).filter(|x| !x.is_empty())),
+        Some(_) => Err(bad(k, "invalid_type", format!("'{k}' must be a string"))),
+    }
+}
+
+/// `POST /api/v1/tickets` `{category, description, region_code?, enterprise_id?, attachments?}`: file a request;
+/// it is dispatched at once by the routing rules.
+pub async fn create(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    b: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let m = body(&b, &["category", "description", "region_code", "enterprise_id", "attachments"])?;
+    let cfg = config(&s)?;
+    let Some(account) = who.account.clone() else { return Err(forbidden("sign in first")) };
+    let category = text(&m, "category", 60)?.ok_or_else(|| bad("category", "missing", "'category' is required"))?;
+    if cfg.catalogue.category(&category).is_none() {
+        return Err(bad("category", "unknown_category", format!("no category '{category}'")));
+    }
+    let description = text(&m, "description", 4000)?.ok_or_else(|| bad("description", "missing", "'description' is required"))?;
+    let enterprise_id = match account.role {
+        Role::Enterprise => {
+            let own = account.enterprise_id.ok_or_else(|| forbidden("this account has no enterprise"))?;
+            if m.get("enterprise_id").and_then(Value::as_i64).is_some_and(|x| x != own) {
+                return Err(ApiError {
+                    status: StatusCode::FORBIDDEN,
+                    code: "outside_scope",
+                    message: "只能为本企业提交诉求 / you may file only for your own enterprise".into(),
+                    parameter: Some("enterprise_id".into()),
+                });
+            }
+            own
+        }
+        _ => {
+            m.get("enterprise_id").and_then(Value::as_i64).ok_or_else(|| bad("enterprise_id", "missing", "'enterprise_id' is required"))?
+        }
+    };
+    let found = s.with_store(move |st| st.enterprises_by_id(&[enterprise_id])).await?;
+    let Some((_, enterprise)) = found.into_iter().next() else {
+        return Err(bad("enterprise_id", "unknown_enterprise", format!("no enterprise {enterprise_id}")));
+    };
+    let data = s.data();
+    let region_code = match text(&m, "region_code", 20)? {
+        Some(r) => {
+            if data.regions.get(data.regions.current_code(&r)).is_none() {
+                return Err(bad("region_code", "unknown_region", format!("no region '{r}'")));
+            }
+            r
+        }
+        None => enterprise
+            .region_code
+            .clone()
+            .ok_or_else(|| bad("region_code", "missing", "the enterprise has no region; give 'region_code'"))?,
+    };
+    if account.role == Role::Officer && !who.may_write_region(&region_code, &data.regions) {
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "outside_scope",
+            message: format!("{region_code} 不是您负责的板块 / not one of your 板块"),
+            parameter: Some("region_code".into()),
+        });
+    }
+    let attachments: Vec<AttachmentMeta> = match m.get("attachments") {
+        None | Some(Value::Null) => vec![],
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| bad("attachments", "invalid_attachments", format!("attachments: {e}")))?,
+    };
+    let at = now();
+    let id = format!("T{}{:04}", at.format("%Y%m%d%H%M%S"), rand_suffix());
+    let mut t = Ticket::file(id, enterprise_id, region_code, category, description, attachments, at, who.actor()).map_err(ticket_error)?;
+    svc::dispatch(&mut t, &cfg.catalogue, None, at, "routing").map_err(ticket_error)?;
+    let saved = s.with_store_mut(move |st| st.save_ticket(&t, None)).await?;
+    Ok((StatusCode::CREATED, Json(ticket_json(&s, &cfg, &saved, at))))
+}
+
+fn rand_suffix() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    N.fetch_add(1, Ordering::Relaxed) % 10_000
+}
+
+/// `POST /api/v1/tickets/{id}/actions` `{version, action, …}`: one step of the flow.
+/// - `accept`, `return` (reason), `extend` (reason, days), `answer` (text): the department holding it;
+/// - `dispatch` (department, to re-route after a return): officers of the 板块 and administrators;
+/// - `rate` (rating: satisfied | basically_satisfied | dissatisfied, comment): the enterprise, or an officer for it;
+/// - `urge`, `supervise` (note): officers, leaders and administrators.
+pub async fn act(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    Path(id): Path<String>,
+    b: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let m = body(&b, &["version", "action", "reason", "days", "text", "rating", "comment", "department", "note"])?;
+    let cfg = config(&s)?;
+    let version =
+        m.get("version").and_then(Value::as_i64).ok_or_else(|| bad("version", "missing", "'version' (the one you read) is required"))?;
+    let action = text(&m, "action", 20)?.ok_or_else(|| bad("action", "missing", "'action' is required"))?;
+    let tid = id.clone();
+    let mut t = s
+        .with_store(move |st| st.ticket(&tid))
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no request '{id}'")))?;
+    if !may_see(&s, &cfg.catalogue, &who, &t) {
+        return Err(forbidden("您无权处理此诉求 / this request is not yours"));
+    }
+    if t.version != version {
+        return Err(ApiError {
+            status: StatusCode::CONFLICT,
+            code: "version_conflict",
+            message: format!(
+                "诉求已被他人更新，请刷新 / request {id} changed since you read it (your version {version}, now {})",
+                t.version
+            ),
+            parameter: Some("version".into()),
+        });
+    }
+    let account = who.account.clone().ok_or_else(|| forbidden("sign in first"))?;
+    let role = account.role;
+    let holder = works_department(&cfg.catalogue, account.department.as_deref(), t.department.as_deref());
+    let is_dept = role == Role::Admin || (role == Role::Department && holder);
+    let is_officer = role == Role::Admin || (role == Role::Officer && who.may_write_region(&t.region_code, &s.data().regions));
+    let at = now();
+    let actor = who.actor();
+    let need =
+        |ok: bool, what: &str| if ok { Ok(()) } else { Err(forbidden(&format!("您的角色不能{what} / your role may not do this"))) };
+    match action.as_str() {
+        "accept" => {
+            need(is_dept, "签收")?;
+            svc::accept(&mut t, &cfg.catalogue, &cfg.calendar, at, &actor).map_err(ticket_error)?;
+        }
+        "return" => {
+            need(is_dept, "退单")?;
+            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "a return needs a reason"))?;
+            t.return_to_dispatch(reason, at, actor).map_err(ticket_error)?;
+        }
+        "extend" => {
+            need(is_dept, "申请延期")?;
+            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "an extension needs a reason"))?;
+            let days = m
+                .get("days")
+                .and_then(Value::as_u64)
+                .filter(|d| (1..=30).contains(d))
+                .ok_or_else(|| bad("days", "invalid_days", "days must be 1–30"))?;
+            svc::extend(&mut t, &cfg.calendar, &reason, days as u32, at, &actor).map_err(ticket_error)?;
+        }
+        "answer" => {
+            need(is_dept, "答复")?;
+            let answer = text(&m, "text", 4000)?.ok_or_else(|| bad("text", "missing", "'text' (the answer) is required"))?;
+            t.answer(answer, at, actor).map_err(ticket_error)?;
+        }
+        "dispatch" => {
+            need(is_officer, "派单")?;
+            let to = text(&m, "department", 60)?;
+            svc::dispatch(&mut t, &cfg.catalogue, to.as_deref(), at, &actor).map_err(ticket_error)?;
+        }
+        "rate" => {
+            let own = role == Role::Enterprise && account.enterprise_id == Some(t.enterprise_id);
+            need(own || is_officer, "评价")?;
+            let r = text(&m, "rating", 30)?.ok_or_else(|| bad("rating", "missing", "'rating' is required"))?;
+            let rating = Rating::parse(&r)
+                .map_err(|_| bad("rating", "invalid_rating", format!("'{r}' is not satisfied, basically_satisfied or dissatisfied")))?;
+            svc::rate(&mut t, &cfg.catalogue, &cfg.calendar, rating, text(&m, "comment", 1000)?, at, &actor).map_err(ticket_error)?;
+        }
+        "urge" | "supervise" => {
+            need(matches!(role, Role::Admin | Role::Leader | Role::Officer), "催办")?;
+            t.urge(action == "supervise", text(&m, "note", 500)?, at, actor).map_err(ticket_error)?;
+        }
+        other => {
+            return Err(bad(
+                "action",
+                "invalid_action",
+                format!("'{other}' is not accept, return, extend, answer, dispatch, rate, urge or supervise"),
+            ))
+        }
+    }
+    let saved = s.with_store_mut(move |st| st.save_ticket(&t, Some(version))).await.map_err(|e| {
+        if e.code == "version_conflict" {
+            ApiError { status: StatusCode::CONFLICT, ..e }
+        } else {
+            e
+        }
+    })?;
+    Ok(Json(ticket_json(&s, &cfg, &saved, at)))
+}
+
+/// `GET /api/v1/service/dashboard`: open, overdue, time to accept and close, returns, reopenings and satisfaction,
+/// by department and by 板块, over the requests the caller may see.
+pub async fn dashboard(State(s): State<Arc<ServerState>>, Extension(who): Extension<Identity>) -> Result<Json<Value>, ApiError> {
+    let cfg = config(&s)?;
+    let tickets = s.with_store(|st| st.tickets()).await?;
+    let visible: Vec<Ticket> = tickets.into_iter().filter(|t| may_see(&s, &cfg.catalogue, &who, t)).collect();
+    let at = now();
+    let m = svc::service_metrics(&visible, &cfg.calendar, at);
+    let data = s.data();
+    let departments: Vec<Value> = m
+        .by_department
+        .iter()
+        .map(|(k, v)| {
+            let d = cfg.catalogue.department(k);
+            json!({"id": k, "name_zh": d.map(|d| &d.name_zh), "name_en": d.map(|d| &d.name_en), "stats": v})
+        })
+        .collect();
+    let regions: Vec<Value> = m
+        .by_region
+        .iter()
+        .map(|(k, v)| {
+            let r = data.regions.get(data.regions.current_code(k));
+            json!({"code": k, "name_zh": r.map(|r| &r.name_zh), "name_en": r.map(|r| &r.name_en), "stats": v})
+        })
+        .collect();
+    let overdue: Vec<Value> = visible.iter().filter(|t| svc::is_overdue(t, at)).map(|t| ticket_json(&s, &cfg, t, at)).collect();
+    Ok(Json(json!({"at": m.at, "total": m.total, "by_department": departments, "by_region": regions, "overdue": overdue})))
+}
+
+/// `GET /api/v1/calendar?year=`: holidays and make-up working days.
+pub async fn calendar(State(s): State<Arc<ServerState>>, q: Params) -> Result<Json<Value>, ApiError> {
+    let p = q.0;
+    known_params(&p, &["year"])?;
+    let year: Option<i32> = crate::api::number(&p, "year")?;
+    let cfg = config(&s)?;
+    let entries: Vec<Value> = cfg
+        .calendar
+        .entries()
+        .filter(|e| year.is_none_or(|y| chrono::Datelike::year(&e.date) == y))
+        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+        .collect();
+    Ok(Json(json!({"entries": entries})))
+}
+
+/// `PUT /api/v1/calendar` `{year, entries: [{date, kind: holiday|workday, name}]}`: replace one year's entries
+/// (administrators). Every entry is checked before anything changes.
+pub async fn put_calendar(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    b: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let m = body(&b, &["year", "entries"])?;
+    let year = m
+        .get("year")
+        .and_then(Value::as_i64)
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| bad("year", "invalid_year", "year must be 2000–2100"))? as i32;
+    let cfg = config(&s)?;
+    let mut cal = WorkCalendar::new();
+    for e in cfg.calendar.entries().filter(|e| chrono::Datelike::year(&e.date) != year) {
+        cal.add(e.date, e.kind, e.name.clone()).map_err(|x| ApiError::internal(x.code(), x.to_string()))?;
+    }
+    for (i, e) in m.get("entries").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let field = format!("entries[{i}]");
+        let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
+        let date = NaiveDate::parse_from_str(&g("date"), "%Y-%m-%d")
+            .map_err(|_| bad(&field, "invalid_date", format!("'{}' is not a date", g("date"))))?;
+        if chrono::Datelike::year(&date) != year {
+            return Err(bad(&field, "wrong_year", format!("{date} is not in {year}")));
+        }
+        let kind = svc::DayKind::parse(&g("kind")).ok_or_else(|| bad(&field, "invalid_kind", "kind must be holiday or workday"))?;
+        cal.add(date, kind, g("name")).map_err(|x| bad(&field, x.code(), x.to_string()))?;
+    }
+    let csv = cal.to_csv();
+    s.with_accounts(move |st| st.set_meta("work_calendar", &csv)).await?;
+    s.set_service(ServiceConfig { catalogue: cfg.catalogue.clone(), calendar: cal, policies: cfg.policies.clone() });
+    s.audit(chainscope_store::AuditEntry {
+        actor: who.actor(),
+        action: "calendar_changed".into(),
+        target: year.to_string(),
+        ..Default::default()
+    })
+    .await;
+    calendar(State(s), axum::extract::Query([("year".to_string(), year.to_string())].into_iter().collect())).await
+}
+
+/// `GET /api/v1/policies`: the policies in the catalogue.
+pub async fn policies(State(s): State<Arc<ServerState>>) -> Result<Json<Value>, ApiError> {
+    let cfg = config(&s)?;
+    let t = now().date();
+    let items: Vec<Value> = cfg
+        .policies
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+            v["in_force"] = json!(p.in_force(t));
+            v
+        })
+        .collect();
+    Ok(Json(json!({"items": items})))
+}
+
+/// `GET /api/v1/policies/{id}/matches?limit=`: enterprises matching a policy, each with the reason for every
+/// criterion; those that qualify without applying (免申即享) first.
+pub async fn policy_matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, q: Params) -> Result<Json<Value>, ApiError> {
+    let p = q.0;
+    known_params(&p, &["limit", "local"])?;
+    let limit: usize = crate::api::number(&p, "limit")?.unwrap_or(100).clamp(1, 2000);
+    let local_only = crate::api::boolean(&p, "local")?.unwrap_or(true);
+    let cfg = config(&s)?;
+    let policy = cfg
+        .policies
+        .iter()
+        .find(|x| x.id == id)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found("unknown_policy", format!("no policy '{id}'")))?;
+    let data = s.data();
+    let tax = data.snapshot.taxonomy.clone();
+    let regions = data.regions.clone();
+    let today = now().date();
+    let (matches, total) = s
+        .with_store(move |st| {
+            let mut ents = Vec::new();
+            st.for_each_enterprise(&mut |e| {
+                if !local_only || e.flags.local {
+                    ents.push(e);
+                }
+            })?;
+            let ms = chainscope_engine::matches_for_policy(&policy, ents.iter(), &tax, |c, a| regions.is_within(c, a), today);
+            let named: Vec<(Value, String)> = ms
+                .into_iter()
+                .filter(|m| m.eligible || m.status == chainscope_engine::MatchStatus::Possible)
+                .map(|m| {
+                    let name = ents.iter().find(|e| e.key == m.enterprise_key).map(|e| e.name.clone()).unwrap_or_default();
+                    (serde_json::to_value(&m).unwrap_or(Value::Null), name)
+                })
+                .collect();
+            let total = named.len();
+            Ok((named.into_iter().take(limit).collect::<Vec<_>>(), total))
+        })
+        .await?;
+    let items: Vec<Value> = matches
+        .into_iter()
+        .map(|(mut v, name)| {
+            v["name"] = json!(name);
+            v
+        })
+        .collect();
+    Ok(Json(json!({"policy": id, "total": total, "items": items})))
+}
+
+/// `GET /api/v1/enterprises/{id}/policies`: every policy in force for one enterprise, with the reasons.
+pub async fn enterprise_policies(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    Path(eid): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    if who.role() == Some(Role::Enterprise) && who.account.as_ref().and_then(|a| a.enterprise_id) != Some(eid) {
+        return Err(forbidden("只能查看本企业 / only your own enterprise"));
+    }
+    let cfg = config(&s)?;
+    let found = s.with_store(move |st| st.enterprises_by_id(&[eid])).await?;
+    let Some((_, e)) = found.into_iter().next() else {
+        return Err(ApiError::not_found("unknown_enterprise", format!("no enterprise {eid}")));
+    };
+    let data = s.data();
+    let ms = chainscope_engine::policies_for_enterprise(
+        &cfg.policies,
+        &e,
+        &data.snapshot.taxonomy,
+        |c, a| data.regions.is_within(c, a),
+        now().date(),
+    );
+    Ok(Json(json!({"enterprise": {"id": eid, "name": e.name}, "items": ms})))
+}
