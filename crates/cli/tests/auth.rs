@@ -63,6 +63,8 @@ const MATRIX: &[(&str, &str, &str, &str, &str)] = &[
     ("/api/v1/auth/login", "POST", "/api/v1/auth/login", r#"{"username":"nobody"}"#, "paldoe"),
     ("/api/v1/auth/me", "GET", "/api/v1/auth/me", "", "paldoe"),
     ("/api/v1/auth/password", "POST", "/api/v1/auth/password", r#"{}"#, "aldoe"),
+    ("/api/v1/auth/preferences", "GET", "/api/v1/auth/preferences", "", "aldoe"),
+    ("/api/v1/auth/preferences", "PUT", "/api/v1/auth/preferences", r#"[]"#, "aldoe"),
     ("/api/v1/users", "GET", "/api/v1/users", "", "a"),
     ("/api/v1/users", "POST", "/api/v1/users", r#"{"username":"x"}"#, "a"),
     ("/api/v1/users/{id}", "PATCH", "/api/v1/users/999999", r#"{"active":true}"#, "a"),
@@ -168,6 +170,22 @@ fn scopes_hold_across_板块_and_enterprises() {
     let r = post(None);
     assert_eq!(r.status, 201, "{}", common::text(&r.body));
     assert_eq!(r.json()["enterprise_id"], 1, "posted for its own enterprise");
+}
+
+#[test]
+fn each_account_keeps_its_own_preferences() {
+    let w = world();
+    let s = &w.server;
+    let (o, l) = (w.as_('o'), w.as_('l'));
+    assert_eq!(s.json_as(o, "/api/v1/auth/preferences"), json!({}));
+    let prefs = json!({"leads_weights": {"gap_filling": {"gap": 5, "supply": 2}}});
+    assert_eq!(s.send_as(o, "PUT", "/api/v1/auth/preferences", &prefs).status, 200);
+    assert_eq!(s.json_as(o, "/api/v1/auth/preferences"), prefs);
+    assert_eq!(s.json_as(l, "/api/v1/auth/preferences"), json!({}), "another account's are its own");
+    let big = json!({"x": "y".repeat(20_000)});
+    assert_eq!(s.send_as(o, "PUT", "/api/v1/auth/preferences", &big).status, 400);
+    assert_eq!(s.send_as(o, "PUT", "/api/v1/auth/preferences", &json!([1, 2])).status, 400);
+    assert_eq!(s.json_as(o, "/api/v1/auth/preferences"), prefs, "a refused write changes nothing");
 }
 
 #[test]

@@ -108,6 +108,8 @@ pub const RULES: &[(&str, &str, Allow)] = &[
     ("/api/v1/auth/logout", "POST", Allow::SignedIn),
     ("/api/v1/auth/me", "GET", Allow::Public),
     ("/api/v1/auth/password", "POST", Allow::SignedIn),
+    ("/api/v1/auth/preferences", "GET", Allow::SignedIn),
+    ("/api/v1/auth/preferences", "PUT", Allow::SignedIn),
     ("/api/v1/users", "GET", Allow::Roles(ADMIN)),
     ("/api/v1/users", "POST", Allow::Roles(ADMIN)),
     ("/api/v1/users/{id}", "PATCH", Allow::Roles(ADMIN)),
@@ -723,4 +725,35 @@ pub async fn audit_log(State(s): State<Arc<ServerState>>, q: crate::api::Params)
     let limit: usize = crate::api::number(&q.0, "limit")?.unwrap_or(200).clamp(1, 5000);
     let items = s.with_accounts(move |st| st.audit_log(limit)).await?;
     Ok(Json(json!({"items": items})))
+}
+
+const PREFERENCES_MAX_BYTES: usize = 16 * 1024;
+
+fn preferences_key(a: &Account) -> String {
+    format!("prefs:account:{}", a.id)
+}
+
+/// `GET /api/v1/auth/preferences`: the signed-in account's saved settings (e.g. lead weights per preset), `{}` if none.
+pub async fn preferences(State(s): State<Arc<ServerState>>, Extension(id): Extension<Identity>) -> Result<Json<Value>, ApiError> {
+    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "sign in first")) };
+    let key = preferences_key(&a);
+    let raw = s.with_accounts(move |st| st.meta(&key)).await?;
+    Ok(Json(raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_else(|| json!({}))))
+}
+
+/// `PUT /api/v1/auth/preferences` `{…}`: replace the account's saved settings (a JSON object of at most 16 KiB).
+pub async fn put_preferences(
+    State(s): State<Arc<ServerState>>,
+    Extension(id): Extension<Identity>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "sign in first")) };
+    if body.len() > PREFERENCES_MAX_BYTES {
+        return Err(ApiError::bad("body", "too_large", format!("preferences are limited to {PREFERENCES_MAX_BYTES} bytes")));
+    }
+    let m = body_json(&body)?;
+    let text = Value::Object(m.clone()).to_string();
+    let key = preferences_key(&a);
+    s.with_accounts(move |st| st.set_meta(&key, &text)).await?;
+    Ok(Json(Value::Object(m)))
 }

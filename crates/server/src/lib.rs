@@ -289,6 +289,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/api/v1/auth/logout", axum::routing::post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
         .route("/api/v1/auth/password", axum::routing::post(auth::change_password))
+        .route("/api/v1/auth/preferences", get(auth::preferences).put(auth::put_preferences))
         .route("/api/v1/users", get(auth::users).post(auth::create_user))
         .route("/api/v1/users/{id}", axum::routing::patch(auth::update_user))
         .route("/api/v1/users/{id}/reset", axum::routing::post(auth::reset_user))

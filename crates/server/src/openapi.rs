@@ -291,6 +291,10 @@ fn account_paths() -> Value {
         "/api/v1/auth/logout": {"post": write_op("sign out", "Ends this session.", "200", "ok", &[])},
         "/api/v1/auth/me": {"get": {"summary": "who is signed in", "description": "The signed-in account and its CSRF token, or {\"account\": null}.", "responses": {"200": {"description": "the account or null"}}}},
         "/api/v1/auth/password": {"post": write_op("change one's password", "JSON body: current, new (at least 10 characters with letters and digits). Other sessions of the account end.", "200", "the account", &[])},
+        "/api/v1/auth/preferences": {
+            "get": {"summary": "the signed-in account's saved settings", "description": "E.g. the lead weights chosen per preset; {} when none.", "responses": {"200": {"description": "a JSON object"}}},
+            "put": write_op("set one's saved settings", "A JSON object of at most 16 KiB, replacing the saved one.", "200", "the settings", &[]),
+        },
         "/api/v1/users": {
             "get": {"summary": "accounts (administrators)", "responses": {"200": {"description": "accounts"}}},
             "post": write_op("add an account (administrators)", "JSON body: username, role (admin|leader|officer|department|enterprise), regions (officers), department (department staff), enterprise_id (enterprise users), display_name. Returns a one-time password, once.", "201", "the account and its one-time password", &[]),
