@@ -73,6 +73,16 @@ fn every_league_row_drills_down_to_its_projects() {
         let list = s.json_as(&a, &format!("/api/v1/projects?region={code}&signed_from=2022-01-01&signed_to=2022-09-30&limit=1"));
         assert_eq!(f(&list["total"]), f(&row["progress"]["signed"]), "板块 {code}");
     }
+    // Started, producing and dropped this year, and the stages on the day, open their projects too.
+    for (stage, figure) in [("started", "started"), ("producing", "producing"), ("dropped", "dropped")] {
+        let list = s.json_as(&a, &format!("/api/v1/projects?reached={stage}&reached_from=2022-01-01&reached_to=2022-09-30&limit=1"));
+        assert_eq!(list["total"], d[figure], "{stage}");
+    }
+    for st in d["stages"].as_array().expect("stages") {
+        let stage = st["stage"].as_str().expect("stage");
+        let list = s.json_as(&a, &format!("/api/v1/projects?stage={stage}&stage_on=2022-09-30&limit=1"));
+        assert_eq!(list["total"], st["count"], "stage {stage} on 2022-09-30");
+    }
     // The board's stage counts add up to the table's total.
     let all = s.json_as(&a, "/api/v1/projects?limit=1");
     let stages: f64 = all["stages"].as_array().expect("stages").iter().map(|x| f(&x["count"])).sum();

@@ -275,6 +275,15 @@ pub struct Dashboard {
     pub project_ids: Vec<String>,
 }
 
+/// Whether `p` reached `stage` within `[from, to]` as the dashboard counts it: for 终止, any drop in the range;
+/// otherwise the first move into the stage (or beyond) still standing at `to`.
+pub fn reached_within(p: &Project, stage: Stage, from: NaiveDate, to: NaiveDate) -> bool {
+    if stage == Stage::Dropped {
+        return p.history.iter().any(|e| e.stage == Stage::Dropped && e.date >= from && e.date <= to);
+    }
+    reached_as_of(p, stage, to).is_some_and(|d| d >= from)
+}
+
 fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
     let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt())
@@ -478,8 +487,16 @@ pub fn dashboard(projects: &[Project], taxonomy: &Taxonomy, targets: &[Target], 
                 }
             }
         }
-        for t in p.checklist.iter().filter(|t| t.overdue(today)) {
-            if let Some(due) = t.due {
+        // Overdue as of the dashboard's day: open then (not yet done, or done only later) and past due.
+        let day = today.min(through);
+        for t in &p.checklist {
+            let Some(due) = t.due else { continue };
+            let done_by_then = match t.status {
+                TaskStatus::NotNeeded => true,
+                TaskStatus::Done => t.done_on.is_none_or(|d| d <= day),
+                TaskStatus::Todo | TaskStatus::Doing => false,
+            };
+            if !done_by_then && due < day {
                 overdue_tasks.push(OverdueTask {
                     project_id: p.id.clone(),
                     project_name: p.name.clone(),
@@ -488,7 +505,7 @@ pub fn dashboard(projects: &[Project], taxonomy: &Taxonomy, targets: &[Target], 
                     title_zh: t.title_zh.clone(),
                     department: t.department.clone(),
                     due,
-                    days_over: (today - due).num_days(),
+                    days_over: (day - due).num_days(),
                 });
             }
         }

@@ -158,6 +158,10 @@ struct ListFilter {
     signed_from: Option<NaiveDate>,
     signed_to: Option<NaiveDate>,
     overdue: Option<bool>,
+    /// The stage filter applies to the stage on this day.
+    stage_on: Option<NaiveDate>,
+    /// Reached this stage within `[reached_from, reached_to]` (as the dashboard counts it).
+    reached: Option<(Stage, NaiveDate, NaiveDate)>,
 }
 
 fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Result<ListFilter, ApiError> {
@@ -203,12 +207,33 @@ fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Result<ListFilte
         signed_from: date_param(p, "signed_from")?,
         signed_to: date_param(p, "signed_to")?,
         overdue: crate::api::boolean(p, "overdue")?,
+        stage_on: date_param(p, "stage_on")?,
+        reached: match p.get("reached").map(|x| x.trim()).filter(|x| !x.is_empty()) {
+            None => None,
+            Some(r) => {
+                let stage = Stage::parse(r).map_err(|_| ApiError::bad("reached", "invalid_stage", format!("'{r}' is not a stage")))?;
+                let from = date_param(p, "reached_from")?.unwrap_or(NaiveDate::MIN);
+                let to = date_param(p, "reached_to")?.unwrap_or(NaiveDate::MAX);
+                Some((stage, from, to))
+            }
+        },
     })
 }
 
 fn passes(s: &ServerState, tax: &Taxonomy, f: &ListFilter, p: &Project, today: NaiveDate) -> bool {
-    if !f.stages.is_empty() && !f.stages.contains(&p.stage) {
-        return false;
+    if !f.stages.is_empty() {
+        let stage = match f.stage_on {
+            Some(day) => p.stage_on(day),
+            None => Some(p.stage),
+        };
+        if !stage.is_some_and(|s| f.stages.contains(&s)) {
+            return false;
+        }
+    }
+    if let Some((stage, from, to)) = f.reached {
+        if !eng::reached_within(p, stage, from, to) {
+            return false;
+        }
     }
     if let Some(r) = &f.region {
         let data = s.data();
