@@ -261,6 +261,20 @@ fn repeated_wrong_passwords_lock_the_account_until_an_admin_resets_it() {
     }
     let writes = audit["items"].as_array().expect("audit").iter().filter(|e| e["action"] == "POST" && e["actor"] == "admin").count();
     assert!(writes >= 1, "the reset is audited as a write");
+    // A write's audit line says what it asked to change; a password never appears in the log.
+    let r = s.send_as(
+        w.as_('a'),
+        "PUT",
+        "/api/v1/targets",
+        &json!({"year": 2031, "items": [{"scope": "region", "key": "320312", "metric": "projects", "value": 77}]}),
+    );
+    assert_eq!(r.status, 200);
+    let audit = s.json_as(w.as_('a'), "/api/v1/audit?limit=5");
+    let put = audit["items"].as_array().expect("audit").iter().find(|e| e["action"] == "PUT").expect("the PUT is audited");
+    assert_eq!(put["target"], "/api/v1/targets");
+    assert!(put["detail"].as_str().is_some_and(|d| d.starts_with("200") && d.contains("\"value\":77")), "{put}");
+    let everything = common::text(&s.get_as(w.as_('a'), "/api/v1/audit?limit=5000").body);
+    assert!(!everything.contains("Another-password-77") && !everything.contains(TEST_PASSWORD), "no password in the audit log");
 }
 
 #[test]

@@ -35,6 +35,10 @@ const MAX_FAILURES: u32 = 5;
 const LOCK_MINUTES: i64 = 15;
 const IP_WINDOW_SECS: u64 = 300;
 const IP_MAX_ATTEMPTS: u32 = 20;
+/// Largest write body accepted (the biggest legitimate ones are project checklists and target tables).
+const MAX_AUDITED_BODY: usize = 2 * 1024 * 1024;
+/// How much of a write's body the audit line keeps.
+const AUDIT_DETAIL_CHARS: usize = 1000;
 
 /// Who may call a route with a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,14 +332,27 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     let client = client_ip(&req);
     req.extensions_mut().insert(ClientIp(client));
     let target = req.uri().path().to_string();
+    // What a write asked to change goes into the audit line (bodies of the sign-in routes, which hold passwords,
+    // never do).
+    let mut sent = String::new();
+    if writes && !path.starts_with("/api/v1/auth/") {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, MAX_AUDITED_BODY).await {
+            Ok(b) => b,
+            Err(_) => return refused(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大 / the request body is too large"),
+        };
+        sent = String::from_utf8_lossy(&bytes).chars().take(AUDIT_DETAIL_CHARS).collect();
+        req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    }
     let response = next.run(req).await;
     if writes && path != "/api/v1/auth/login" {
+        let status = response.status().as_u16();
         s.audit(AuditEntry {
             at: String::new(),
             actor,
             action: format!("{method}"),
             target,
-            detail: format!("{}", response.status().as_u16()),
+            detail: if sent.is_empty() { status.to_string() } else { format!("{status} {sent}") },
             ip,
         })
         .await;
