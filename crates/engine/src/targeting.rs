@@ -15,6 +15,10 @@
 //! A part with no evidence is *unknown*: it takes the mean of that part over the candidates that have it (not 0),
 //! and `known` says which share of the weight rests on evidence. Local enterprises are never candidates; those already
 //! in the pipeline and those declining (growth below −10 %) are marked and left out unless asked for.
+//!
+//! Speed: [`Context`] keeps, besides the node-level facts, per-row columns of every possible candidate grouped by
+//! the set of nodes it is on, with per-group sums; [`rank`] takes the means from those sums and scores the chosen
+//! groups' rows in one pass on two threads, keeping only the best (docs/targeting.md, "How a ranking is computed").
 
 use crate::chain::{chain_strength, Reference, Strength};
 use crate::complexity::ComplexityOptions;
@@ -128,7 +132,8 @@ pub fn growth(series: &[YearFigure], until: Option<i32>) -> Option<f64> {
     pick(&|f| f.revenue).or_else(|| pick(&|f| f.employees.map(f64::from)))
 }
 
-/// Node-level facts for the home city, computed once per snapshot and reused by every ranking.
+/// Node-level facts for the home city, computed once per snapshot and reused by every ranking, with the per-row
+/// columns of every possible candidate (the parts that do not depend on the query) so that a ranking is one pass.
 #[derive(Debug, Clone)]
 pub struct Context {
     /// Per taxonomy node: strength class in the home city (country reference).
@@ -143,17 +148,256 @@ pub struct Context {
     pub density: Vec<Option<f64>>,
     /// Per region dictionary entry: distance of its centre to the home city in km.
     pub distance_km: Vec<Option<f64>>,
-    /// Per row: branches or subsidiaries it opened recently (rows absent: none known).
+    /// Per row: branches or subsidiaries it opened recently (rows absent: none known). Set with
+    /// [`Context::with_expansions`], which also updates the per-row columns.
     pub expansions: rustc_hash::FxHashMap<u32, u32>,
     /// Whether expansion evidence exists in the data at all (parent links); without it, no expansions is unknown.
     pub expansions_known: bool,
     /// log(1 + revenue) and log(1 + employees) maxima over all enterprises.
     pub max_log_revenue: f64,
     pub max_log_employees: f64,
+    /// Per region dictionary entry, then one more for rows without a region: the affinity part, NaN when unknown.
+    affinity: Vec<f64>,
+    /// The momentum from k recent expansions (1 − ½ᵏ), by [`Columns::marks`]' count; NaN when unknown.
+    from_expansions: [f64; 32],
+    columns: Columns,
 }
 
 const LOCAL_BIT: u8 = 16;
 const LEADER_BIT: u8 = 1;
+
+/// [`Columns::segment_of`] of a row that is no candidate (local, or on no node).
+const NOT_CANDIDATE: u32 = u32::MAX;
+/// Expansion counts from this one up score the same (1 − ½³⁰); the columns keep the count up to it.
+const EXPANSIONS_CAP: u32 = 30;
+/// [`Columns::marks`]: the bits of the expansion count, its value for a row with no expansion entry, and the
+/// declining bit.
+const EXPANSIONS_MASK: u8 = 31;
+const NO_EXPANSIONS: u8 = 31;
+const DECLINING: u8 = 128;
+
+/// The momentum from expansions by [`Columns::marks`]' count: 1 − ½ᵏ, and for no entry 0 when the data has
+/// expansion evidence at all, else unknown (NaN).
+fn from_expansions(expansions_known: bool) -> [f64; 32] {
+    std::array::from_fn(|k| match k as u8 {
+        NO_EXPANSIONS => {
+            if expansions_known {
+                0.0
+            } else {
+                f64::NAN
+            }
+        }
+        k => 1.0 - 0.5f64.powi(k.min(EXPANSIONS_CAP as u8) as i32),
+    })
+}
+
+/// Counts and sums of the per-row parts (momentum, scale, affinity) over some candidates.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    rows: u64,
+    known: [u64; 3],
+    sum: [f64; 3],
+}
+
+impl Tally {
+    fn add(&mut self, parts: [Option<f64>; 3]) {
+        self.rows += 1;
+        for (i, p) in parts.into_iter().enumerate() {
+            if let Some(v) = p {
+                self.known[i] += 1;
+                self.sum[i] += v;
+            }
+        }
+    }
+
+    fn remove(&mut self, parts: [Option<f64>; 3]) {
+        self.rows -= 1;
+        for (i, p) in parts.into_iter().enumerate() {
+            if let Some(v) = p {
+                self.known[i] -= 1;
+                self.sum[i] -= v;
+            }
+        }
+    }
+
+    fn merge(&mut self, o: &Tally) {
+        self.rows += o.rows;
+        for i in 0..3 {
+            self.known[i] += o.known[i];
+            self.sum[i] += o.sum[i];
+        }
+    }
+}
+
+/// The per-row columns of every row that can be a candidate (non-local, on at least one node), built with the
+/// context. The rows are grouped into segments of rows on the same set of nodes, ascending within each: segment i
+/// is `start[i]..start[i + 1]`, on the nodes `nodes[node_start[i]..node_start[i + 1]]` (ascending). The first
+/// segments are the single nodes', in node order. Which node of its set a row is ranked for depends on the query,
+/// but is the same for its whole segment.
+#[derive(Clone, Default)]
+struct Columns {
+    start: Vec<usize>,
+    node_start: Vec<usize>,
+    nodes: Vec<u32>,
+    row: Vec<u32>,
+    /// The momentum from growth (−10 % → 0, +30 % → 1), NaN when unknown.
+    from_growth: Vec<f64>,
+    /// Recent expansions up to [`EXPANSIONS_CAP`] (else [`NO_EXPANSIONS`]), and [`DECLINING`].
+    marks: Vec<u8>,
+    /// The scale part, NaN when unknown.
+    scale: Vec<f64>,
+    /// Index into [`Context::affinity`].
+    place: Vec<u32>,
+    /// Per snapshot row: its segment, or [`NOT_CANDIDATE`].
+    segment_of: Vec<u32>,
+    /// Per segment, its rows not declining (0) and declining (1).
+    tally: Vec<[Tally; 2]>,
+}
+
+impl std::fmt::Debug for Columns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Columns")
+            .field("rows", &self.row.len())
+            .field("segments", &self.segments())
+            .field("memory_bytes", &self.memory_bytes())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Columns {
+    fn new(s: &Snapshot, max_log_revenue: f64, max_log_employees: f64, no_place: u32) -> Self {
+        let nodes = s.node_rows.len();
+        // Each row's nodes, ascending.
+        let mut offset = vec![0usize; s.len + 1];
+        for rows in &s.node_rows {
+            for &r in rows {
+                offset[r as usize + 1] += 1;
+            }
+        }
+        for r in 0..s.len {
+            offset[r + 1] += offset[r];
+        }
+        let mut member = vec![0u32; offset[s.len]];
+        let mut fill = offset.clone();
+        for (n, rows) in s.node_rows.iter().enumerate() {
+            for &r in rows {
+                member[fill[r as usize]] = n as u32;
+                fill[r as usize] += 1;
+            }
+        }
+        drop(fill);
+        // A single node's segment is the node's index; each set of several nodes gets the next one when first met.
+        let mut cols = Columns { node_start: (0..=nodes).collect(), nodes: (0..nodes as u32).collect(), ..Default::default() };
+        let mut sets: rustc_hash::FxHashMap<&[u32], u32> = rustc_hash::FxHashMap::default();
+        let mut segment_of = vec![NOT_CANDIDATE; s.len];
+        for (r, seg) in segment_of.iter_mut().enumerate() {
+            let list = &member[offset[r]..offset[r + 1]];
+            if list.is_empty() || s.flags[r] & LOCAL_BIT != 0 {
+                continue;
+            }
+            *seg = if let [n] = list {
+                *n
+            } else {
+                *sets.entry(list).or_insert_with(|| {
+                    cols.nodes.extend_from_slice(list);
+                    cols.node_start.push(cols.nodes.len());
+                    cols.node_start.len() as u32 - 2
+                })
+            };
+        }
+        drop(sets);
+        drop(member);
+        drop(offset);
+        let segments = cols.node_start.len() - 1;
+        let mut start = vec![0usize; segments + 1];
+        for &seg in &segment_of {
+            if seg != NOT_CANDIDATE {
+                start[seg as usize + 1] += 1;
+            }
+        }
+        for i in 0..segments {
+            start[i + 1] += start[i];
+        }
+        let len = start[segments];
+        cols.row = vec![0; len];
+        cols.from_growth = vec![f64::NAN; len];
+        cols.marks = vec![NO_EXPANSIONS; len];
+        cols.scale = vec![f64::NAN; len];
+        cols.place = vec![no_place; len];
+        let mut next = start.clone();
+        for (r, &seg) in segment_of.iter().enumerate() {
+            if seg == NOT_CANDIDATE {
+                continue;
+            }
+            let at = next[seg as usize];
+            next[seg as usize] += 1;
+            cols.row[at] = r as u32;
+            let g = s.growth[r];
+            if !g.is_nan() {
+                cols.from_growth[at] = ((g as f64 - DECLINE) / 0.4).clamp(0.0, 1.0);
+                if (g as f64) < DECLINE {
+                    cols.marks[at] |= DECLINING;
+                }
+            }
+            cols.scale[at] = scale_of(s, r, max_log_revenue, max_log_employees).unwrap_or(f64::NAN);
+            if s.region[r] != NO_REGION {
+                cols.place[at] = s.region[r];
+            }
+        }
+        cols.start = start;
+        cols.segment_of = segment_of;
+        cols
+    }
+
+    fn segments(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    fn nodes_of(&self, seg: usize) -> &[u32] {
+        &self.nodes[self.node_start[seg]..self.node_start[seg + 1]]
+    }
+
+    /// Where row `r` is in the columns.
+    fn index_of(&self, r: u32) -> Option<usize> {
+        let seg = *self.segment_of.get(r as usize)?;
+        if seg == NOT_CANDIDATE {
+            return None;
+        }
+        let (from, to) = (self.start[seg as usize], self.start[seg as usize + 1]);
+        self.row[from..to].binary_search(&r).ok().map(|i| from + i)
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.start.capacity() * 8
+            + self.node_start.capacity() * 8
+            + self.nodes.capacity() * 4
+            + self.row.capacity() * 4
+            + self.from_growth.capacity() * 8
+            + self.marks.capacity()
+            + self.scale.capacity() * 8
+            + self.place.capacity() * 4
+            + self.segment_of.capacity() * 4
+            + self.tally.capacity() * std::mem::size_of::<[Tally; 2]>()
+    }
+}
+
+/// The scale part of row `r`: log revenue, else log employees, against the largest.
+fn scale_of(s: &Snapshot, r: usize, max_log_revenue: f64, max_log_employees: f64) -> Option<f64> {
+    let (rev, emp) = (s.revenue[r], s.employees[r]);
+    if rev > 0.0 && max_log_revenue > 0.0 {
+        Some(((1.0 + rev as f64).ln() / max_log_revenue).clamp(0.0, 1.0))
+    } else if emp > 0 && max_log_employees > 0.0 {
+        Some(((1.0 + emp as f64).ln() / max_log_employees).clamp(0.0, 1.0))
+    } else {
+        None
+    }
+}
+
+/// NaN as unknown.
+#[inline(always)]
+fn known(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}
 
 impl Context {
     pub fn new(s: &Snapshot, regions: &RegionRegistry) -> Self {
@@ -209,7 +453,7 @@ impl Context {
             }
         }
         let home = regions.centroid(&s.home_region);
-        let distance_km = s
+        let distance_km: Vec<Option<f64>> = s
             .regions
             .codes
             .iter()
@@ -221,7 +465,9 @@ impl Context {
             .collect();
         let max_log_revenue = s.revenue.iter().fold(0f64, |m, &v| m.max((1.0 + v as f64).ln()));
         let max_log_employees = s.employees.iter().fold(0f64, |m, &v| m.max((1.0 + v as f64).ln()));
-        Self {
+        let affinity: Vec<f64> = distance_km.iter().map(|d| d.map_or(f64::NAN, |d| 1.0 / (1.0 + d / 300.0))).chain([f64::NAN]).collect();
+        let columns = Columns::new(s, max_log_revenue, max_log_employees, distance_km.len() as u32);
+        let mut ctx = Self {
             class,
             adjacent_leaders,
             adjacent_local,
@@ -232,7 +478,12 @@ impl Context {
             expansions_known: false,
             max_log_revenue,
             max_log_employees,
-        }
+            affinity,
+            from_expansions: from_expansions(false),
+            columns,
+        };
+        ctx.tally();
+        ctx
     }
 
     /// Add expansion evidence: for each row, how many branches or subsidiaries it opened recently. An empty map
@@ -240,7 +491,56 @@ impl Context {
     pub fn with_expansions(mut self, expansions: rustc_hash::FxHashMap<u32, u32>) -> Self {
         self.expansions = expansions;
         self.expansions_known = true;
+        self.from_expansions = from_expansions(true);
+        let cols = &mut self.columns;
+        for m in &mut cols.marks {
+            *m = (*m & !EXPANSIONS_MASK) | NO_EXPANSIONS;
+        }
+        for (&r, &k) in &self.expansions {
+            if let Some(j) = cols.index_of(r) {
+                cols.marks[j] = (cols.marks[j] & !EXPANSIONS_MASK) | k.min(EXPANSIONS_CAP) as u8;
+            }
+        }
+        self.tally();
         self
+    }
+
+    /// Bytes held by the per-row columns: what the context adds to the snapshot, 25 per candidate and 4 per enterprise.
+    pub fn column_bytes(&self) -> usize {
+        self.columns.memory_bytes() + self.affinity.capacity() * 8
+    }
+
+    /// The momentum part of column entry `j`, NaN when unknown: the higher of the two that are known (`max` returns
+    /// the other when one is NaN).
+    #[inline(always)]
+    fn momentum(&self, j: usize) -> f64 {
+        let c = &self.columns;
+        c.from_growth[j].max(self.from_expansions[(c.marks[j] & EXPANSIONS_MASK) as usize])
+    }
+
+    /// The per-row parts of column entry `j`: momentum, scale, affinity.
+    #[inline(always)]
+    fn row_parts(&self, j: usize) -> [Option<f64>; 3] {
+        let c = &self.columns;
+        [known(self.momentum(j)), known(c.scale[j]), known(self.affinity[c.place[j] as usize])]
+    }
+
+    fn declining(&self, j: usize) -> bool {
+        self.columns.marks[j] & DECLINING != 0
+    }
+
+    /// Per segment, the tallies of its rows.
+    fn tally(&mut self) {
+        let tally = (0..self.columns.segments())
+            .map(|n| {
+                let mut t = [Tally::default(); 2];
+                for j in self.columns.start[n]..self.columns.start[n + 1] {
+                    t[self.declining(j) as usize].add(self.row_parts(j));
+                }
+                t
+            })
+            .collect();
+        self.columns.tally = tally;
     }
 
     fn node_parts(&self, n: usize) -> [Option<f64>; 3] {
@@ -313,7 +613,123 @@ pub struct Ranking {
     pub leads: Vec<Lead>,
 }
 
+/// Rankings walk at most this many threads.
+const THREADS: usize = 2;
+/// Below this many column entries to walk, one thread.
+const PARALLEL_FROM: usize = 200_000;
+
+/// A stretch of the columns to walk, its rows ranked for `node`.
+#[derive(Debug, Clone, Copy)]
+struct Stretch {
+    node: u32,
+    from: usize,
+    to: usize,
+}
+
+/// Cut the stretches into at most `parts` runs of about equal length, in order.
+fn split(work: &[Stretch], parts: usize) -> Vec<Vec<Stretch>> {
+    let total: usize = work.iter().map(|w| w.to - w.from).sum();
+    let per = total.div_ceil(parts.max(1)).max(1);
+    let mut out: Vec<Vec<Stretch>> = vec![Vec::new()];
+    let mut room = per;
+    for w in work {
+        let mut from = w.from;
+        while from < w.to {
+            if room == 0 {
+                out.push(Vec::new());
+                room = per;
+            }
+            let to = w.to.min(from + room);
+            if let Some(last) = out.last_mut() {
+                last.push(Stretch { node: w.node, from, to });
+            }
+            room -= to - from;
+            from = to;
+        }
+    }
+    out
+}
+
+/// Run `f` on each run of stretches, on its own thread when there are several, the results in order.
+fn on_threads<T: Send>(runs: &[Vec<Stretch>], f: impl Fn(&[Stretch]) -> T + Sync) -> Vec<T> {
+    if runs.len() <= 1 {
+        return runs.iter().map(|r| f(r)).collect();
+    }
+    std::thread::scope(|sc| {
+        let f = &f;
+        let handles: Vec<_> = runs.iter().map(|r| sc.spawn(move || f(r))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+/// Candidates counted over some stretches.
+#[derive(Debug, Clone, Default)]
+struct Count {
+    total: u64,
+    excluded_declining: u64,
+    /// Per node: the candidates ranked for it (not left out).
+    per_node: Vec<u64>,
+    /// The per-row parts over the candidates not left out.
+    parts: Tally,
+}
+
+/// A scored candidate.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    score: f64,
+    row: u32,
+    node: u32,
+    /// Its place in the columns.
+    at: u32,
+}
+
+/// Higher score first, then lower row.
+fn better(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.row.cmp(&b.row))
+}
+
+/// The best `keep` entries seen (with some more kept between cuts). Anything scoring below `floor` cannot be among
+/// them, nor anything whose weighted sum (the score before × 100 / Σw) is below `bar`.
+struct Best {
+    keep: usize,
+    floor: f64,
+    bar: f64,
+    /// Σw / 100: the bar is the floor times this, lowered a little against rounding.
+    per_point: f64,
+    entries: Vec<Entry>,
+}
+
+impl Best {
+    fn new(keep: usize, wsum: f64) -> Self {
+        // Every score is at least 0: the lowest finite number lets them all through, but not −∞.
+        Self { keep, floor: f64::MIN, bar: f64::MIN, per_point: wsum / 100.0, entries: Vec::with_capacity(2 * keep.max(256)) }
+    }
+
+    #[inline]
+    fn push(&mut self, e: Entry) {
+        self.entries.push(e);
+        if self.entries.len() >= 2 * self.keep.max(256) {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        if self.entries.len() > self.keep {
+            self.entries.select_nth_unstable_by(self.keep - 1, better);
+            self.entries.truncate(self.keep);
+            self.floor = self.entries[self.keep - 1].score;
+            // 100 × sc / Σw rises with sc, and a sum this far below floor × Σw / 100 cannot round up to the floor.
+            self.bar = self.floor * self.per_point * (1.0 - 1e-12);
+        }
+    }
+}
+
 /// Rank the candidates.
+///
+/// One pass over the columns of the chosen nodes' candidates. The means that unknown parts take come first, from
+/// the per-segment tallies (without predicates) or a counting pass (with them), corrected for the pipeline; then
+/// every candidate's score is computed exactly as the sum of its weighted parts, in their order, and the best `limit`
+/// are kept per thread. The result is that of scoring every candidate one by one and sorting.
 pub fn rank(s: &Snapshot, ctx: &Context, q: &Query) -> Result<Ranking, TargetError> {
     q.weights.check()?;
     if q.limit == 0 || q.limit > 10_000 {
@@ -344,120 +760,204 @@ pub fn rank(s: &Snapshot, ctx: &Context, q: &Query) -> Result<Ranking, TargetErr
         }
         Some(bits)
     };
-    let keep = |r: usize| passing.as_ref().is_none_or(|b| b[r / 64] & (1 << (r % 64)) != 0);
-    let mut seen = vec![0u64; s.len.div_ceil(64)];
-    struct Cand {
-        row: u32,
-        node: u16,
-        parts: [Option<f64>; 6],
-        growth: Option<f64>,
-        expansions: u32,
-        in_pipeline: bool,
-        declining: bool,
+    let keep = |r: u32| passing.as_ref().is_none_or(|b| b[r as usize / 64] & (1 << (r % 64)) != 0);
+    let exclude = !q.include_marked;
+    let cols = &ctx.columns;
+    let nodes = t.nodes.len();
+
+    // Where each node stands in `order` (u32::MAX: not chosen). A segment's rows are ranked for the first of its
+    // nodes there; segments with no chosen node are not walked at all.
+    let mut place_of = vec![u32::MAX; nodes];
+    for (i, &n) in order.iter().enumerate() {
+        place_of[n] = i as u32;
     }
-    let mut cands: Vec<Cand> = Vec::new();
-    let (mut sums, mut counts) = ([0f64; 6], [0u64; 6]);
-    let (mut ex_pipe, mut ex_decl, mut total) = (0u64, 0u64, 0u64);
-    for &n in &order {
-        let node_parts = ctx.node_parts(n);
-        for &r in &s.node_rows[n] {
-            let (word, bit) = (r as usize / 64, 1u64 << (r % 64));
-            if seen[word] & bit != 0 {
-                continue;
-            }
-            seen[word] |= bit;
-            let ri = r as usize;
-            if s.flags[ri] & LOCAL_BIT != 0 || !keep(ri) {
-                continue;
-            }
-            total += 1;
-            let g = s.growth[ri];
-            let growth = (!g.is_nan()).then_some(g as f64);
-            let declining = growth.is_some_and(|g| g < DECLINE);
-            let in_pipeline = q.in_pipeline.contains(&r);
-            if !q.include_marked && (declining || in_pipeline) {
-                ex_pipe += in_pipeline as u64;
-                ex_decl += (declining && !in_pipeline) as u64;
-                continue;
-            }
-            let expansions = ctx.expansions.get(&r).copied();
-            let from_growth = growth.map(|g| ((g - DECLINE) / 0.4).clamp(0.0, 1.0));
-            let from_expansions = match expansions {
-                Some(k) => Some(1.0 - 0.5f64.powi(k.min(30) as i32)),
-                None => ctx.expansions_known.then_some(0.0),
-            };
-            let momentum = match (from_growth, from_expansions) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            let (rev, emp) = (s.revenue[ri], s.employees[ri]);
-            let scale = if rev > 0.0 && ctx.max_log_revenue > 0.0 {
-                Some(((1.0 + rev as f64).ln() / ctx.max_log_revenue).clamp(0.0, 1.0))
-            } else if emp > 0 && ctx.max_log_employees > 0.0 {
-                Some(((1.0 + emp as f64).ln() / ctx.max_log_employees).clamp(0.0, 1.0))
-            } else {
-                None
-            };
-            let reg = s.region[ri];
-            let dist = if reg == NO_REGION { None } else { ctx.distance_km[reg as usize] };
-            let affinity = dist.map(|d| 1.0 / (1.0 + d / 300.0));
-            let parts = [node_parts[0], node_parts[1], node_parts[2], momentum, scale, affinity];
-            for i in 0..6 {
-                if let Some(v) = parts[i] {
-                    sums[i] += v;
-                    counts[i] += 1;
+    let ranked_for: Vec<u32> = (0..cols.segments())
+        .map(|i| {
+            cols.nodes_of(i)
+                .iter()
+                .copied()
+                .filter(|&n| place_of.get(n as usize).is_some_and(|&p| p != u32::MAX))
+                .min_by_key(|&n| place_of[n as usize])
+                .unwrap_or(NOT_CANDIDATE)
+        })
+        .collect();
+    let mut work: Vec<Stretch> = (0..cols.segments())
+        .filter(|&i| ranked_for[i] != NOT_CANDIDATE && cols.start[i] < cols.start[i + 1])
+        .map(|i| Stretch { node: ranked_for[i], from: cols.start[i], to: cols.start[i + 1] })
+        .collect();
+    // The best node-level prospects first, so that the bar for the best rises early.
+    work.sort_by_key(|st| (place_of[st.node as usize], st.from));
+    let threads = if work.iter().map(|w| w.to - w.from).sum::<usize>() >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, THREADS)
+    } else {
+        1
+    };
+
+    // Count the candidates and tally their parts: from the per-segment tallies, or row by row with predicates.
+    let count_rows = |run: &[Stretch]| -> Count {
+        let mut c = Count { per_node: vec![0; nodes], ..Default::default() };
+        for st in run {
+            for j in st.from..st.to {
+                if !keep(cols.row[j]) {
+                    continue;
                 }
+                c.total += 1;
+                if exclude && ctx.declining(j) {
+                    c.excluded_declining += 1;
+                    continue;
+                }
+                c.per_node[st.node as usize] += 1;
+                c.parts.add(ctx.row_parts(j));
             }
-            cands.push(Cand { row: r, node: n as u16, parts, growth, expansions: expansions.unwrap_or(0), in_pipeline, declining });
+        }
+        c
+    };
+    let mut count = Count { per_node: vec![0; nodes], ..Default::default() };
+    if passing.is_some() {
+        for c in on_threads(&split(&work, threads), count_rows) {
+            count.total += c.total;
+            count.excluded_declining += c.excluded_declining;
+            for (a, b) in count.per_node.iter_mut().zip(&c.per_node) {
+                *a += b;
+            }
+            count.parts.merge(&c.parts);
+        }
+    } else {
+        for (i, &n) in ranked_for.iter().enumerate() {
+            if n == NOT_CANDIDATE {
+                continue;
+            }
+            let [a, b] = &cols.tally[i];
+            count.total += a.rows + b.rows;
+            count.per_node[n as usize] += a.rows;
+            count.parts.merge(a);
+            if exclude {
+                count.excluded_declining += b.rows;
+            } else {
+                count.per_node[n as usize] += b.rows;
+                count.parts.merge(b);
+            }
         }
     }
+    // Candidates in the pipeline are left out unless asked for: take them back out of the counts.
+    let mut excluded_pipeline = 0u64;
+    if exclude && !q.in_pipeline.is_empty() {
+        let mut pipeline: Vec<u32> = q.in_pipeline.iter().copied().collect();
+        pipeline.sort_unstable();
+        for r in pipeline {
+            let Some(j) = cols.index_of(r) else { continue };
+            let n = ranked_for[cols.segment_of[r as usize] as usize];
+            if n == NOT_CANDIDATE || !keep(r) {
+                continue;
+            }
+            excluded_pipeline += 1;
+            if ctx.declining(j) {
+                count.excluded_declining -= 1;
+            } else {
+                count.per_node[n as usize] -= 1;
+                count.parts.remove(ctx.row_parts(j));
+            }
+        }
+    }
+    let (mut sums, mut counts) = ([0f64; 6], [0u64; 6]);
+    for &n in &order {
+        let k = count.per_node.get(n).copied().unwrap_or(0);
+        if k == 0 {
+            continue;
+        }
+        for (i, p) in ctx.node_parts(n).into_iter().enumerate() {
+            if let Some(v) = p {
+                sums[i] += k as f64 * v;
+                counts[i] += k;
+            }
+        }
+    }
+    sums[3..].copy_from_slice(&count.parts.sum);
+    counts[3..].copy_from_slice(&count.parts.known);
     let means: [f64; 6] = std::array::from_fn(|i| if counts[i] > 0 { sums[i] / counts[i] as f64 } else { 0.5 });
     let wsum: f64 = w.iter().sum();
-    let score_of = |c: &Cand| -> (f64, f64) {
-        let (mut sc, mut known) = (0.0, 0.0);
-        for i in 0..6 {
-            match c.parts[i] {
-                Some(v) => {
-                    sc += w[i] * v;
-                    known += w[i];
+
+    // Score every candidate and keep the best. The score adds the weighted parts in their order, as a lead's parts
+    // would be added one by one; the node's three come first, the same for all its rows.
+    let node_sum: Vec<f64> = (0..nodes)
+        .map(|n| {
+            let p = ctx.node_parts(n);
+            let mut sc = 0.0;
+            for i in 0..3 {
+                sc += w[i] * p[i].unwrap_or(means[i]);
+            }
+            sc
+        })
+        .collect();
+    let eligible = |r: u32| keep(r) && !(exclude && q.in_pipeline.contains(&r));
+    let skip = if exclude { DECLINING } else { 0 };
+    let score_rows = |run: &[Stretch]| -> Best {
+        let mut best = Best::new(q.limit, wsum);
+        for st in run {
+            let (n, base) = (st.node, node_sum[st.node as usize]);
+            let row = &cols.row[st.from..st.to];
+            let from_growth = &cols.from_growth[st.from..st.to][..row.len()];
+            let marks = &cols.marks[st.from..st.to][..row.len()];
+            let scale = &cols.scale[st.from..st.to][..row.len()];
+            let place = &cols.place[st.from..st.to][..row.len()];
+            for i in 0..row.len() {
+                let mark = marks[i];
+                // A row left out starts from −∞, which no bar lets through.
+                let mut sc = if mark & skip != 0 { f64::NEG_INFINITY } else { base };
+                let momentum = from_growth[i].max(ctx.from_expansions[(mark & EXPANSIONS_MASK) as usize]);
+                sc += w[3] * if momentum.is_nan() { means[3] } else { momentum };
+                let scale = scale[i];
+                sc += w[4] * if scale.is_nan() { means[4] } else { scale };
+                let affinity = ctx.affinity.get(place[i] as usize).copied().unwrap_or(f64::NAN);
+                sc += w[5] * if affinity.is_nan() { means[5] } else { affinity };
+                if sc >= best.bar {
+                    let score = 100.0 * sc / wsum;
+                    if score >= best.floor && eligible(row[i]) {
+                        best.push(Entry { score, row: row[i], node: n, at: (st.from + i) as u32 });
+                    }
                 }
-                None => sc += w[i] * means[i],
             }
         }
-        (100.0 * sc / wsum, known / wsum)
+        best.cut();
+        best
     };
-    let mut scored: Vec<(f64, u32, usize)> = cands.iter().enumerate().map(|(k, c)| (score_of(c).0, c.row, k)).collect();
-    let by = |a: &(f64, u32, usize), b: &(f64, u32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if scored.len() > q.limit {
-        scored.select_nth_unstable_by(q.limit - 1, by);
-        scored.truncate(q.limit);
-    }
-    scored.sort_by(by);
-    let leads = scored
+    let mut best: Vec<Entry> = on_threads(&split(&work, threads), score_rows).into_iter().flat_map(|b| b.entries).collect();
+    best.sort_unstable_by(better);
+    best.truncate(q.limit);
+
+    let leads = best
         .into_iter()
-        .map(|(score, row, k)| {
-            let c = &cands[k];
-            let (_, known) = score_of(c);
-            let n = c.node as usize;
+        .map(|e| {
+            let (row, n, j) = (e.row, e.node as usize, e.at as usize);
+            let node_parts = ctx.node_parts(n);
+            let [momentum, scale, affinity] = ctx.row_parts(j);
+            let parts = [node_parts[0], node_parts[1], node_parts[2], momentum, scale, affinity];
+            let mut known = 0.0;
+            for i in 0..6 {
+                if parts[i].is_some() {
+                    known += w[i];
+                }
+            }
+            let g = s.growth[row as usize];
             let reg = s.region[row as usize];
             Lead {
                 row,
                 node: t.nodes[n].id.clone(),
-                score,
-                known,
-                parts: std::array::from_fn(|i| Part { value: c.parts[i], used: c.parts[i].unwrap_or(means[i]), weight: w[i] }),
+                score: e.score,
+                known: known / wsum,
+                parts: std::array::from_fn(|i| Part { value: parts[i], used: parts[i].unwrap_or(means[i]), weight: w[i] }),
                 class: ctx.class[n],
                 adjacent_leaders: ctx.adjacent_leaders[n],
                 adjacent_local: ctx.adjacent_local[n],
-                growth: c.growth,
-                expansions: c.expansions,
+                growth: (!g.is_nan()).then_some(g as f64),
+                expansions: ctx.expansions.get(&row).copied().unwrap_or(0),
                 distance_km: if reg == NO_REGION { None } else { ctx.distance_km[reg as usize] },
-                in_pipeline: c.in_pipeline,
-                declining: c.declining,
+                in_pipeline: q.in_pipeline.contains(&row),
+                declining: ctx.declining(j),
             }
         })
         .collect();
-    Ok(Ranking { candidates: total, excluded_pipeline: ex_pipe, excluded_declining: ex_decl, means, leads })
+    Ok(Ranking { candidates: count.total, excluded_pipeline, excluded_declining: count.excluded_declining, means, leads })
 }
 
 /// Rows of the largest non-local candidates (revenue, then employees) — the "largest first" baseline.

@@ -233,3 +233,393 @@ fn growth_is_the_rate_over_the_last_three_reported_years() {
     let e = |y, n| YearFigure { year: y, revenue: None, employees: Some(n) };
     assert!((growth(&[e(2022, 100), e(2023, 120)], None).expect("employees") - 0.2).abs() < 1e-9);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Equivalence with a straightforward scorer: every candidate scored one by one, all kept, sorted. The ranking
+// walks precomputed columns instead and keeps only the best; on random worlds both must give the same leads in the
+// same order with the same parts, and the same counts and means.
+
+mod reference {
+    use chainscope_engine::chain::Strength;
+    use chainscope_engine::snapshot::NO_REGION;
+    use chainscope_engine::targeting::{chosen_nodes, Context, Lead, Part, Query, Ranking, DECLINE};
+    use chainscope_engine::{HeatFilter, Snapshot};
+
+    fn node_parts(ctx: &Context, n: usize) -> [Option<f64>; 3] {
+        let gap = ctx.class[n].map(|c| match c {
+            Strength::Missing => 1.0,
+            Strength::Weak => 0.7,
+            Strength::Present => 0.3,
+            Strength::Strong => 0.0,
+        });
+        let x = ctx.adjacent_local[n] as f64 + 10.0 * ctx.adjacent_leaders[n] as f64;
+        let supply = Some(if x + ctx.supply_mean > 0.0 { x / (x + ctx.supply_mean) } else { 0.0 });
+        [gap, supply, ctx.density[n]]
+    }
+
+    /// The ranking as the documentation states it (valid queries only).
+    pub fn rank(s: &Snapshot, ctx: &Context, q: &Query) -> Ranking {
+        let f = &q.filter;
+        let w = q.weights.as_array();
+        let node_value = |n: usize| -> f64 {
+            let p = node_parts(ctx, n);
+            (0..3).map(|i| w[i] * p[i].unwrap_or(0.5)).sum()
+        };
+        let mut order = chosen_nodes(s, f).expect("nodes");
+        order.sort_by(|&a, &b| node_value(b).total_cmp(&node_value(a)).then(a.cmp(&b)));
+        let rest = HeatFilter { tiers: vec![], clusters: vec![], chains: vec![], nodes: vec![], ..f.clone() };
+        let passing: Vec<u32> = chainscope_engine::heat::rows(s, &rest).expect("rows");
+        let passing: std::collections::HashSet<u32> = passing.into_iter().collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut cands: Vec<(u32, usize, [Option<f64>; 6])> = Vec::new();
+        let (mut sums, mut counts) = ([0f64; 6], [0u64; 6]);
+        let (mut ex_pipe, mut ex_decl, mut total) = (0u64, 0u64, 0u64);
+        for &n in &order {
+            let np = node_parts(ctx, n);
+            for &r in &s.node_rows[n] {
+                let ri = r as usize;
+                if !seen.insert(r) || s.flags[ri] & 16 != 0 || !passing.contains(&r) {
+                    continue;
+                }
+                total += 1;
+                let g = s.growth[ri];
+                let growth = (!g.is_nan()).then_some(g as f64);
+                let declining = growth.is_some_and(|g| g < DECLINE);
+                let in_pipeline = q.in_pipeline.contains(&r);
+                if !q.include_marked && (declining || in_pipeline) {
+                    ex_pipe += in_pipeline as u64;
+                    ex_decl += (declining && !in_pipeline) as u64;
+                    continue;
+                }
+                let from_growth = growth.map(|g| ((g - DECLINE) / 0.4).clamp(0.0, 1.0));
+                let from_expansions = match ctx.expansions.get(&r) {
+                    Some(&k) => Some(1.0 - 0.5f64.powi(k.min(30) as i32)),
+                    None => ctx.expansions_known.then_some(0.0),
+                };
+                let momentum = match (from_growth, from_expansions) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                let (rev, emp) = (s.revenue[ri], s.employees[ri]);
+                let scale = if rev > 0.0 && ctx.max_log_revenue > 0.0 {
+                    Some(((1.0 + rev as f64).ln() / ctx.max_log_revenue).clamp(0.0, 1.0))
+                } else if emp > 0 && ctx.max_log_employees > 0.0 {
+                    Some(((1.0 + emp as f64).ln() / ctx.max_log_employees).clamp(0.0, 1.0))
+                } else {
+                    None
+                };
+                let reg = s.region[ri];
+                let dist = if reg == NO_REGION { None } else { ctx.distance_km[reg as usize] };
+                let parts = [np[0], np[1], np[2], momentum, scale, dist.map(|d| 1.0 / (1.0 + d / 300.0))];
+                for i in 0..6 {
+                    if let Some(v) = parts[i] {
+                        sums[i] += v;
+                        counts[i] += 1;
+                    }
+                }
+                cands.push((r, n, parts));
+            }
+        }
+        let means: [f64; 6] = std::array::from_fn(|i| if counts[i] > 0 { sums[i] / counts[i] as f64 } else { 0.5 });
+        let wsum: f64 = w.iter().sum();
+        let mut leads: Vec<Lead> = cands
+            .iter()
+            .map(|&(row, n, parts)| {
+                let (mut sc, mut known) = (0.0, 0.0);
+                for i in 0..6 {
+                    sc += w[i] * parts[i].unwrap_or(means[i]);
+                    if parts[i].is_some() {
+                        known += w[i];
+                    }
+                }
+                let (g, reg) = (s.growth[row as usize], s.region[row as usize]);
+                Lead {
+                    row,
+                    node: s.taxonomy.nodes[n].id.clone(),
+                    score: 100.0 * sc / wsum,
+                    known: known / wsum,
+                    parts: std::array::from_fn(|i| Part { value: parts[i], used: parts[i].unwrap_or(means[i]), weight: w[i] }),
+                    class: ctx.class[n],
+                    adjacent_leaders: ctx.adjacent_leaders[n],
+                    adjacent_local: ctx.adjacent_local[n],
+                    growth: (!g.is_nan()).then_some(g as f64),
+                    expansions: ctx.expansions.get(&row).copied().unwrap_or(0),
+                    distance_km: if reg == NO_REGION { None } else { ctx.distance_km[reg as usize] },
+                    in_pipeline: q.in_pipeline.contains(&row),
+                    declining: !g.is_nan() && (g as f64) < DECLINE,
+                }
+            })
+            .collect();
+        leads.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.row.cmp(&b.row)));
+        leads.truncate(q.limit);
+        Ranking { candidates: total, excluded_pipeline: ex_pipe, excluded_declining: ex_decl, means, leads }
+    }
+}
+
+const WIDE_TAXONOMY: &str = r#"
+[[tier]]
+id = "advantage"
+name_zh = "优势"
+[[tier]]
+id = "emerging"
+name_zh = "新兴"
+[[cluster]]
+id = "cm"
+tier = "advantage"
+name_zh = "工程机械"
+[[cluster]]
+id = "energy"
+tier = "emerging"
+name_zh = "新能源"
+[[chain]]
+id = "cm"
+cluster = "cm"
+name_zh = "工程机械链"
+[[chain]]
+id = "parts"
+cluster = "cm"
+name_zh = "零部件链"
+[[chain]]
+id = "solar"
+cluster = "energy"
+name_zh = "光伏链"
+[[node]]
+id = "cm.hyd"
+chain = "cm"
+name_zh = "液压"
+position = "upstream"
+supplies = ["cm.exc", "cm.crane"]
+[[node]]
+id = "cm.exc"
+chain = "cm"
+name_zh = "挖掘机"
+position = "midstream"
+supplies = ["cm.lease"]
+[[node]]
+id = "cm.crane"
+chain = "cm"
+name_zh = "起重机"
+position = "midstream"
+supplies = ["cm.lease"]
+[[node]]
+id = "cm.lease"
+chain = "cm"
+name_zh = "租赁"
+position = "downstream"
+[[node]]
+id = "parts.steel"
+chain = "parts"
+name_zh = "钢材"
+position = "upstream"
+supplies = ["parts.gear", "cm.exc"]
+[[node]]
+id = "parts.gear"
+chain = "parts"
+name_zh = "齿轮"
+position = "midstream"
+supplies = ["cm.hyd"]
+[[node]]
+id = "solar.si"
+chain = "solar"
+name_zh = "硅料"
+position = "upstream"
+supplies = ["solar.cell"]
+[[node]]
+id = "solar.cell"
+chain = "solar"
+name_zh = "电池片"
+position = "midstream"
+supplies = ["solar.plant"]
+[[node]]
+id = "solar.plant"
+chain = "solar"
+name_zh = "电站"
+position = "downstream"
+"#;
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A random world of `n` rows: regions near and far, unknown and unlocated, local firms and leaders, rows on one to
+/// three nodes (often the same sets), figures and growth missing or not, some declining; with a context that has
+/// expansion evidence or not.
+fn random_world(seed: u64, n: usize, expansions: bool) -> (Snapshot, RegionRegistry, Context) {
+    use chainscope_engine::snapshot::RowIn;
+    let mut reg = registry();
+    reg.insert(Region::new("320100", "南京市", RegionLevel::Prefecture, Some("320000"), "CN")); // no centre of its own
+    let tax = Arc::new(Taxonomy::from_toml(WIDE_TAXONOMY).expect("taxonomy"));
+    let node_ids: Vec<String> = tax.nodes.iter().map(|n| n.id.clone()).collect();
+    let regions = [Some("320300"), Some("320500"), Some("440100"), Some("320100"), Some("999999"), None];
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut b = Snapshot::builder(tax, "320300");
+    let common_sets: [&[usize]; 3] = [&[0, 1], &[1, 4, 5], &[6, 7]];
+    for i in 0..n {
+        let region = regions[rng.below(regions.len() as u64) as usize];
+        let local = region == Some("320300");
+        let mut nodes: Vec<usize> = match rng.below(10) {
+            0..=5 => vec![rng.below(node_ids.len() as u64) as usize],
+            6 | 7 => common_sets[rng.below(3) as usize].to_vec(),
+            8 => vec![],
+            _ => (0..1 + rng.below(3)).map(|_| rng.below(node_ids.len() as u64) as usize).collect(),
+        };
+        nodes.sort_unstable();
+        nodes.dedup();
+        // Coarse figures so that ties happen.
+        let revenue = if rng.chance(0.2) { 0.0 } else { (1 + rng.below(50)) as f64 * 100.0 };
+        let employees = if rng.chance(0.3) { 0 } else { 1 + rng.below(2000) as u32 };
+        let growth = match rng.below(5) {
+            0 => f32::NAN,
+            1 => -0.1 - rng.unit() as f32 * 0.3,
+            2 => (rng.below(5) as f32) * 0.05,
+            _ => rng.unit() as f32 * 0.6 - 0.2,
+        };
+        let flags = (local as u8) << 4 | (rng.chance(0.1) as u8) | (rng.chance(0.2) as u8) << 3;
+        let row = RowIn {
+            id: i as u32 + 1,
+            h3: 0,
+            region_code: region,
+            revenue,
+            employees,
+            capital: 0.0,
+            founded: 1990 + rng.below(35) as u16,
+            flags,
+            synthetic: rng.chance(0.5),
+            growth,
+        };
+        b.push_row(&row, nodes.iter().map(|&k| node_ids[k].as_str()), &reg);
+    }
+    let s = b.finish();
+    let mut ctx = Context::new(&s, &reg);
+    if expansions {
+        let mut map = FxHashMap::default();
+        for r in 0..s.len as u32 {
+            if rng.chance(0.1) {
+                map.insert(r, rng.below(40) as u32);
+            }
+        }
+        ctx = ctx.with_expansions(map);
+    }
+    (s, reg, ctx)
+}
+
+fn random_query(s: &Snapshot, rng: &mut Rng) -> Query {
+    let filters = [
+        HeatFilter { chains: vec!["cm".into()], ..Default::default() },
+        HeatFilter { clusters: vec!["cm".into()], ..Default::default() },
+        HeatFilter { tiers: vec!["advantage".into(), "emerging".into()], ..Default::default() },
+        HeatFilter { nodes: vec!["cm.exc".into(), "solar.cell".into()], ..Default::default() },
+        HeatFilter { nodes: vec!["parts.gear".into()], ..Default::default() },
+        HeatFilter { tiers: vec!["advantage".into()], employees_min: Some(100), employees_max: Some(1500), ..Default::default() },
+        HeatFilter { chains: vec!["cm".into(), "solar".into()], flags: vec!["high_tech".into()], ..Default::default() },
+        HeatFilter { tiers: vec!["advantage".into(), "emerging".into()], region: Some("320000".into()), ..Default::default() },
+        HeatFilter { clusters: vec!["energy".into()], synthetic: Some(true), founded_from: Some(2000), ..Default::default() },
+    ];
+    let presets = [Weights::GAP_FILLING, Weights::STRENGTHENING, Weights::BIG_ANCHORS];
+    let mut weights = presets[rng.below(3) as usize];
+    if rng.chance(0.5) {
+        let mut w = [0.0; 6];
+        for x in &mut w {
+            *x = if rng.chance(0.3) { 0.0 } else { (rng.below(40) as f64) / 4.0 };
+        }
+        if w.iter().sum::<f64>() == 0.0 {
+            w[4] = 1.0;
+        }
+        weights = Weights { gap: w[0], supply: w[1], related: w[2], momentum: w[3], scale: w[4], affinity: w[5] };
+    }
+    let in_pipeline: FxHashSet<u32> = (0..s.len as u32).filter(|_| rng.chance(0.05)).chain([s.len as u32 + 5]).collect();
+    Query {
+        filter: filters[rng.below(filters.len() as u64) as usize].clone(),
+        weights,
+        in_pipeline: if rng.chance(0.7) { in_pipeline } else { FxHashSet::default() },
+        include_marked: rng.chance(0.4),
+        limit: [1, 3, 10, 50, 400, 10_000][rng.below(6) as usize],
+    }
+}
+
+fn assert_same(got: &chainscope_engine::targeting::Ranking, want: &chainscope_engine::targeting::Ranking, what: &str) {
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9;
+    let close_opt = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => close(a, b),
+        (a, b) => a == b,
+    };
+    assert_eq!(
+        (got.candidates, got.excluded_pipeline, got.excluded_declining),
+        (want.candidates, want.excluded_pipeline, want.excluded_declining),
+        "{what}: counts"
+    );
+    for i in 0..6 {
+        assert!(close(got.means[i], want.means[i]), "{what}: mean {i} {} vs {}", got.means[i], want.means[i]);
+    }
+    let rows = |r: &chainscope_engine::targeting::Ranking| r.leads.iter().map(|l| l.row).collect::<Vec<_>>();
+    assert_eq!(rows(got), rows(want), "{what}: order");
+    for (a, b) in got.leads.iter().zip(&want.leads) {
+        let what = format!("{what}, row {}", a.row);
+        assert!(
+            close(a.score, b.score) && close(a.known, b.known),
+            "{what}: score {} vs {}, known {} vs {}",
+            a.score,
+            b.score,
+            a.known,
+            b.known
+        );
+        for i in 0..6 {
+            let (p, q) = (a.parts[i], b.parts[i]);
+            assert!(close_opt(p.value, q.value) && close(p.used, q.used) && p.weight == q.weight, "{what}: part {i} {p:?} vs {q:?}");
+        }
+        assert_eq!(
+            (&a.node, a.class, a.adjacent_leaders, a.adjacent_local, a.expansions, a.in_pipeline, a.declining),
+            (&b.node, b.class, b.adjacent_leaders, b.adjacent_local, b.expansions, b.in_pipeline, b.declining),
+            "{what}: evidence"
+        );
+        assert!(close_opt(a.growth, b.growth) && close_opt(a.distance_km, b.distance_km), "{what}: growth, distance");
+    }
+}
+
+#[test]
+fn the_ranking_equals_scoring_every_candidate() {
+    for seed in 0..12u64 {
+        let (s, _reg, ctx) = random_world(seed, 300 + 150 * seed as usize, seed % 2 == 1);
+        let mut rng = Rng(seed + 1000);
+        for k in 0..25 {
+            let q = random_query(&s, &mut rng);
+            let got = rank(&s, &ctx, &q).expect("rank");
+            let want = reference::rank(&s, &ctx, &q);
+            assert_same(&got, &want, &format!("seed {seed}, query {k}: {q:?}"));
+        }
+    }
+}
+
+/// Enough candidates for the ranking to split its walk over threads.
+#[test]
+fn the_ranking_equals_scoring_every_candidate_when_walked_in_parallel() {
+    let (s, _reg, ctx) = random_world(77, 330_000, true);
+    let mut rng = Rng(4242);
+    for k in 0..4 {
+        let mut q = random_query(&s, &mut rng);
+        q.filter.tiers = vec!["advantage".into(), "emerging".into()];
+        if k == 0 {
+            q.filter = HeatFilter { tiers: q.filter.tiers.clone(), ..Default::default() };
+        }
+        let got = rank(&s, &ctx, &q).expect("rank");
+        let want = reference::rank(&s, &ctx, &q);
+        assert_same(&got, &want, &format!("query {k}: {:?} limit {}", q.filter, q.limit));
+    }
+}

@@ -254,7 +254,7 @@ fn write_op(summary: &str, description: &str, ok: &str, ok_desc: &str, path_para
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
         "responses": responses});
     if !path_params.is_empty() {
-        o["parameters"] = params(&path_params.to_vec());
+        o["parameters"] = params(path_params);
     }
     json!({method: o})[method].clone()
 }

@@ -1078,8 +1078,8 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
             return Err(bad("invalid_metric", format!("metric '{metric}' is not projects or amount")));
         }
         let value = it.get("value").and_then(Value::as_f64).ok_or_else(|| bad("missing", "value must be a number".into()))?;
-        if !value.is_finite() || value < 0.0 || value > 1e9 {
-            return Err(bad("invalid_value", format!("value {value} must be 0 or more")));
+        if !value.is_finite() || !(0.0..=1e9).contains(&value) {
+            return Err(bad("invalid_value", format!("value {value} must be 0–1,000,000,000")));
         }
         rows.push(Target { year: year as i32, scope, key, metric, value });
     }
