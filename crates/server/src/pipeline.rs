@@ -1135,6 +1135,11 @@ fn dashboard_json(s: &ServerState, pl: &Pipeline, through: NaiveDate) -> Value {
         "league": d.league.iter().map(|r| {
             let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
             v["progress"] = progress_json(s, tax, "region", &r.progress);
+            // Where to draw the 板块 on the dashboard's map: districts by their boundary, zones at their centre.
+            let reg = data.regions.get(data.regions.current_code(&r.progress.key));
+            v["kind"] = json!(reg.map(|x| if x.level == chainscope_model::RegionLevel::Zone { "zone" } else { "district" }));
+            v["lat"] = json!(reg.and_then(|x| x.lat));
+            v["lon"] = json!(reg.and_then(|x| x.lon));
             v
         }).collect::<Vec<_>>(),
         "months": d.months,
