@@ -238,6 +238,7 @@ fn repeated_wrong_passwords_lock_the_account_until_an_admin_resets_it() {
     }
     let r = attempt(TEST_PASSWORD);
     assert_eq!((r.status, r.json()["error"]["code"].as_str()), (423, Some("account_locked")));
+    assert!(r.json()["error"]["locked_until"].is_string(), "the end of the lock is given as data");
     // The administrator resets: a one-time password, which must be changed before anything else.
     let users = s.json_as(w.as_('a'), "/api/v1/users");
     let uid =

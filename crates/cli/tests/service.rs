@@ -29,10 +29,8 @@ fn world() -> World {
     use chainscope_store::Store;
     let store = env.store();
     let mut pick: Vec<i64> = Vec::new();
-    let mut id = 0i64;
     store
-        .for_each_enterprise(&mut |e| {
-            id += 1;
+        .for_each_enterprise_with_id(&mut |id, e| {
             if pick.len() < 2 && e.flags.local && e.region_code.as_deref() == Some("320312") {
                 pick.push(id);
             }
@@ -92,6 +90,7 @@ fn a_request_goes_round_the_loop_and_every_step_is_kept() {
     // 28–30 Sep (7), 9–11 Oct (10), 13–17 Oct (15), 20–24 Oct (20) → Friday 24 October.
     let t = ok(act(&w, &w.nrp, &t, json!({"action": "accept"})));
     assert_eq!((t["state"].as_str(), t["deadline"].as_str()), (Some("working"), Some("2025-10-24")));
+    assert_eq!((t["today"].as_str(), t["working_days_left"].as_i64()), (Some("2025-09-22"), Some(20)));
     // One extension, with a reason; a second is refused.
     assert_eq!(act(&w, &w.nrp, &t, json!({"action": "extend", "days": 5})).status, 400);
     let t = ok(act(&w, &w.nrp, &t, json!({"action": "extend", "reason": "需报市政府审议", "days": 5})));
@@ -128,6 +127,28 @@ fn a_request_goes_round_the_loop_and_every_step_is_kept() {
     // The department sees its dashboard; the enterprise sees only its own requests.
     assert_eq!(w.s.json_as(&w.ent, "/api/v1/tickets")["total"], 1);
     assert_eq!(w.s.json_as(&w.other_ent, "/api/v1/tickets")["total"], 0);
+}
+
+#[test]
+fn one_department_account_works_its_requests_and_its_checklist_items() {
+    let w = world();
+    // A signed demo project with the standard checklist: the land item belongs to 市自然资源和规划局, which the
+    // catalogue calls nrp (徐州市自然资源和规划局).
+    let list = w.s.json_as(&w.admin, "/api/v1/projects?stage=signed&limit=1");
+    let id = list["items"][0]["id"].as_str().expect("a signed project").to_string();
+    let p = w.s.json_as(&w.admin, &format!("/api/v1/projects/{id}"));
+    let mut checklist = p["checklist"].as_array().expect("checklist").clone();
+    let land = checklist.iter_mut().find(|t| t["kind"] == "land").expect("land item");
+    land["note"] = json!("已完成土地组卷");
+    let r = w.s.send_as(&w.nrp, "PATCH", &format!("/api/v1/projects/{id}"), &json!({"version": p["version"], "checklist": checklist}));
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    // …but not another bureau's item.
+    let p = r.json();
+    let mut checklist = p["checklist"].as_array().expect("checklist").clone();
+    let eia = checklist.iter_mut().find(|t| t["kind"] == "eia").expect("eia item");
+    eia["note"] = json!("x");
+    let r = w.s.send_as(&w.nrp, "PATCH", &format!("/api/v1/projects/{id}"), &json!({"version": p["version"], "checklist": checklist}));
+    assert_eq!(r.status, 403);
 }
 
 #[test]
@@ -213,6 +234,7 @@ fn the_calendar_is_edited_by_the_administrator_and_policies_match_with_reasons()
     assert!(!items.is_empty(), "some local 专精特新 enterprises qualify");
     let first = &items[0];
     assert_eq!(first["eligible"], true);
+    assert!(first["enterprise_id"].is_i64(), "a match links to its enterprise");
     assert_eq!(first["no_application"], true);
     assert!(first["reasons"].as_array().expect("reasons").iter().all(|r| r["detail_zh"].is_string() && r["outcome"].is_string()));
     // Eligible ones come before merely possible ones.

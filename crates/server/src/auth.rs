@@ -316,7 +316,7 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     }
     if let Some(a) = &identity.account {
         let allowed_while_changing = matches!(path.as_str(), "/api/v1/auth/password" | "/api/v1/auth/logout" | "/api/v1/auth/me");
-        if a.must_change && !allowed_while_changing {
+        if a.must_change && !allowed_while_changing && allow != Allow::Public {
             return refused(StatusCode::FORBIDDEN, "password_change_required", "请先修改一次性密码 / change your one-time password first");
         }
         if writes {
@@ -457,16 +457,14 @@ pub async fn login(
     if let Some(until) = account.locked_until.as_deref().and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok()) {
         if until > now {
             s.audit(AuditEntry { actor: account.username.clone(), action: "login_locked".into(), ip, ..Default::default() }).await;
-            return Err(ApiError {
-                status: StatusCode::LOCKED,
-                code: "account_locked",
-                message: format!(
-                    "账户已锁定至 {} / the account is locked until {} after repeated wrong passwords",
-                    until.to_rfc3339(),
-                    until.to_rfc3339()
-                ),
-                parameter: None,
-            });
+            let at = until.to_rfc3339();
+            let body = json!({"error": {
+                "code": "account_locked",
+                "message": format!("账户已锁定至 {at} / the account is locked until {at} after repeated wrong passwords"),
+                "parameter": null,
+                "locked_until": at,
+            }});
+            return Ok((StatusCode::LOCKED, Json(body)).into_response());
         }
     }
     let hash = account.password_hash.clone();

@@ -642,7 +642,13 @@ fn check_region(s: &ServerState, id: &Identity, field: &str, code: &str) -> Resu
 }
 
 /// Department staff change only the checklist items of their own department.
-fn check_department_edit(id: &Identity, before: &Project, obj: &Map<String, Value>, after: &Project) -> Result<(), ApiError> {
+fn check_department_edit(
+    s: &ServerState,
+    id: &Identity,
+    before: &Project,
+    obj: &Map<String, Value>,
+    after: &Project,
+) -> Result<(), ApiError> {
     let Some(a) = id.account.as_ref().filter(|a| a.role == chainscope_model::Role::Department) else { return Ok(()) };
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "version" | "checklist" | "by")) {
         return Err(ApiError {
@@ -653,7 +659,12 @@ fn check_department_edit(id: &Identity, before: &Project, obj: &Map<String, Valu
         });
     }
     let dept = a.department.as_deref().unwrap_or("");
-    let theirs = |t: &Task| t.department == dept;
+    // The same bureau whether the account names it by catalogue id or by name (with or without the city's name).
+    let cfg = s.service();
+    let theirs = |t: &Task| match &cfg {
+        Some(c) => crate::service::same_department(&c.catalogue, dept, &t.department),
+        None => t.department == dept,
+    };
     let others_before: Vec<&Task> = before.checklist.iter().filter(|t| !theirs(t)).collect();
     let others_after: Vec<&Task> = after.checklist.iter().filter(|t| !theirs(t)).collect();
     if others_before != others_after {
@@ -841,7 +852,7 @@ pub async fn patch(
     let pl = s.pipeline();
     let before = p.clone();
     let changed = apply_fields(&s, &pl, &mut p, &obj)?;
-    check_department_edit(&who, &before, &obj, &p)?;
+    check_department_edit(&s, &who, &before, &obj, &p)?;
     if p.region_code != before.region_code {
         check_region(&s, &who, "region_code", &p.region_code)?;
     }

@@ -52,7 +52,17 @@ fn forbidden(message: &str) -> ApiError {
 /// Whether a department account works the given department (by id or by its Chinese name).
 fn works_department(cat: &Catalogue, account_dept: Option<&str>, dept_id: Option<&str>) -> bool {
     let (Some(mine), Some(id)) = (account_dept, dept_id) else { return false };
-    mine == id || cat.department(id).is_some_and(|d| d.name_zh == mine)
+    mine == id || cat.department(id).is_some_and(|d| same_department(cat, mine, &d.name_zh))
+}
+
+/// Whether an account's department (a catalogue id or a name) and a department named in text are the same
+/// bureau: names are compared without the city's name in front (徐州市自然资源和规划局 = 市自然资源和规划局).
+pub fn same_department(cat: &Catalogue, account_dept: &str, name: &str) -> bool {
+    fn bare(s: &str) -> &str {
+        s.trim().trim_start_matches("徐州")
+    }
+    let mine = cat.department(account_dept).map_or(account_dept, |d| d.name_zh.as_str());
+    account_dept == name || bare(mine) == bare(name)
 }
 
 /// Whether the caller may see a ticket.
@@ -83,6 +93,15 @@ fn ticket_json(s: &ServerState, cfg: &ServiceConfig, t: &Ticket, at: NaiveDateTi
     v["overdue"] = json!(svc::is_overdue(t, at));
     v["overdue_working_days"] = json!(svc::overdue_working_days(t, &cfg.calendar, at));
     v["escalation"] = json!({"level": esc.level(), "zh": esc.label_zh(), "en": esc.label_en()});
+    v["today"] = json!(at.date());
+    // Working days left to the deadline (negative when late), counted by the server's calendar.
+    v["working_days_left"] = json!(t.deadline.filter(|_| t.state == TicketState::Working).map(|d| {
+        if d >= at.date() {
+            cfg.calendar.working_days_between(at.date(), d)
+        } else {
+            -svc::overdue_working_days(t, &cfg.calendar, at)
+        }
+    }));
     v["returns"] = json!(t.returns());
     v["reopens"] = json!(t.reopens());
     v
@@ -217,17 +236,12 @@ pub async fn create(
         Some(v) => serde_json::from_value(v.clone()).map_err(|e| bad("attachments", "invalid_attachments", format!("attachments: {e}")))?,
     };
     let at = now();
-    let id = format!("T{}{:04}", at.format("%Y%m%d%H%M%S"), rand_suffix());
+    // Time to the second plus 24 random bits: unique across restarts, readable on the phone.
+    let id = format!("T{}-{}", at.format("%Y%m%d%H%M%S"), &crate::auth::random_token()[..6]);
     let mut t = Ticket::file(id, enterprise_id, region_code, category, description, attachments, at, who.actor()).map_err(ticket_error)?;
     svc::dispatch(&mut t, &cfg.catalogue, None, at, "routing").map_err(ticket_error)?;
     let saved = s.with_store_mut(move |st| st.save_ticket(&t, None)).await?;
     Ok((StatusCode::CREATED, Json(ticket_json(&s, &cfg, &saved, at))))
-}
-
-fn rand_suffix() -> u32 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    N.fetch_add(1, Ordering::Relaxed) % 10_000
 }
 
 /// `POST /api/v1/tickets/{id}/actions` `{version, action, …}`: one step of the flow.
@@ -457,18 +471,23 @@ pub async fn policy_matches(State(s): State<Arc<ServerState>>, Path(id): Path<St
     let (matches, total) = s
         .with_store(move |st| {
             let mut ents = Vec::new();
-            st.for_each_enterprise(&mut |e| {
+            let mut ids: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+            st.for_each_enterprise_with_id(&mut |id, e| {
                 if !local_only || e.flags.local {
+                    ids.insert(e.key.clone(), id);
                     ents.push(e);
                 }
             })?;
+            let names: std::collections::HashMap<&str, &str> = ents.iter().map(|e| (e.key.as_str(), e.name.as_str())).collect();
             let ms = chainscope_engine::matches_for_policy(&policy, ents.iter(), &tax, |c, a| regions.is_within(c, a), today);
             let named: Vec<(Value, String)> = ms
                 .into_iter()
                 .filter(|m| m.eligible || m.status == chainscope_engine::MatchStatus::Possible)
                 .map(|m| {
-                    let name = ents.iter().find(|e| e.key == m.enterprise_key).map(|e| e.name.clone()).unwrap_or_default();
-                    (serde_json::to_value(&m).unwrap_or(Value::Null), name)
+                    let name = names.get(m.enterprise_key.as_str()).map(|n| n.to_string()).unwrap_or_default();
+                    let mut v = serde_json::to_value(&m).unwrap_or(Value::Null);
+                    v["enterprise_id"] = json!(ids.get(&m.enterprise_key));
+                    (v, name)
                 })
                 .collect();
             let total = named.len();
@@ -507,5 +526,13 @@ pub async fn enterprise_policies(
         |c, a| data.regions.is_within(c, a),
         now().date(),
     );
-    Ok(Json(json!({"enterprise": {"id": eid, "name": e.name}, "items": ms})))
+    let items: Vec<Value> = ms
+        .iter()
+        .map(|m| {
+            let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
+            v["enterprise_id"] = json!(eid);
+            v
+        })
+        .collect();
+    Ok(Json(json!({"enterprise": {"id": eid, "name": e.name}, "items": items})))
 }

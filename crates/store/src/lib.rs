@@ -159,6 +159,8 @@ pub trait Store: Send {
     /// then LEI, then external id, then the name key.
     fn import_enterprises(&mut self, rows: &mut dyn Iterator<Item = Enterprise>, commit: &dyn Fn() -> bool) -> Result<Option<WriteCounts>>;
     fn for_each_enterprise(&self, f: &mut dyn FnMut(Enterprise)) -> Result<()>;
+    /// As [`Store::for_each_enterprise`], with each record's row id.
+    fn for_each_enterprise_with_id(&self, f: &mut dyn FnMut(i64, Enterprise)) -> Result<()>;
     /// The few columns the analytics snapshot holds, for every enterprise in row-id order; much cheaper than
     /// [`Store::for_each_enterprise`].
     fn for_each_snapshot_row(&self, f: &mut dyn FnMut(&SnapshotRow<'_>)) -> Result<()>;

@@ -616,10 +616,15 @@ impl Store for SqliteStore {
     }
 
     fn for_each_enterprise(&self, f: &mut dyn FnMut(Enterprise)) -> Result<()> {
+        self.for_each_enterprise_with_id(&mut |_, e| f(e))
+    }
+
+    fn for_each_enterprise_with_id(&self, f: &mut dyn FnMut(i64, Enterprise)) -> Result<()> {
         let mut st = self.conn.prepare(&format!("SELECT id, {ENTERPRISE_COLS} FROM enterprise ORDER BY id"))?;
         let mut q = st.query([])?;
         while let Some(r) = q.next()? {
-            f(enterprise_from_row(r)?);
+            let id: i64 = r.get(0)?;
+            f(id, enterprise_from_row(r)?);
         }
         Ok(())
     }
