@@ -3,9 +3,14 @@
 // Usage: node e2e/run.mjs   (CHAINSCOPE_BIN overrides target/debug/chainscope; CHROMIUM overrides /usr/bin/chromium;
 // E2E_ONLY=regex runs only the tests whose name matches)
 // Ends with "N passed, M failed"; exits non-zero when a test failed.
+// Before the server starts, `chainscope init` creates the store with the administrator (CHAINSCOPE_ADMIN_PASSWORD) and
+// `chainscope user add` the accounts of the other roles (password on stdin); the enterprise user is added once the
+// server answers, for a local enterprise of 铜山区 it finds through the API. Pages sign in by calling
+// /api/v1/auth/login from the page (the server sets the cookie); each account signs in once and later pages reuse
+// that browser state, since the server refuses more than 20 sign-ins per address in five minutes.
 
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -73,6 +78,42 @@ mkdirSync(SHOTS, { recursive: true });
 const dataDir = mkdtempSync(join(tmpdir(), 'chainscope-e2e-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
+
+// The accounts of the tests. Department staff work a department by the catalogue's id or Chinese name (requests) or
+// by the name on the checklist items (全兜办), which differ: one account cannot do both.
+const USERS = {
+  admin: { password: 'E2eAdmin12345' },
+  officer1: { role: 'officer', regions: '320312,320303', password: 'E2eOfficer123' },
+  leader1: { role: 'leader', password: 'E2eLeader1234', name: '王领导' },
+  dept_nrp: { role: 'department', department: 'nrp', password: 'E2eDeptNrp123' },
+  dept_eco: { role: 'department', department: '徐州市生态环境局', password: 'E2eDeptEco123' },
+  dept_plan: { role: 'department', department: '市自然资源和规划局', password: 'E2eDeptPlan12' },
+  locktest: { role: 'leader', password: 'E2eLockTest12' },
+  ent1: { role: 'enterprise', password: 'E2eEnterpr123' },
+};
+function cli(args, input) {
+  return execFileSync(BIN, ['--data-dir', dataDir, '-q', ...args], {
+    input, env: { ...process.env, CHAINSCOPE_ADMIN_PASSWORD: USERS.admin.password }, stdio: ['pipe', 'pipe', 'pipe'],
+  }).toString();
+}
+function addUser(name) {
+  const u = USERS[name];
+  const args = ['user', 'add', name, '--role', u.role, '--password-stdin'];
+  if (u.regions) args.push('--regions', u.regions);
+  if (u.department) args.push('--department', u.department);
+  if (u.enterprise != null) args.push('--enterprise', String(u.enterprise));
+  if (u.name) args.push('--name', u.name);
+  cli(args, `${u.password}\n`);
+}
+try {
+  cli(['init']);
+  for (const name of Object.keys(USERS)) if (!['admin', 'ent1'].includes(name)) addUser(name);
+} catch (e) {
+  console.error(`setting up the store failed: ${e.message}\n${e.stderr || ''}`);
+  console.log('0 passed, 1 failed');
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(1);
+}
 const server = spawn(BIN, ['--data-dir', dataDir, 'serve', '--bind', '127.0.0.1', '--port', String(port)], {
   stdio: ['ignore', 'pipe', 'pipe'],
   env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
@@ -89,14 +130,59 @@ async function cleanup() {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const api = async (path) => {
-  const r = await fetch(base + path);
+// ---- sessions: from node (for the API checks) and in the browser (for the pages)
+
+const nodeSessions = {};
+/** Sign in from node: the session cookie and CSRF token of `user`. */
+async function nodeLogin(user) {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user, password: USERS[user].password }),
+  });
+  if (r.status !== 200) throw new Error(`node login ${user}: HTTP ${r.status} ${await r.text()}`);
+  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('cs_session='));
+  const { csrf } = await r.json();
+  nodeSessions[user] = { cookie, csrf };
+  return nodeSessions[user];
+}
+/** fetch as a signed-in account (the administrator by default); writes carry the CSRF token. */
+async function authFetch(path, { method = 'GET', body, as = 'admin' } = {}) {
+  const s = nodeSessions[as] || await nodeLogin(as);
+  const headers = { Cookie: s.cookie, Accept: 'application/json' };
+  if (method !== 'GET') {
+    headers['X-CSRF-Token'] = s.csrf;
+    headers['Content-Type'] = 'application/json';
+  }
+  return fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+const api = async (path, as = 'admin') => {
+  const r = await authFetch(path, { as });
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
   return r.json();
 };
 
-async function newPage(viewport = MOBILE, lang = 'zh') {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang === 'en' ? 'en-US' : 'zh-CN' });
+const browserSessions = {};
+/**
+ * The browser state of a signed-in `user`: signed in once, by calling the login API from a page of the app's origin
+ * (the server's answer sets the cookie); later pages of this account start from that state.
+ */
+async function sessionState(user) {
+  if (browserSessions[user]) return browserSessions[user];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/api/v1/health`);
+  const status = await page.evaluate(async ([u, pw]) => (await fetch('/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: u, password: pw }),
+  })).status, [user, USERS[user].password]);
+  if (status !== 200) throw new Error(`browser login ${user}: HTTP ${status}`);
+  browserSessions[user] = await context.storageState();
+  await context.close();
+  return browserSessions[user];
+}
+
+async function newPage(viewport = MOBILE, lang = 'zh', as = null) {
+  const opts = { viewport, deviceScaleFactor: 1, locale: lang === 'en' ? 'en-US' : 'zh-CN' };
+  if (as) opts.storageState = await sessionState(as);
+  const context = await browser.newContext(opts);
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
@@ -151,6 +237,14 @@ try {
   });
   const stats = await api('/api/v1/stats');
   const tax = await api('/api/v1/taxonomy');
+  // The enterprise user: a local enterprise registered in 铜山区 itself (not one of its zones), so that its land
+  // requests go to the natural-resources bureau and its 板块 is one of officer1's.
+  const tongshan = await (await fetch(`${base}/api/v1/enterprises?local=true&region=320312&limit=100`)).json();
+  const ent = tongshan.items.find((e) => e.region && e.region.code === '320312');
+  assert(ent, 'a local enterprise in 320312');
+  USERS.ent1.enterprise = ent.id;
+  USERS.ent1.enterpriseName = ent.name;
+  addUser('ent1');
 
   await test('serving: index, files with content types and cache headers, JSON 404', async () => {
     let r = await fetch(`${base}/`);
@@ -875,7 +969,7 @@ try {
   };
 
   await test('leads: choose a chain, switch preset, table = API, evidence, weights kept per preset, XLSX download', async () => {
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
     await page.goto(`${base}/#/leads`);
     eq(await ready(page, 'leads'), 'ok', 'leads ready');
     await leadsOk(page);
@@ -912,7 +1006,8 @@ try {
     // XLSX: the same query.
     const href = await page.getAttribute('#leads-xlsx', 'href');
     eq(href, `/api/v1/leads?chain=${chain}&preset=strengthening&limit=50&format=xlsx`, 'XLSX link');
-    const x = await fetch(base + href);
+    eq((await fetch(base + href)).status, 401, 'XLSX: signed out, refused');
+    const x = await authFetch(href, { as: 'officer1' });
     eq(x.status, 200, 'XLSX status');
     const bytes = Buffer.from(await x.arrayBuffer());
     eq(bytes.subarray(0, 2).toString('latin1'), 'PK', 'XLSX is a zip');
@@ -1026,7 +1121,7 @@ try {
   });
 
   await test('market: a bad post keeps the input and shows the field error; post, board, matches = API', async () => {
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
     await page.goto(`${base}/#/market`);
     eq(await ready(page, 'market'), 'ok', 'board ready');
     const before = await api('/api/v1/market/items');
@@ -1088,7 +1183,7 @@ try {
   });
 
   await test('390 px: leads, site plan and supply–demand without horizontal scrolling, English (screenshots)', async () => {
-    const page = await newPage(MOBILE);
+    const page = await newPage(MOBILE, 'zh', 'officer1');
     const items = await api('/api/v1/market/items');
     const views = [
       ['leads', '#/leads?chain=cm&preset=big_anchors', 'leads-390'],
@@ -1174,8 +1269,9 @@ try {
 
   // ---- the project pipeline: dashboard, big screen, events, board and table, project page, checklist, report, leads
 
-  const api2 = async (method, path, body) => {
-    const r = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
+  /** A write through the API as an account (the administrator by default): {status, json}. */
+  const api2 = async (method, path, body, as = 'admin') => {
+    const r = await authFetch(path, { method, body, as });
     const json = await r.json();
     return { status: r.status, json };
   };
@@ -1196,7 +1292,7 @@ try {
   await test('dashboard 2022-09: 566 signed = 80.9% of the 700 task, 473 in 343 = 83.6%, league, tiers, months; figures drill down', async () => {
     const d = await api('/api/v1/dashboard?month=2022-09');
     eq([d.city.signed, d.city.target_projects, d.city.completion_pct, d.city.in_system, d.city.in_system_pct], [566, 700, 80.9, 473, 83.6], 'API: the 2022 Q1–Q3 figures');
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'leader1');
     await page.goto(`${base}/#/dashboard?month=2022-09`);
     eq(await ready(page, 'dashboard'), 'ok', 'dashboard ready');
     eq(digits(await text(page, '#dash-signed')), d.city.signed, 'signed shown');
@@ -1248,9 +1344,47 @@ try {
     await closePage(page);
   });
 
+  await test('dashboard map of the 板块 (page and 大屏); started, dropped and stage figures open exactly their projects', async () => {
+    const d = await api('/api/v1/dashboard?month=2022-09');
+    const page = await newPage(DESKTOP, 'zh', 'leader1');
+    await page.goto(`${base}/#/dashboard?month=2022-09`);
+    eq(await ready(page, 'dashboard'), 'ok', 'dashboard ready');
+    await page.waitForFunction(() => document.getElementById('dash-map')?.dataset.state === 'ok', null, { timeout: 15000 });
+    const districts = d.league.filter((r) => r.kind === 'district').length;
+    const zones = d.league.filter((r) => r.kind === 'zone').length;
+    eq(Number(await page.getAttribute('#dash-map', 'data-regions')), d.league.length, 'every 板块 of the league is on the map');
+    eq([Number(await page.getAttribute('#dash-map', 'data-districts')), Number(await page.getAttribute('#dash-map', 'data-zones'))], [districts, zones], 'districts as areas, zones as points');
+    eq(Number(await page.getAttribute('#dash-map', 'data-no-target')), d.league.filter((r) => r.progress.completion_pct == null).length, 'no-target 板块 counted');
+    await page.waitForSelector('#dash-map canvas');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-map-1280.png') });
+    // The figures without a table of their own open the list filtered the way the dashboard counts.
+    for (const [id, stage] of [['#dash-started', 'started'], ['#dash-dropped', 'dropped']]) {
+      await page.goto(`${base}/#/dashboard?month=2022-09`);
+      await viewReady(page, 'dashboard');
+      await page.click(id);
+      await viewReady(page, 'pipeline');
+      assert(page.url().includes(`reached=${stage}`), `${stage} drill-down URL ${page.url()}`);
+      eq(Number(await viewAttr(page, 'total')), d[stage], `${stage}: the list = the figure`);
+    }
+    await page.goto(`${base}/#/dashboard?month=2022-09`);
+    await viewReady(page, 'dashboard');
+    const signedStage = d.stages.find((x) => x.stage === 'signed');
+    await page.click('#dash-stages li[data-stage="signed"] a');
+    await viewReady(page, 'pipeline');
+    assert(page.url().includes('stage_on=2022-09-30'), `stage drill-down URL ${page.url()}`);
+    eq(Number(await viewAttr(page, 'total')), signedStage.count, 'signed on 30 September: the list = the funnel');
+    // The big screen carries the map too.
+    await page.goto(`${base}/#/dashboard?month=2022-09&screen=1`);
+    await viewReady(page, 'dashboard');
+    await page.waitForFunction(() => document.getElementById('dash-map')?.dataset.state === 'ok', null, { timeout: 15000 });
+    eq(Number(await page.getAttribute('#dash-map', 'data-regions')), d.league.length, '大屏: every 板块 on the map');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-screen-map.png') });
+    await closePage(page);
+  });
+
   await test('dashboard big screen (大屏): dark, no navigation, the headline figures; leaving it restores the page', async () => {
     const d = await api('/api/v1/dashboard?month=2022-09');
-    const page = await newPage({ width: 1920, height: 1080 });
+    const page = await newPage({ width: 1920, height: 1080 }, 'zh', 'leader1');
     await page.goto(`${base}/#/dashboard?month=2022-09`);
     await viewReady(page, 'dashboard');
     await page.click('#dash-screen-link');
@@ -1277,7 +1411,7 @@ try {
     const fair = await api('/api/v1/events/fair-2022');
     eq([fair.signed, fair.in_system, fair.in_system_pct, fair.other, fair.other_pct], [43, 39, 90.7, 4, 9.3], 'API: the 2022 fair');
     eq(fair.by_tier.map((x) => x.count), [20, 15, 4], 'API: the tiers of the fair');
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'admin');
     await page.goto(`${base}/#/event/fair-2022`);
     eq(await ready(page, 'event'), 'ok', 'event page ready');
     eq(await page.getAttribute('#nav a[aria-current="page"]', 'data-route'), 'events', 'the events entry is current');
@@ -1327,7 +1461,7 @@ try {
   });
 
   await test('pipeline: board counts per stage = API, table filters, sorting and pages = API, XLSX of the same query', async () => {
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'admin');
     await page.goto(`${base}/#/pipeline`);
     eq(await ready(page, 'pipeline'), 'ok', 'board ready');
     const all = await api('/api/v1/projects?limit=1');
@@ -1368,7 +1502,7 @@ try {
     eq(await page.getAttribute('th[aria-sort="descending"] button', 'data-sort'), 'amount', 'aria-sort');
     const href = await page.getAttribute('#pl-xlsx', 'href');
     eq(href, '/api/v1/projects?region=320312&other=true&band=3-10&sort=amount&format=xlsx', 'XLSX link = the same query');
-    const x = await fetch(base + href);
+    const x = await authFetch(href);
     eq(x.status, 200, 'XLSX responds');
     eq(x.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'XLSX content type');
     // Text and signing dates, then pages; a reload restores everything.
@@ -1398,7 +1532,7 @@ try {
   });
 
   await test('project: created through the form, moved 线索→接洽 with the actor in the history, a drop without reason refused, a version conflict keeps the input', async () => {
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
     await page.goto(`${base}/#/pipeline?new=1`);
     await viewReady(page, 'pipeline');
     const name = `E2E测试项目${uniq()}`;
@@ -1408,7 +1542,7 @@ try {
     await page.waitForFunction(() => document.getElementById('pl-new-form').dataset.error === 'region_code');
     assert(await page.locator('[data-param="region_code"] .field-error').isVisible(), 'error at the 板块');
     eq(await page.inputValue('#pl-new-name'), name, 'the name is kept');
-    await page.selectOption('#pl-new-region', '320302');
+    await page.selectOption('#pl-new-region', '320312');
     await page.selectOption('#pl-new-class', 'cluster:construction-machinery');
     await page.fill('#pl-new-amount', '12000');
     await page.fill('#pl-new-investor', '徐州某测试投资有限公司');
@@ -1417,10 +1551,12 @@ try {
     await page.waitForFunction(() => location.hash.startsWith('#/project/') && document.getElementById('view').dataset.ready === 'ok');
     const id = decodeURIComponent(page.url().split('#/project/')[1]);
     let p = await api(`/api/v1/projects/${id}`);
-    eq([p.name, p.stage, p.region.code, p.class.cluster.id, p.amount, p.officer, p.channel], [name, 'lead', '320302', 'construction-machinery', 12000, '测试员甲', 'chain'], 'API: the project as entered');
+    eq([p.name, p.stage, p.region.code, p.class.cluster.id, p.amount, p.officer, p.channel], [name, 'lead', '320312', 'construction-machinery', 12000, '测试员甲', 'chain'], 'API: the project as entered');
     eq(await text(page, '#pj-name'), name, 'the page shows it');
     eq(await page.getAttribute('#pj-stage', 'data-stage'), 'lead', 'at 线索');
-    eq(await page.inputValue('#pj-actor'), '测试员甲', 'the actor is remembered');
+    eq(await page.getAttribute('#pj-actor', 'data-user'), 'officer1', 'the signed-in account acts');
+    eq(await page.inputValue('#pj-move-date'), p.today, 'a move defaults to the server\'s today');
+    eq(p.history[0].by, 'officer1', 'API: created by the signed-in account');
     eq(await page.$$eval('#pj-move-form button[data-to]', (bs) => bs.map((b) => b.dataset.to)), p.allowed_moves.map((m) => m.to), 'the moves the server allows');
     // 线索 → 接洽.
     await page.click('#pj-move-form button[data-to="contact"]');
@@ -1429,8 +1565,9 @@ try {
     eq(p.stage, 'contact', 'API: moved');
     const top = page.locator('#pj-history li').first();
     eq(await top.getAttribute('data-stage'), 'contact', 'history: the move first');
-    eq((await top.locator('.tl-by').textContent()).trim(), '测试员甲', 'history: the actor');
-    eq(p.history[p.history.length - 1].by, '测试员甲', 'API: the actor recorded');
+    eq((await top.locator('.tl-by').textContent()).trim(), 'officer1', 'history: the actor');
+    eq(p.history[p.history.length - 1].by, 'officer1', 'API: the signed-in account recorded as the actor');
+    eq(p.log[p.log.length - 1].actor, 'officer1', 'API: and in the change log');
     eq(await page.locator('#pj-stepper li.current').getAttribute('data-stage'), 'contact', 'stepper');
     // A drop without a reason: refused at the reason field.
     await page.click('#pj-move-form button[data-to="dropped"]');
@@ -1491,7 +1628,7 @@ try {
     eq(moved.status, 200, 'moved to 签约');
     let p = moved.json;
     assert(p.checklist.length >= 5, 'API: the standard checklist');
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'admin');
     await page.goto(`${base}/#/project/${id}`);
     eq(await ready(page, 'project'), 'ok', 'project ready');
     eq(await page.$$eval('#pj-checklist tbody tr', (trs) => trs.map((tr) => tr.dataset.task)), p.checklist.map((k) => k.id), 'the checklist = API');
@@ -1542,7 +1679,7 @@ try {
     const d = await api('/api/v1/dashboard?through=2022-09-30');
     eq([r.from, r.to], ['2022-07-01', '2022-09-30'], 'API: the quarter');
     eq(r.year_to_date.city, d.city, 'API: the report\'s year to date = the dashboard');
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'leader1');
     await page.goto(`${base}/#/report?period=2022-Q3`);
     eq(await ready(page, 'report'), 'ok', 'report ready');
     eq(await text(page, '#rp-title'), '2022年第三季度招商项目报表', 'title');
@@ -1561,7 +1698,7 @@ try {
     eq(await page.locator('#rp-overdue-starts tbody tr').count(), d.overdue_starts.length, 'overdue list');
     const href = await page.getAttribute('#rp-xlsx', 'href');
     eq(href, '/api/v1/reports?period=2022-Q3&format=xlsx', 'XLSX link');
-    const x = await fetch(base + href);
+    const x = await authFetch(href, { as: 'leader1' });
     eq(x.status, 200, 'XLSX responds');
     eq(x.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'XLSX content type');
     await page.screenshot({ path: join(SHOTS, 'report-1280.png') });
@@ -1582,7 +1719,7 @@ try {
   });
 
   await test('leads: 转为项目 creates a project at 线索 from the lead and links to it; a second time it is already in the pipeline', async () => {
-    const page = await newPage(DESKTOP);
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
     await page.goto(`${base}/#/leads?chain=cm&preset=big_anchors`);
     await leadsOk(page);
     const d = await api('/api/v1/leads?chain=cm&preset=big_anchors&limit=50');
@@ -1603,7 +1740,7 @@ try {
     const p = await api(`/api/v1/projects/${pid}`);
     eq([p.name, p.stage, p.region.code, p.officer, p.channel, p.investor], [`${lead.name}项目`, 'lead', '320312', '招商专员乙', 'chain', lead.name], 'API: the project from the lead');
     if (lead.node) eq(p.class.node && p.class.node.id, lead.node.id, 'the lead\'s node');
-    eq(p.history[0].by, '招商专员乙', 'created by the officer');
+    eq(p.history[0].by, 'officer1', 'created by the signed-in officer');
     eq(await form.locator('button[type="submit"]').isDisabled(), true, 'one project per lead');
     await page.screenshot({ path: join(SHOTS, 'leads-to-project-1280.png') });
     await link.click();
@@ -1626,7 +1763,7 @@ try {
   });
 
   await test('390 px: dashboard, pipeline, project, events and report without horizontal scrolling (screenshots)', async () => {
-    const page = await newPage(MOBILE);
+    const page = await newPage(MOBILE, 'zh', 'admin');
     const pj = (await api('/api/v1/projects?stage=signed&limit=1')).items[0];
     const views = [
       ['dashboard', '#/dashboard?month=2022-09', 'dashboard-390'],
@@ -1656,6 +1793,742 @@ try {
     eq(await text(page, '#nav a[data-route="dashboard"]'), 'Dashboard', 'English navigation');
     await page.click('#lang');
     await closePage(page);
+  });
+
+  // ---- accounts and roles, service requests, policies, administration ------------------------------------------
+
+  const NAV_ALL = ['overview', 'map', 'chain', 'list', 'leads', 'siteplan', 'market', 'pipeline', 'dashboard', 'events', 'report',
+    'policies', 'tickets', 'admin/users', 'admin/audit', 'admin/calendar'];
+  const NAV_OF_ROLE = {
+    anonymous: ['overview', 'map', 'chain', 'list', 'siteplan', 'policies'],
+    officer1: ['overview', 'map', 'chain', 'list', 'leads', 'siteplan', 'market', 'pipeline', 'dashboard', 'events', 'report', 'policies', 'tickets'],
+    leader1: ['overview', 'map', 'chain', 'list', 'leads', 'siteplan', 'market', 'pipeline', 'dashboard', 'events', 'report', 'policies', 'tickets'],
+    dept_nrp: ['overview', 'map', 'chain', 'list', 'siteplan', 'pipeline', 'policies', 'tickets'],
+    ent1: ['overview', 'map', 'chain', 'list', 'siteplan', 'market', 'policies', 'tickets'],
+    admin: NAV_ALL,
+  };
+  const navShown = (page) => page.$$eval('#nav a', (as) => as.filter((a) => !a.hidden && a.offsetParent !== null).map((a) => a.dataset.route));
+  /** A fetch from the page (its cookie, its CSRF token): {status, json}. */
+  const pageFetch = (page, method, path, body) => page.evaluate(async ([m, p, b]) => {
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    const csrf = sessionStorage.getItem('chainscope.csrf');
+    if (m !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+    const r = await fetch(p, { method: m, headers, body: b === undefined ? undefined : JSON.stringify(b) });
+    let json = null;
+    try { json = await r.json(); } catch { /* not JSON */ }
+    return { status: r.status, json };
+  }, [method, path, body]);
+  const uiLogin = async (page, user, password) => {
+    await page.fill('#login-user', user);
+    await page.fill('#login-password', password);
+    await page.click('#login-submit');
+  };
+  const ticketReady = (page, id) => page.waitForFunction((i) => {
+    const v = document.getElementById('view');
+    return location.hash === `#/ticket/${i}` && v.dataset.view === 'ticket' && v.dataset.ready === 'ok';
+  }, id, { timeout: 30000 });
+  const waitState = (page, state) => page.waitForFunction((s) => document.getElementById('view').dataset.state === s, state, { timeout: 15000 });
+  const timeline = (page) => page.$$eval('#tk-timeline li', (ls) => ls.map((l) => [l.dataset.kind, l.dataset.actor]));
+  /** File a request through the form of #/tickets; returns its id once its page is open. */
+  const fileRequest = async (page, category, description) => {
+    await page.goto(`${base}/#/tickets`);
+    await viewReady(page, 'tickets');
+    if (!(await page.locator('#tk-new-details').evaluate((d) => d.open))) await page.click('#tk-new-details summary');
+    await page.selectOption('#tk-new-category', category);
+    await page.fill('#tk-new-desc', description);
+    await page.click('#tk-new-submit');
+    await page.waitForFunction(() => location.hash.startsWith('#/ticket/') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    return decodeURIComponent(page.url().split('#/ticket/')[1]);
+  };
+  let loopTicket = null;
+
+  await test('roles: each account sees only its navigation entries; anonymous visitors get a sign-in prompt (API 401), other roles a note (403)', async () => {
+    // Anonymous: the public entries, and every protected route asks to sign in.
+    const anon = await newPage(DESKTOP);
+    await anon.goto(`${base}/#/overview`);
+    await viewReady(anon, 'overview');
+    eq(await navShown(anon), NAV_OF_ROLE.anonymous, 'anonymous navigation');
+    assert(await anon.locator('#user-signin').isVisible(), 'a sign-in link in the header');
+    for (const hash of ['#/leads', '#/pipeline', '#/project/p-1', '#/dashboard', '#/events', '#/report', '#/market', '#/tickets', '#/ticket/T1', '#/service', '#/admin/users', '#/admin/audit', '#/password']) {
+      await anon.goto(`${base}/${hash}`);
+      const name = hash.slice(2).split('/')[0];
+      eq(await ready(anon, name), 'login', `${hash}: the sign-in prompt`);
+      assert(await anon.locator('#signin-prompt').isVisible(), `${hash}: prompt shown`);
+      eq(await anon.getAttribute('#signin-link', 'href'), `#/login?next=${encodeURIComponent(hash)}`, `${hash}: the sign-in link comes back here`);
+    }
+    await anon.screenshot({ path: join(SHOTS, 'signin-prompt-1280.png') });
+    for (const path of ['/api/v1/leads?chain=cm', '/api/v1/projects', '/api/v1/dashboard', '/api/v1/events', '/api/v1/market/items', '/api/v1/tickets',
+      '/api/v1/service/dashboard', '/api/v1/users', '/api/v1/audit', '/api/v1/policies/srdi-award/matches', '/api/v1/enterprises/1/policies']) {
+      const r = await fetch(base + path);
+      eq(r.status, 401, `API ${path} signed out`);
+      eq((await r.json()).error.code, 'login_required', `API ${path}: login_required`);
+    }
+    for (const path of ['/api/v1/stats', '/api/v1/policies', '/api/v1/service/catalogue', '/api/v1/calendar', '/api/v1/auth/me']) {
+      eq((await fetch(base + path)).status, 200, `API ${path} is public`);
+    }
+    await closePage(anon);
+    // Each role: its entries, its name and role in the header.
+    for (const user of ['officer1', 'leader1', 'dept_nrp', 'ent1', 'admin']) {
+      const page = await newPage(DESKTOP, 'zh', user);
+      await page.goto(`${base}/#/overview`);
+      await viewReady(page, 'overview');
+      eq(await navShown(page), NAV_OF_ROLE[user], `${user}: navigation`);
+      eq(await text(page, '#user-name'), USERS[user].name || (user === 'admin' ? '管理员 Administrator' : user), `${user}: name in the header`);
+      eq(await page.getAttribute('#user-role', 'data-role'), USERS[user].role || 'admin', `${user}: role in the header`);
+      await closePage(page);
+    }
+    // Another role's page: a note, and the API refuses it (403).
+    const ent = await newPage(DESKTOP, 'zh', 'ent1');
+    for (const hash of ['#/leads', '#/pipeline', '#/admin/users', '#/service']) {
+      await ent.goto(`${base}/${hash}`);
+      eq(await ready(ent, hash.slice(2).split('/')[0]), 'forbidden', `enterprise at ${hash}`);
+      assert(await ent.locator('#forbidden-prompt').isVisible(), `${hash}: the note`);
+    }
+    for (const path of ['/api/v1/leads?chain=cm', '/api/v1/projects', '/api/v1/users', '/api/v1/enterprises/1/policies']) {
+      eq((await pageFetch(ent, 'GET', path)).status, 403, `API ${path} as an enterprise`);
+    }
+    await closeExpecting(ent, [403]);
+    const dept = await newPage(DESKTOP, 'zh', 'dept_nrp');
+    await dept.goto(`${base}/#/dashboard`);
+    eq(await ready(dept, 'dashboard'), 'forbidden', 'department staff at the dashboard');
+    await closePage(dept);
+  });
+
+  await test('sign-in: a protected view → sign in → back to the view; the account menu; sign-out', async () => {
+    const page = await newPage(MOBILE);
+    await page.goto(`${base}/#/leads?chain=cm&preset=big_anchors`);
+    eq(await ready(page, 'leads'), 'login', 'signed out: the prompt');
+    await page.click('#signin-link');
+    await page.waitForFunction(() => location.hash.startsWith('#/login') && document.getElementById('view').dataset.ready === 'ok');
+    eq(await page.evaluate(() => document.activeElement.id), 'login-user', 'the user name has the focus');
+    assert(await page.locator('#login-next').isVisible(), 'says it comes back');
+    await noOverflow(page, 'sign-in page');
+    await page.screenshot({ path: join(SHOTS, 'login-390.png'), fullPage: true });
+    await uiLogin(page, 'officer1', USERS.officer1.password);
+    await page.waitForFunction(() => location.hash.startsWith('#/leads?chain=cm') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    eq(await ready(page, 'leads'), 'ok', 'back at the leads, signed in');
+    eq(await navShown(page), NAV_OF_ROLE.officer1, 'the officer\'s navigation');
+    eq(await text(page, '#user-name'), 'officer1', 'the account in the header');
+    await page.click('#user-menu-btn');
+    assert(await page.locator('#user-logout').isVisible(), 'the menu opens');
+    await page.waitForFunction(() => document.getElementById('user-scope').textContent === '铜山区、云龙区');
+    assert(await page.locator('#user-password').isVisible(), 'change password in the menu');
+    await noOverflow(page, 'the account menu');
+    await page.screenshot({ path: join(SHOTS, 'user-menu-390.png') });
+    await page.click('#user-logout');
+    await page.waitForFunction(() => location.hash === '#/overview' && document.getElementById('view').dataset.ready === 'ok' && document.getElementById('user-signin'));
+    eq(await navShown(page), NAV_OF_ROLE.anonymous, 'signed out: the public navigation');
+    eq((await pageFetch(page, 'GET', '/api/v1/auth/me')).json.account, null, 'API: signed out');
+    await page.goto(`${base}/#/pipeline`);
+    eq(await ready(page, 'pipeline'), 'login', 'protected again');
+    await closePage(page);
+    // A session that ends while a view is open (expired, or ended elsewhere): the view asks to sign in again.
+    const gone = await newPage(DESKTOP, 'zh', 'officer1');
+    await gone.route('**/api/v1/projects?*', (r) => r.fulfill({ status: 401, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'login_required', message: '请先登录 / sign in first', parameter: null } }) }));
+    await gone.goto(`${base}/#/pipeline`);
+    await gone.waitForSelector('#signin-prompt');
+    eq(await gone.getAttribute('#signin-link', 'href'), `#/login?next=${encodeURIComponent('#/pipeline')}`, 'the prompt comes back to the view');
+    await gone.waitForSelector('#user-signin');
+    eq(await navShown(gone), NAV_OF_ROLE.anonymous, 'the header follows');
+    await closeExpecting(gone, [401]);
+  });
+
+  await test('an officer files a request for an enterprise from its profile; an enterprise posts on the market for itself', async () => {
+    const off = await newPage(DESKTOP, 'zh', 'officer1');
+    await off.goto(`${base}/#/enterprise/${USERS.ent1.enterprise}`);
+    await viewReady(off, 'enterprise');
+    await off.click('#ent-file-ticket');
+    await off.waitForFunction(() => location.hash.startsWith('#/tickets') && document.getElementById('view').dataset.ready === 'ok');
+    assert(await off.locator('#tk-new-details').evaluate((d) => d.open), 'the form is open');
+    eq(await off.inputValue('#tk-new-enterprise'), String(USERS.ent1.enterprise), 'the enterprise filled in');
+    await off.waitForFunction((n) => document.getElementById('tk-new-enterprise-name').textContent.includes(n), USERS.ent1.enterpriseName);
+    await off.selectOption('#tk-new-category', 'labour');
+    await off.fill('#tk-new-desc', `招聘数控技工 20 名，请协助对接职业院校 ${uniq()}`);
+    await off.click('#tk-new-submit');
+    await off.waitForFunction(() => location.hash.startsWith('#/ticket/') && document.getElementById('view').dataset.ready === 'ok');
+    const id = decodeURIComponent(off.url().split('#/ticket/')[1]);
+    const tk = await api(`/api/v1/tickets/${id}`);
+    eq([tk.enterprise_id, tk.region_code, tk.department, tk.events[0].actor], [USERS.ent1.enterprise, '320312', 'hrss', 'officer1'], 'API: filed by the officer for the enterprise');
+    // An enterprise outside the officer's 板块: refused at the field.
+    await off.goto(`${base}/#/tickets?new=1&enterprise=1`);
+    await viewReady(off, 'tickets');
+    await off.selectOption('#tk-new-category', 'labour');
+    await off.fill('#tk-new-desc', '越权测试');
+    await off.click('#tk-new-submit');
+    await off.waitForFunction(() => document.getElementById('tk-new-form').dataset.error === 'region_code');
+    assert(await off.locator('#tk-new-form [data-param="region_code"] .field-error').isVisible(), 'not one of the officer\'s 板块');
+    await closeExpecting(off, [403]);
+    const ent = await newPage(DESKTOP, 'zh', 'ent1');
+    await ent.goto(`${base}/#/market`);
+    await viewReady(ent, 'market');
+    eq(await ent.inputValue('#mk-poster'), USERS.ent1.enterpriseName, 'the enterprise\'s name as poster');
+    eq(await ent.inputValue('#mk-enterprise'), String(USERS.ent1.enterprise), 'its id');
+    const title = `供应钣金件 ${uniq()}`;
+    await ent.check('#mk-kind-supply');
+    await ent.fill('#mk-title', title);
+    await ent.click('#mk-submit');
+    await ent.waitForFunction(() => document.getElementById('mk-form').dataset.posted && document.getElementById('view').dataset.board === 'ok');
+    const item = await api(`/api/v1/market/items/${await ent.getAttribute('#mk-form', 'data-posted')}`);
+    eq([item.title, item.enterprise_id, item.poster], [title, USERS.ent1.enterprise, USERS.ent1.enterpriseName], 'API: posted for the enterprise');
+    await closePage(ent);
+  });
+
+  await test('request loop: the enterprise files → routed to the department → 签收, 延期, 答复 → 不满意 → 答复 again (after a conflict) → 满意, closed; timeline with actors; the service dashboard counts it', async () => {
+    const ent = await newPage(DESKTOP, 'zh', 'ent1');
+    await ent.goto(`${base}/#/tickets`);
+    eq(await ready(ent, 'tickets'), 'ok', 'the enterprise\'s requests');
+    assert(await ent.locator('#tk-new-details').evaluate((d) => d.open), 'the form is open for an enterprise');
+    await ent.selectOption('#tk-new-category', 'land');
+    const desc = `扩建厂房需新增工业用地约 30 亩，请协助办理用地预审 ${uniq()}`;
+    await ent.fill('#tk-new-desc', desc);
+    await ent.setInputFiles('#tk-new-files', [{ name: '厂区规划图.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(2048, 1) }]);
+    eq(await ent.locator('#tk-new-files-list li').count(), 1, 'the attachment listed');
+    assert((await text(ent, '#tk-new-files-list li')).includes('2 KB'), 'its size');
+    await ent.screenshot({ path: join(SHOTS, 'ticket-new-1280.png'), fullPage: true });
+    await ent.click('#tk-new-submit');
+    await ent.waitForFunction(() => location.hash.startsWith('#/ticket/') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    const id = decodeURIComponent(ent.url().split('#/ticket/')[1]);
+    loopTicket = id;
+    let tk = await api(`/api/v1/tickets/${id}`);
+    eq([tk.state, tk.department, tk.enterprise_id, tk.description], ['dispatched', 'nrp', USERS.ent1.enterprise, desc], 'API: filed and dispatched at once');
+    eq(tk.attachments.map((a) => [a.name, a.size_bytes, a.mime]), [['厂区规划图.pdf', 2048, 'application/pdf']], 'API: the attachment\'s metadata only');
+    eq(await ent.getAttribute('#tk-state', 'data-state'), 'dispatched', 'page: dispatched');
+    eq(await ent.getAttribute('#tk-department', 'data-department'), 'nrp', 'page: routed to the natural-resources bureau');
+    assert(await ent.locator('#tk-no-actions').isVisible(), 'nothing for the enterprise to do yet');
+    // The department sees it, accepts it, asks for an extension and answers.
+    const dept = await newPage(DESKTOP, 'zh', 'dept_nrp');
+    await dept.goto(`${base}/#/tickets`);
+    await viewReady(dept, 'tickets');
+    assert(await dept.locator(`#tk-table tr[data-id="${id}"]`).count() === 1, 'in the department\'s list');
+    await dept.click(`#tk-table tr[data-id="${id}"] a.tk-link`);
+    await ticketReady(dept, id);
+    await dept.click('#tk-accept');
+    await waitState(dept, 'working');
+    tk = await api(`/api/v1/tickets/${id}`);
+    eq(await dept.getAttribute('#tk-deadline', 'data-deadline'), tk.deadline, 'the deadline set at acceptance');
+    assert(Number(await dept.getAttribute('#tk-deadline .tk-dl-left', 'data-left')) > 0, 'working days left shown');
+    const first = tk.deadline;
+    await dept.fill('#tk-extend-reason', '需等待规划调整批复');
+    await dept.fill('#tk-extend-days', '3');
+    await dept.click('#tk-extend');
+    await dept.waitForFunction(() => document.getElementById('view').dataset.lastAction === 'extend' && document.getElementById('view').dataset.lastWrite === 'ok');
+    tk = await api(`/api/v1/tickets/${id}`);
+    assert(tk.extended && tk.deadline > first, `API: extended from ${first} to ${tk.deadline}`);
+    eq(await dept.locator('#tk-extend-form').count(), 0, 'one extension only');
+    await dept.fill('#tk-answer-text', '已安排现场踏勘，用地纳入下一批次供地计划。');
+    await dept.click('#tk-answer');
+    await waitState(dept, 'answered');
+    // 不满意: back to the department.
+    await ent.reload();
+    await ticketReady(ent, id);
+    assert(await ent.locator('#tk-rate-form').isVisible(), 'the enterprise may rate');
+    await ent.check('#tk-rate-dissatisfied');
+    await ent.fill('#tk-rate-comment', '未明确供地时间');
+    await ent.click('#tk-rate');
+    await waitState(ent, 'working');
+    eq((await api(`/api/v1/tickets/${id}`)).reopens, 1, 'API: sent back once');
+    // The department answers again; meanwhile an administrator urges it: a conflict, the answer is kept.
+    await dept.reload();
+    await ticketReady(dept, id);
+    const answer2 = '已明确：下月 15 日前完成挂牌出让。';
+    await dept.fill('#tk-answer-text', answer2);
+    const version = Number(await viewAttr(dept, 'version'));
+    const urged = await api2('POST', `/api/v1/tickets/${id}/actions`, { version, action: 'urge', note: '请加快办理' });
+    eq(urged.status, 200, 'urged meanwhile');
+    await dept.click('#tk-answer');
+    await dept.waitForSelector('#tk-conflict');
+    eq(await viewAttr(dept, 'lastWrite'), 'version_conflict', 'a conflict');
+    assert((await text(dept, '#tk-conflict')).includes('诉求已被他人更新'), 'the bilingual conflict message');
+    await dept.screenshot({ path: join(SHOTS, 'ticket-conflict-1280.png'), fullPage: true });
+    await dept.click('#tk-conflict-reload');
+    await dept.waitForFunction((v) => Number(document.getElementById('view').dataset.version) === v, urged.json.version);
+    eq(await dept.inputValue('#tk-answer-text'), answer2, 'what was typed is kept');
+    await dept.click('#tk-answer');
+    await waitState(dept, 'answered');
+    // 满意: closed.
+    await ent.reload();
+    await ticketReady(ent, id);
+    await ent.check('#tk-rate-satisfied');
+    await ent.click('#tk-rate');
+    await waitState(ent, 'closed');
+    eq(await ent.getAttribute('#tk-rating', 'data-rating'), 'satisfied', 'rated satisfied');
+    assert(await ent.locator('#tk-no-actions').isVisible(), 'nothing left to do');
+    tk = await api(`/api/v1/tickets/${id}`);
+    const steps = [['filed', 'ent1'], ['dispatched', 'routing'], ['accepted', 'dept_nrp'], ['extended', 'dept_nrp'], ['answered', 'dept_nrp'],
+      ['rated', 'ent1'], ['urged', 'admin'], ['answered', 'dept_nrp'], ['rated', 'ent1']];
+    eq(tk.events.map((e) => [e.kind, e.actor]), steps, 'API: every step with its actor');
+    eq(await timeline(ent), steps, 'the timeline shows every step with its actor');
+    eq(await ent.locator('#tk-timeline li[data-kind="rated"] .tk-rating').allTextContents(), ['不满意', '满意'], 'both ratings');
+    assert((await text(ent, '#tk-timeline li[data-kind="extended"]')).includes('需等待规划调整批复'), 'the extension\'s reason');
+    assert((await text(ent, '#tk-timeline li[data-kind="dispatched"] .tl-by')).includes('系统自动派单'), 'dispatched by the routing rules');
+    await ent.screenshot({ path: join(SHOTS, 'ticket-closed-1280.png'), fullPage: true });
+    // The list: closed.
+    await ent.goto(`${base}/#/tickets`);
+    await viewReady(ent, 'tickets');
+    eq(await ent.getAttribute(`#tk-table tr[data-id="${id}"]`, 'data-state'), 'closed', 'closed in the list');
+    // The service dashboard counts it.
+    const leader = await newPage(DESKTOP, 'zh', 'leader1');
+    await leader.goto(`${base}/#/service`);
+    eq(await ready(leader, 'service'), 'ok', 'the service dashboard');
+    const d = await api('/api/v1/service/dashboard');
+    for (const [sel, k] of [['#sv-tickets', 'tickets'], ['#sv-open', 'open'], ['#sv-closed', 'closed'], ['#sv-reopened', 'reopened'], ['#sv-overdue', 'overdue']]) {
+      eq(Number(await leader.getAttribute(sel, 'data-n')), d.total[k], `dashboard ${k} = API`);
+    }
+    assert(d.total.closed >= 1 && d.total.reopened >= 1, 'API: the loop counted (closed, sent back)');
+    const nrp = d.by_department.find((x) => x.id === 'nrp');
+    eq(Number(await leader.getAttribute('#sv-by-dept tr[data-key="nrp"] td.c-tickets', 'data-value')), nrp.stats.tickets, 'the bureau\'s row = API');
+    eq(Number(await leader.getAttribute('#sv-by-dept tr[data-key="nrp"] td.c-reopened', 'data-value')), nrp.stats.reopened, 'its 发回重办 = API');
+    eq(Number(await leader.getAttribute('#sv-by-region tr[data-key="320312"] td.c-tickets', 'data-value')), d.by_region.find((x) => x.code === '320312').stats.tickets, '铜山区 = API');
+    eq(await text(leader, '#sv-return-rate'), d.total.return_rate_pct == null ? '—' : `${d.total.return_rate_pct.toFixed(1)}%`, 'return rate');
+    await leader.screenshot({ path: join(SHOTS, 'service-1280.png'), fullPage: true });
+    await closePage(leader);
+    await closePage(ent);
+    await closeExpecting(dept, [409]);
+  });
+
+  await test('request returned: the department returns it (reason required), an officer re-routes it to another department', async () => {
+    const ent = await newPage(DESKTOP, 'zh', 'ent1');
+    const id = await fileRequest(ent, 'eia', `新建喷涂车间环评咨询 ${uniq()}`);
+    eq(await ent.getAttribute('#tk-department', 'data-department'), 'eco', 'routed to the ecology bureau');
+    // A department account named by the bureau's Chinese name holds it.
+    const eco = await newPage(DESKTOP, 'zh', 'dept_eco');
+    await eco.goto(`${base}/#/ticket/${id}`);
+    await ticketReady(eco, id);
+    assert(await eco.locator('#tk-accept').isVisible(), 'the ecology bureau may accept it');
+    await eco.click('#tk-return');
+    await eco.waitForFunction(() => document.getElementById('view').dataset.lastWrite === 'reason_required');
+    assert(await eco.locator('#tk-return-form [data-param="reason"] .field-error').isVisible(), 'a return needs a reason');
+    await eco.fill('#tk-return-reason', '该事项属于用地规划，应由自然资源和规划部门办理');
+    await eco.click('#tk-return');
+    await waitState(eco, 'returned');
+    eq(await eco.getAttribute('#tk-department', 'data-department'), '', 'no department holds it now');
+    await eco.goto(`${base}/#/tickets`);
+    await viewReady(eco, 'tickets');
+    eq(await eco.locator(`#tk-table tr[data-id="${id}"]`).count(), 1, 'still in the list of the department that held it');
+    // The officer of the 板块 re-routes it.
+    const off = await newPage(DESKTOP, 'zh', 'officer1');
+    await off.goto(`${base}/#/tickets?state=returned`);
+    await viewReady(off, 'tickets');
+    eq(await off.locator(`#tk-table tr[data-id="${id}"]`).count(), 1, 'in the officer\'s returned list');
+    await off.click(`#tk-table tr[data-id="${id}"] a.tk-link`);
+    await ticketReady(off, id);
+    assert((await text(off, '#tk-dispatch-form')).includes('应由自然资源和规划部门办理'), 'the return\'s reason is shown');
+    eq(await off.locator('#tk-dispatch-dept option[value="eco"]').isDisabled(), true, 'not back to the department that returned it');
+    await off.screenshot({ path: join(SHOTS, 'ticket-returned-1280.png'), fullPage: true });
+    await off.selectOption('#tk-dispatch-dept', 'nrp');
+    await off.click('#tk-dispatch');
+    await waitState(off, 'dispatched');
+    eq(await off.getAttribute('#tk-department', 'data-department'), 'nrp', 're-routed');
+    const dept = await newPage(DESKTOP, 'zh', 'dept_nrp');
+    await dept.goto(`${base}/#/ticket/${id}`);
+    await ticketReady(dept, id);
+    assert(await dept.locator('#tk-accept').isVisible(), 'the natural-resources bureau may accept it now');
+    const tk = await api(`/api/v1/tickets/${id}`);
+    eq(tk.events.map((e) => [e.kind, e.actor, e.department || '']), [['filed', 'ent1', ''], ['dispatched', 'routing', 'eco'], ['returned', 'dept_eco', 'eco'], ['dispatched', 'officer1', 'nrp']], 'API: the steps');
+    eq(await timeline(dept), tk.events.map((e) => [e.kind, e.actor]), 'the timeline');
+    eq(tk.returns, 1, 'API: one return');
+    for (const p of [ent, off, dept]) await closePage(p);
+    await closeExpecting(eco, [400]);
+  });
+
+  await test('requests: overdue ones in red with their escalation and working days, in the list and on the service dashboard (as the API marks them)', async () => {
+    // No request of this run is overdue yet (deadlines are weeks away): the API's marks are put on one.
+    const late = (tk) => ({ ...tk, state: 'working', deadline: '2026-01-05', overdue: true, overdue_working_days: 5, escalation: { level: 2, zh: '严重超期', en: 'Seriously overdue' } });
+    if (!(await api('/api/v1/tickets')).total) {
+      eq((await api2('POST', '/api/v1/tickets', { category: 'finance', description: '流动资金贷款对接', enterprise_id: USERS.ent1.enterprise })).status, 201, 'a request to show');
+    }
+    const page = await newPage(DESKTOP, 'zh', 'leader1');
+    let id = null;
+    await page.route('**/api/v1/tickets', async (route) => {
+      const r = await route.fetch();
+      const j = await r.json();
+      j.items[0] = late(j.items[0]);
+      id = j.items[0].id;
+      await route.fulfill({ response: r, json: j });
+    });
+    await page.goto(`${base}/#/tickets`);
+    eq(await ready(page, 'tickets'), 'ok', 'the list');
+    const row = page.locator(`#tk-table tr[data-id="${id}"]`);
+    eq(await row.getAttribute('class'), 'late', 'the overdue row is marked');
+    eq(await row.getAttribute('data-level'), '2', 'its escalation');
+    assert((await row.locator('.badge.late').textContent()).includes('严重超期'), 'the escalation in words');
+    assert((await row.locator('.tk-dl-late').textContent()).includes('超期 5 个工作日'), 'the working days overdue');
+    eq(await row.locator('td').first().evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 240, 240)', 'in red');
+    assert((await text(page, '#tk-summary')).includes('其中 1 件超期'), 'counted in the summary');
+    await page.screenshot({ path: join(SHOTS, 'tickets-overdue-1280.png'), fullPage: true });
+    await page.route('**/api/v1/service/dashboard', async (route) => {
+      const r = await route.fetch();
+      const j = await r.json();
+      const t0 = (await api('/api/v1/tickets')).items[0];
+      j.overdue = [late(t0)];
+      await route.fulfill({ response: r, json: j });
+    });
+    await page.goto(`${base}/#/service`);
+    eq(await ready(page, 'service'), 'ok', 'the service dashboard');
+    eq(await page.locator('#sv-overdue-table tr.late').count(), 1, 'the overdue list, in red');
+    assert((await text(page, '#sv-overdue-h')).includes('（1）'), 'counted');
+    await closePage(page);
+  });
+
+  await test('script text in a request (description, attachment name) and in a project name is shown as text, never run', async () => {
+    const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+    const ent = await newPage(DESKTOP, 'zh', 'ent1');
+    await ent.goto(`${base}/#/tickets`);
+    await viewReady(ent, 'tickets');
+    const filed = await pageFetch(ent, 'POST', '/api/v1/tickets', {
+      category: 'policy', description: payload, attachments: [{ name: '<img src=x onerror="window.__xss=3">.pdf', size_bytes: 10, mime: 'application/pdf' }],
+    });
+    eq(filed.status, 201, 'filed with script text');
+    await ent.goto(`${base}/#/ticket/${filed.json.id}`);
+    await ticketReady(ent, filed.json.id);
+    eq(await ent.textContent('#tk-desc'), payload, 'the description as text');
+    assert((await ent.textContent('#tk-attachments')).includes('<img src=x onerror="window.__xss=3">.pdf'), 'the attachment name as text');
+    eq(await ent.locator('#view img, #view script').count(), 0, 'no element made from it');
+    await ent.goto(`${base}/#/tickets`);
+    await viewReady(ent, 'tickets');
+    assert((await ent.textContent(`#tk-table tr[data-id="${filed.json.id}"]`)).includes('<img src=x'), 'the list shows it as text');
+    eq(await ent.evaluate(() => window.__xss), undefined, 'nothing ran');
+    await closePage(ent);
+    const created = await api2('POST', '/api/v1/projects', { name: payload, region_code: '320312', other_category: 'modern-service' });
+    eq(created.status, 201, 'a project with script text in its name');
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
+    await page.goto(`${base}/#/project/${created.json.id}`);
+    await viewReady(page, 'project');
+    eq(await text(page, '#pj-name'), payload, 'the project name as text');
+    await page.goto(`${base}/#/pipeline?view=table&q=${encodeURIComponent('onerror')}`);
+    await viewReady(page, 'pipeline');
+    assert((await page.textContent(`#pl-table tr[data-id="${created.json.id}"] .proj-link`)).includes('<img src=x'), 'the pipeline lists it as text');
+    eq(await page.locator('#view img').count(), 0, 'no image made from it');
+    eq(await page.evaluate(() => window.__xss), undefined, 'nothing ran');
+    await closePage(page);
+  });
+
+  await test('accounts: the administrator adds an account (field errors, one-time password shown once); the new user must change it first; deactivate, reset; audit log', async () => {
+    const admin = await newPage(DESKTOP, 'zh', 'admin');
+    admin.on('dialog', (d) => d.accept());
+    await admin.goto(`${base}/#/admin/users`);
+    eq(await ready(admin, 'admin'), 'ok', 'accounts page');
+    const users = await api('/api/v1/users');
+    eq(Number(await admin.getAttribute('#adm-total', 'data-total')), users.items.length, 'every account listed');
+    const name = `e2e.new${uniq()}`;
+    await admin.fill('#adm-new-username', name);
+    await admin.fill('#adm-new-name', '新同事');
+    await admin.selectOption('#adm-new-role', 'officer');
+    await admin.click('#adm-new-submit');
+    await admin.waitForFunction(() => document.getElementById('adm-new-form').dataset.error === 'regions');
+    assert(await admin.locator('#adm-new-form [data-param="regions"] .field-error').isVisible(), 'an officer needs a 板块: shown at the field');
+    eq(await admin.inputValue('#adm-new-username'), name, 'the input is kept');
+    await admin.check('#adm-new-r-320312');
+    await admin.click('#adm-new-submit');
+    await admin.waitForSelector('#adm-otp');
+    const otp = (await text(admin, '#adm-otp'));
+    eq(otp.length, 16, 'a 16-character one-time password');
+    const row = admin.locator(`#adm-users-table tr[data-username="${name}"]`);
+    eq(await row.count(), 1, 'the new account listed');
+    assert((await row.textContent()).includes('待改密码'), 'marked: password to change');
+    await admin.screenshot({ path: join(SHOTS, 'admin-users-otp-1280.png'), fullPage: true });
+    await admin.reload();
+    await viewReady(admin, 'admin');
+    eq(await admin.locator('#adm-otp').count(), 0, 'the one-time password is shown once only');
+    // The new user signs in and must change the password before anything else.
+    const nu = await newPage(DESKTOP);
+    await nu.goto(`${base}/#/login`);
+    await viewReady(nu, 'login');
+    await uiLogin(nu, name, otp);
+    await nu.waitForFunction(() => location.hash.startsWith('#/password') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    eq(await viewAttr(nu, 'forced'), '1', 'the forced change');
+    assert(await nu.locator('#pw-forced').isVisible() && !(await nu.locator('#nav').isVisible()), 'explained, without navigation');
+    await nu.screenshot({ path: join(SHOTS, 'password-forced-1280.png'), fullPage: true });
+    await nu.goto(`${base}/#/pipeline`);
+    await nu.waitForFunction(() => location.hash.startsWith('#/password') && document.getElementById('view').dataset.ready === 'ok');
+    const refused = await pageFetch(nu, 'GET', '/api/v1/projects?limit=1');
+    eq([refused.status, refused.json.error.code], [403, 'password_change_required'], 'API: nothing else meanwhile');
+    await nu.fill('#pw-current', otp);
+    await nu.fill('#pw-new', 'Neues2024passwort');
+    await nu.fill('#pw-confirm', 'Neues2024passwortX');
+    await nu.click('#pw-submit');
+    await nu.waitForFunction(() => document.getElementById('pw-form').dataset.error === 'mismatch');
+    assert(await nu.locator('[data-param="confirm"] .field-error').isVisible(), 'the two differ');
+    await nu.fill('#pw-new', 'short1');
+    await nu.fill('#pw-confirm', 'short1');
+    await nu.click('#pw-submit');
+    await nu.waitForFunction(() => document.getElementById('pw-form').dataset.error === 'weak_password');
+    assert(await nu.locator('[data-param="new"] .field-error').isVisible(), 'a weak password refused at the field');
+    await nu.fill('#pw-new', 'Neues2024passwort');
+    await nu.fill('#pw-confirm', 'Neues2024passwort');
+    await nu.click('#pw-submit');
+    // Back to the page asked for meanwhile.
+    await nu.waitForFunction(() => location.hash === '#/pipeline' && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    eq(await navShown(nu), NAV_OF_ROLE.officer1, 'an officer\'s navigation now');
+    eq((await pageFetch(nu, 'GET', '/api/v1/auth/me')).json.account.must_change, false, 'API: changed');
+    eq((await pageFetch(nu, 'GET', '/api/v1/projects?region=320312&limit=1')).status, 200, 'API: the pipeline opens');
+    // The audit log has it.
+    await admin.goto(`${base}/#/admin/audit`);
+    await viewReady(admin, 'admin');
+    assert(await admin.locator(`#adm-audit tr[data-action="account_created"]:has-text("${name}")`).count() >= 1, 'account_created in the log');
+    assert(await admin.locator(`#adm-audit tr[data-action="password_changed"][data-actor="${name}"]`).count() >= 1, 'password_changed in the log');
+    await admin.screenshot({ path: join(SHOTS, 'admin-audit-1280.png') });
+    // Deactivate: the user's session ends.
+    await admin.goto(`${base}/#/admin/users`);
+    await viewReady(admin, 'admin');
+    const uid = await admin.getAttribute(`#adm-users-table tr[data-username="${name}"]`, 'data-id');
+    await admin.click(`#adm-users-table tr[data-username="${name}"] .adm-edit`);
+    eq(await admin.inputValue(`#adm-e${uid}-name`), '新同事', 'the edit form holds the account');
+    await admin.uncheck(`#adm-e${uid}-active`);
+    await admin.click(`#adm-e${uid}-save`);
+    await admin.waitForFunction((n) => document.querySelector(`#adm-users-table tr[data-username="${n}"]`)?.dataset.active === '0', name);
+    eq((await api('/api/v1/users')).items.find((u) => u.username === name).active, false, 'API: inactive');
+    await nu.reload();
+    eq(await ready(nu, 'pipeline'), 'login', 'the deactivated user is signed out');
+    assert(await nu.locator('#user-signin').isVisible(), 'a sign-in link again');
+    // Reset: a new one-time password, shown once.
+    await admin.click(`#adm-users-table tr[data-username="${name}"] .adm-reset`);
+    await admin.waitForSelector('#adm-otp');
+    const otp2 = await text(admin, '#adm-otp');
+    assert(otp2.length === 16 && otp2 !== otp, 'a new one-time password');
+    eq((await api('/api/v1/users')).items.find((u) => u.username === name).must_change, true, 'API: to be changed again');
+    await closeExpecting(nu, [400, 403]);
+    await closeExpecting(admin, [400]);
+  });
+
+  await test('policies: benefit, validity, 免申即享 and 示例 marks; a policy in words and its matches with a reason per criterion, 免申即享 first; on the enterprise profile', async () => {
+    const list = await api('/api/v1/policies');
+    const anon = await newPage(DESKTOP);
+    await anon.goto(`${base}/#/policies`);
+    eq(await ready(anon, 'policies'), 'ok', 'policies page');
+    eq(await anon.$$eval('#pol-list li', (ls) => ls.map((l) => l.dataset.id)), list.items.map((p) => p.id), 'every policy, in order');
+    eq(await anon.locator('#pol-list li[data-noapp="1"] .badge.noapp').count(), list.items.filter((p) => p.no_application).length, '免申即享 marks');
+    eq(await anon.locator('#pol-list li[data-example="1"] .badge.example').count(), list.items.filter((p) => p.example).length, '示例 marks');
+    eq(await text(anon, `#pol-list li[data-id="${list.items[0].id}"] .pol-benefit`), list.items[0].benefit_zh, 'the benefit');
+    await anon.screenshot({ path: join(SHOTS, 'policies-1280.png'), fullPage: true });
+    await anon.goto(`${base}/#/policy/srdi-award`);
+    await viewReady(anon, 'policy');
+    eq(await anon.$$eval('#pol-eligibility li', (ls) => ls.map((l) => l.dataset.criterion)), ['validity', 'region', 'srdi', 'local'], 'the conditions in words');
+    assert((await text(anon, '#pol-eligibility li[data-criterion="region"]')).includes('徐州市'), 'the region by name');
+    assert(await anon.locator('#pol-matches-note #pol-signin').isVisible(), 'the matches are for signed-in staff');
+    await closePage(anon);
+    // A 免申即享 policy with both kinds of matches if there is one.
+    let chosen = null;
+    for (const p of list.items.filter((x) => x.no_application && x.in_force)) {
+      const m = await api(`/api/v1/policies/${p.id}/matches?limit=100&local=true`);
+      if (!chosen && m.items.length) chosen = { p, m };
+      if (m.items.some((x) => x.no_application) && m.items.some((x) => !x.no_application)) { chosen = { p, m }; break; }
+    }
+    assert(chosen, 'API: a 免申即享 policy with matches');
+    const { p, m } = chosen;
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
+    await page.goto(`${base}/#/policy/${p.id}`);
+    eq(await ready(page, 'policy'), 'ok', 'the policy page');
+    eq(Number(await page.getAttribute('#pol-total', 'data-total')), m.total, 'matches counted = API');
+    const order = [...m.items.filter((x) => x.no_application), ...m.items.filter((x) => !x.no_application)];
+    const shown = await page.$$eval('#pol-matches > li', (ls) => ls.map((l) => [l.dataset.key, l.dataset.noapp, l.dataset.status]));
+    eq(shown, order.map((x) => [x.enterprise_key, x.no_application ? '1' : '0', x.status]), 'the API\'s matches, 免申即享 first');
+    assert(shown[0][1] === '1', '免申即享 first');
+    eq(await page.locator('#pol-matches > li').first().locator('.badge.noapp').count(), 1, 'marked 免申即享');
+    const first = order[0];
+    eq(await page.$$eval('#pol-matches > li:first-child li.reason', (ls) => ls.map((l) => [l.dataset.criterion, l.dataset.outcome])),
+      first.reasons.map((r) => [r.criterion, r.outcome]), 'a reason per criterion');
+    eq(await page.$$eval('#pol-matches > li:first-child li.reason .reason-mark', (ls) => ls.map((l) => l.textContent)),
+      first.reasons.map((r) => ({ met: '✓', failed: '✗', unknown: '?' })[r.outcome]), 'met ✓, failed ✗, unknown ?');
+    assert((await text(page, '#pol-matches > li:first-child li.reason')).includes(first.reasons[0].detail_zh), 'the reason in words');
+    const possible = order.find((x) => x.status === 'possible');
+    if (possible) {
+      const li = page.locator(`#pol-matches > li[data-key="${possible.enterprise_key}"]`);
+      eq(await li.locator('li.reason[data-outcome="unknown"] .reason-mark').first().textContent(), '?', 'an unknown criterion marked ?');
+    }
+    await page.screenshot({ path: join(SHOTS, 'policy-matches-1280.png'), fullPage: true });
+    await page.uncheck('#pol-local');
+    await page.waitForFunction(() => location.hash.includes('local=false') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await page.getAttribute('#pol-total', 'data-total')), (await api(`/api/v1/policies/${p.id}/matches?limit=100&local=false`)).total, 'all enterprises = API');
+    // The enterprise profile: its policies, for officers and for the enterprise itself.
+    const ep = await api('/api/v1/enterprises/1/policies');
+    const good = ep.items.filter((x) => x.eligible || x.status === 'possible');
+    await page.goto(`${base}/#/enterprise/1`);
+    await viewReady(page, 'enterprise');
+    await page.waitForSelector('#ent-policy-list');
+    eq(Number(await page.getAttribute('#ent-policies', 'data-n')), good.length, 'its policies = API');
+    eq(await page.$$eval('#ent-policy-list > ul.pol-matches > li', (ls) => ls.map((l) => l.dataset.policy)),
+      [...good.filter((x) => x.no_application), ...good.filter((x) => !x.no_application)].map((x) => x.policy_id), '免申即享 first');
+    await closePage(page);
+    const ent = await newPage(DESKTOP, 'zh', 'ent1');
+    await ent.goto(`${base}/#/enterprise/${USERS.ent1.enterprise}`);
+    await viewReady(ent, 'enterprise');
+    await ent.waitForSelector('#ent-policy-list');
+    await ent.goto(`${base}/#/enterprise/1`);
+    await viewReady(ent, 'enterprise');
+    eq(await ent.locator('#ent-policies').count(), 0, 'not on another enterprise\'s profile');
+    await ent.goto(`${base}/#/policies`);
+    await viewReady(ent, 'policies');
+    assert(await ent.locator('#pol-own').isVisible(), 'its own policies first on the list');
+    await ent.goto(`${base}/#/policy/${p.id}`);
+    await viewReady(ent, 'policy');
+    assert(await ent.locator('#pol-match-panel').isVisible(), 'its own match on a policy page');
+    await closePage(ent);
+  });
+
+  await test('department staff change only their own checklist items (recorded as theirs); leaders read projects only', async () => {
+    const created = await api2('POST', '/api/v1/projects', { name: `E2E部门清单${uniq()}`, region_code: '320303', cluster: 'new-materials', amount: 20000, stage: 'negotiating' });
+    eq(created.status, 201, 'created');
+    const moved = await api2('POST', `/api/v1/projects/${created.json.id}/moves`, { version: created.json.version, to: 'signed' });
+    eq(moved.status, 200, 'signed');
+    const p = moved.json;
+    const mine = p.checklist.filter((k) => k.department === USERS.dept_plan.department);
+    assert(mine.length > 0 && mine.length < p.checklist.length, 'API: items of the department and of others');
+    const page = await newPage(DESKTOP, 'zh', 'dept_plan');
+    await page.goto(`${base}/#/project/${p.id}`);
+    eq(await ready(page, 'project'), 'ok', 'the project opens for department staff');
+    eq(await page.getAttribute('#pj-actor', 'data-mode'), 'checklist', 'checklist only');
+    eq(await page.$$eval('#pj-checklist tr[data-mine="1"]', (ts) => ts.map((x) => x.dataset.task)), mine.map((k) => k.id), 'its own items');
+    for (const k of p.checklist) eq(await page.locator(`#pj-task-${k.id}`).isDisabled(), k.department !== USERS.dept_plan.department, `${k.id} editable only if its own`);
+    eq(await page.locator('#pj-edit, #pj-move-form, #pj-doc-form, #pj-step-form').count(), 0, 'no other form');
+    await page.selectOption(`#pj-task-${mine[0].id}`, 'doing');
+    await page.waitForFunction((t) => document.querySelector(`#pj-checklist tr[data-task="${t}"]`)?.dataset.status === 'doing', mine[0].id);
+    const after = await api(`/api/v1/projects/${p.id}`);
+    eq([after.log[after.log.length - 1].actor, after.log[after.log.length - 1].action], ['dept_plan', 'checklist'], 'API: recorded as the department\'s');
+    const other = after.checklist.find((k) => k.department !== USERS.dept_plan.department);
+    const body = after.checklist.map((k) => ({ id: k.id, kind: k.kind, title_zh: k.title_zh, title_en: k.title_en ?? null, department: k.department, due: k.due ?? null,
+      status: k.id === other.id ? 'done' : k.status, done_on: k.id === other.id ? after.today : k.done_on ?? null, blocks_start: Boolean(k.blocks_start), note: k.note ?? null }));
+    const refused = await pageFetch(page, 'PATCH', `/api/v1/projects/${p.id}`, { version: after.version, checklist: body });
+    eq([refused.status, refused.json.error.code], [403, 'outside_scope'], 'API: another department\'s item refused');
+    await page.screenshot({ path: join(SHOTS, 'project-department-1280.png'), fullPage: true });
+    await closeExpecting(page, [403]);
+    const leader = await newPage(DESKTOP, 'zh', 'leader1');
+    await leader.goto(`${base}/#/project/${p.id}`);
+    await viewReady(leader, 'project');
+    eq(await leader.getAttribute('#pj-actor', 'data-mode'), 'read', 'read only');
+    eq(await leader.locator('#pj-edit, #pj-move-form, #pj-doc-form, #pj-step-form').count(), 0, 'no form');
+    eq(await leader.locator('#pj-checklist select:not([disabled])').count(), 0, 'no editable item');
+    await leader.goto(`${base}/#/pipeline`);
+    await viewReady(leader, 'pipeline');
+    eq(await leader.locator('#pl-new').count(), 0, 'no new-project form for a leader');
+    await closePage(leader);
+  });
+
+  await test('work calendar: add a make-up working day and a holiday, a weekday as working day refused (in the form, and by the server at its row), saved with PUT', async () => {
+    const year = 2027;
+    const before = await api(`/api/v1/calendar?year=${year}`);
+    const page = await newPage(DESKTOP, 'zh', 'admin');
+    await page.goto(`${base}/#/admin/calendar?year=${year}`);
+    eq(await ready(page, 'admin'), 'ok', 'the calendar');
+    eq(await page.locator('#cal-table tbody tr').count(), before.entries.length, `the ${year} entries`);
+    const iso = (d) => d.toISOString().slice(0, 10);
+    const day = (dow, from) => { const d = new Date(`${from}T00:00:00Z`); while (d.getUTCDay() !== dow) d.setUTCDate(d.getUTCDate() + 1); return iso(d); };
+    const known = new Set(before.entries.map((e) => e.date));
+    let sat = day(6, `${year}-11-01`);
+    while (known.has(sat)) sat = day(6, iso(new Date(Date.parse(sat) + 86400000)));
+    let wed = day(3, `${year}-11-01`);
+    while (known.has(wed)) wed = day(3, iso(new Date(Date.parse(wed) + 86400000)));
+    // A weekday as a working day: refused in the form.
+    await page.fill('#cal-new-date', wed);
+    await page.selectOption('#cal-new-kind', 'workday');
+    await page.click('#cal-add');
+    assert(await page.locator('#cal-add-form [data-param="kind"] .field-error').isVisible(), 'a make-up working day must be a weekend day');
+    await page.selectOption('#cal-new-kind', 'holiday');
+    await page.fill('#cal-new-name', 'E2E假日');
+    await page.click('#cal-add');
+    await page.fill('#cal-new-date', sat);
+    await page.selectOption('#cal-new-kind', 'workday');
+    await page.fill('#cal-new-name', 'E2E调休');
+    await page.click('#cal-add');
+    eq(await page.locator('#cal-table tbody tr').count(), before.entries.length + 2, 'two rows added');
+    eq(await page.getAttribute(`#cal-table tr[data-date="${sat}"]`, 'data-kind'), 'workday', 'the Saturday works');
+    // The server checks every row: the Wednesday turned into a working day is refused at its row.
+    const i = await page.getAttribute(`#cal-table tr[data-date="${wed}"]`, 'data-i');
+    await page.selectOption(`#cal-kind-${i}`, 'workday');
+    await page.click('#cal-save');
+    await page.waitForFunction(() => document.getElementById('view').dataset.saved === 'error');
+    eq(await page.getAttribute(`#cal-table tr[data-date="${wed}"]`, 'aria-invalid'), 'true', 'the row at fault');
+    assert(await page.locator('#cal-save-error').isVisible(), 'the server\'s message');
+    eq((await api(`/api/v1/calendar?year=${year}`)).entries.length, before.entries.length, 'API: nothing changed');
+    await page.selectOption(`#cal-kind-${i}`, 'holiday');
+    await page.click('#cal-save');
+    await page.waitForFunction((n) => document.getElementById('view').dataset.saved === String(n), before.entries.length + 2);
+    const saved = await api(`/api/v1/calendar?year=${year}`);
+    assert(saved.entries.some((e) => e.date === sat && e.kind === 'workday' && e.name === 'E2E调休'), 'API: the make-up working day');
+    assert(saved.entries.some((e) => e.date === wed && e.kind === 'holiday'), 'API: the holiday');
+    await page.screenshot({ path: join(SHOTS, 'admin-calendar-1280.png'), fullPage: true });
+    // Back as it was.
+    const restore = await api2('PUT', '/api/v1/calendar', { year, entries: before.entries });
+    eq(restore.status, 200, 'restored');
+    await closeExpecting(page, [400]);
+  });
+
+  await test('390 px: sign-in, requests, a request, the service dashboard, policies, a policy, accounts, audit and calendar without horizontal scrolling (screenshots)', async () => {
+    const tk = loopTicket || (await api('/api/v1/tickets')).items[0]?.id;
+    const views = [
+      [null, 'login', '#/login', 'login-anon-390'],
+      [null, 'policies', '#/policies', 'policies-390'],
+      ['officer1', 'policy', '#/policy/srdi-award', 'policy-390'],
+      ['officer1', 'enterprise', '#/enterprise/1', 'enterprise-policies-390'],
+      ['ent1', 'tickets', '#/tickets', 'tickets-enterprise-390'],
+      ['dept_nrp', 'tickets', '#/tickets', 'tickets-department-390'],
+      tk ? ['ent1', 'ticket', `#/ticket/${tk}`, 'ticket-390'] : null,
+      ['leader1', 'service', '#/service', 'service-390'],
+      ['admin', 'admin', '#/admin/users', 'admin-users-390'],
+      ['admin', 'admin', '#/admin/audit', 'admin-audit-390'],
+      ['admin', 'admin', '#/admin/calendar', 'admin-calendar-390'],
+      ['admin', 'password', '#/password', 'password-390'],
+    ].filter(Boolean);
+    const pages = {};
+    for (const [user, name, hash, shot] of views) {
+      const key = user || 'anonymous';
+      if (!pages[key]) pages[key] = await newPage(MOBILE, 'zh', user);
+      const page = pages[key];
+      await page.goto(`${base}/${hash}`);
+      eq(await ready(page, name), 'ok', `${shot} ready`);
+      if (name === 'enterprise') await page.waitForSelector('#ent-policy-list');
+      await noOverflow(page, shot);
+      await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+    }
+    const page = pages.ent1;
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    for (const [user, name, hash, shot] of views.filter((v) => v[0] === 'ent1')) {
+      await page.goto(`${base}/${hash}`);
+      eq(await ready(page, name), 'ok', `${shot} in English`);
+      await noOverflow(page, `${shot} in English`);
+      await page.screenshot({ path: join(SHOTS, `${shot.replace('-390', '-en-390')}.png`), fullPage: true });
+    }
+    eq(await text(page, '#nav a[data-route="tickets"]'), 'Requests', 'English navigation');
+    await page.click('#lang');
+    for (const p of Object.values(pages)) await closePage(p);
+  });
+
+  await test('sign-in errors: a wrong password, locked with the time after five, too many attempts', async () => {
+    const page = await newPage(MOBILE);
+    await page.goto(`${base}/#/login`);
+    await viewReady(page, 'login');
+    const attempt = async (pw) => {
+      const res = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+      await uiLogin(page, 'locktest', pw);
+      const r = await res;
+      await page.waitForFunction(() => !document.getElementById('login-submit').disabled);
+      return r.status();
+    };
+    for (let i = 1; i <= 5; i++) {
+      eq(await attempt(`wrong-password-${i}`), 401, `wrong password ${i}`);
+      eq(await page.getAttribute('#login-form', 'data-error'), 'bad_credentials', 'bad credentials');
+      eq(await text(page, '#login-error'), '用户名或密码错误。', 'the message');
+    }
+    eq(await page.inputValue('#login-user'), 'locktest', 'the user name is kept');
+    eq(await page.inputValue('#login-password'), '', 'the password is cleared');
+    // Locked: even the right password is refused, with the time it ends.
+    eq(await attempt(USERS.locktest.password), 423, 'locked');
+    eq(await page.getAttribute('#login-form', 'data-error'), 'account_locked', 'account_locked');
+    const msg = await text(page, '#login-error');
+    assert(/锁定至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(msg), `the time in the message: ${msg}`);
+    await page.screenshot({ path: join(SHOTS, 'login-locked-390.png'), fullPage: true });
+    const locked = (await api('/api/v1/users')).items.find((u) => u.username === 'locktest');
+    assert(locked.locked_until && new Date(locked.locked_until) > new Date(), 'API: locked');
+    // Too many attempts from this address (the server's 429, simulated so as not to lock the suite out).
+    await page.route('**/api/v1/auth/login', (r) => r.fulfill({ status: 429, contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'too_many_attempts', message: '登录尝试过多，请稍后再试 / too many login attempts from this address; wait a few minutes', parameter: null } }) }));
+    eq(await attempt('whatever-1234'), 429, 'too many');
+    eq(await page.getAttribute('#login-form', 'data-error'), 'too_many_attempts', 'too_many_attempts');
+    eq(await text(page, '#login-error'), '登录尝试过多，请几分钟后再试。', 'the message');
+    await page.unroute('**/api/v1/auth/login');
+    await closeExpecting(page, [401, 423, 429]);
   });
 } catch (e) {
   results.push({ name: 'setup', ok: false });

@@ -16,6 +16,36 @@ export class ApiError extends Error {
 
 const cache = new Map();
 
+/** Forget every cached answer (after signing in or out: what an account may read differs). */
+export function clearCache() {
+  cache.clear();
+}
+
+// The session's CSRF token (from /api/v1/auth/login or /auth/me), kept in memory and in this tab's sessionStorage;
+// every write (POST, PATCH, PUT, DELETE) of a signed-in session sends it as X-CSRF-Token.
+const CSRF_KEY = 'chainscope.csrf';
+let csrf = (() => {
+  try { return sessionStorage.getItem(CSRF_KEY) || null; } catch { return null; }
+})();
+
+export function setCsrf(token) {
+  csrf = token || null;
+  try {
+    if (csrf) sessionStorage.setItem(CSRF_KEY, csrf);
+    else sessionStorage.removeItem(CSRF_KEY);
+  } catch { /* storage may be blocked */ }
+}
+
+/**
+ * Tell the app that the server refused the session (401 login_required: signed out or expired; 403
+ * password_change_required): the header and the navigation follow.
+ */
+function signalAuth(status, code) {
+  if ((status === 401 && code === 'login_required') || (status === 403 && code === 'password_change_required')) {
+    window.dispatchEvent(new CustomEvent('chainscope:auth', { detail: { status, code } }));
+  }
+}
+
 /** GET a JSON document from the API. Errors carry the server's message. `cached` keeps the answer for the page. */
 export async function getJson(path, { cached = false, signal } = {}) {
   if (cached && cache.has(path)) return cache.get(path);
@@ -39,6 +69,7 @@ export async function getJson(path, { cached = false, signal } = {}) {
 
 function errorOf(res, body) {
   const err = body && body.error ? body.error : {};
+  signalAuth(res.status, err.code);
   return new ApiError(`${err.message || 'HTTP ' + res.status}${err.code ? ` (${err.code})` : ''}`, res.status, err.code,
     err.parameter ?? null, err.message || `HTTP ${res.status}`);
 }
@@ -46,10 +77,10 @@ function errorOf(res, body) {
 /** POST (or another method) a JSON body; answers the JSON reply or throws an ApiError naming the field at fault. */
 export async function sendJson(method, path, data, { signal } = {}) {
   let res;
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  if (csrf && method.toUpperCase() !== 'GET') headers['X-CSRF-Token'] = csrf;
   try {
-    res = await fetch(path, {
-      method, signal, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(data),
-    });
+    res = await fetch(path, { method, signal, headers, body: data === undefined ? undefined : JSON.stringify(data) });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(t('error_network'), 0, 'network');
@@ -83,8 +114,42 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** An error box with a retry button; never a blank screen. */
+/** The sign-in link that comes back to `hash` (the current view by default) afterwards. */
+export function loginHref(hash = location.hash) {
+  const next = String(hash || '');
+  return makeHash('login', [], next.startsWith('#/') && !/^#\/login\b/.test(next) ? { next } : {});
+}
+
+/**
+ * What a protected view shows to someone not allowed to see it: signed out (401), a sign-in prompt that returns to
+ * the view; signed in with a role that may not (403), a short note; a one-time password still to change, a link to
+ * change it.
+ */
+export function authBox(err) {
+  const status = err && err.status;
+  const code = err && err.code;
+  if (status === 401) {
+    return h('div', { class: 'auth-prompt', role: 'alert', id: 'signin-prompt', dataset: { auth: 'login' } },
+      h('strong', {}, t('auth_required_title')), ' ', h('span', {}, t('auth_required_text')), ' ',
+      h('a', { class: 'btn primary', href: loginHref(), id: 'signin-link' }, t('auth_sign_in')));
+  }
+  if (status === 403 && code === 'password_change_required') {
+    return h('div', { class: 'auth-prompt', role: 'alert', id: 'password-prompt', dataset: { auth: 'password' } },
+      h('strong', {}, t('pw_required_title')), ' ',
+      h('a', { class: 'btn primary', href: makeHash('password', [], { next: location.hash }) }, t('pw_change')));
+  }
+  if (status === 403) {
+    return h('div', { class: 'auth-prompt forbidden', role: 'alert', id: 'forbidden-prompt', dataset: { auth: 'forbidden' } },
+      h('strong', {}, t('auth_forbidden_title')), ' ', h('span', { class: 'error-msg' }, err.detail || ''), ' ',
+      h('a', { href: '#/overview' }, t('nav_overview')));
+  }
+  return null;
+}
+
+/** An error box with a retry button; never a blank screen. A refused session shows the sign-in prompt instead. */
 export function errorBox(err, retry) {
+  const auth = authBox(err);
+  if (auth) return auth;
   const msg = err && err.message ? err.message : String(err);
   return h('div', { class: 'error', role: 'alert' },
     h('strong', {}, t('error_title')), ' ',

@@ -3,10 +3,17 @@
 // #/enterprise/14787, #/park/park-xzedz, #/region/320300, #/search?q=徐工, #/list?cluster=construction-machinery,
 // #/leads?chain=cm&preset=gap_filling, #/siteplan?node=cm.crane&floor_m2=5000, #/market?kind=demand, #/market/12,
 // #/pipeline?view=table&region=320312, #/project/p-2022-0001, #/events?year=2022, #/event/fair-2022,
-// #/dashboard?month=2022-09 (…&screen=1: the big screen), #/report?period=2022-Q3
+// #/dashboard?month=2022-09 (…&screen=1: the big screen), #/report?period=2022-Q3, #/login?next=…, #/password,
+// #/tickets?state=&department=&region=&overdue=, #/ticket/{id}, #/service, #/policies, #/policy/{id},
+// #/admin/users, #/admin/audit, #/admin/calendar?year=
+// Who is signed in comes from /api/v1/auth/me before the first view; the navigation shows each role its entries,
+// and a route the account may not open shows a sign-in prompt (signed out) or a short note (another role).
 
-import { t, lang, setLang } from './i18n.js';
-import { h, errorBox, parseHash, makeHash } from './api.js';
+import { t, nm, lang, setLang } from './i18n.js';
+import { h, errorBox, authBox, parseHash, makeHash, loginHref, getJson } from './api.js';
+import {
+  account, accountName, loadSession, mayOpen, seesNav, signOut, onSessionChange, setSession, homeHash,
+} from './session.js';
 
 export { parseHash, makeHash };
 
@@ -28,16 +35,83 @@ const VIEWS = {
   event: () => import('./views/events.js'),
   dashboard: () => import('./views/dashboard.js'),
   report: () => import('./views/report.js'),
+  login: () => import('./views/account.js'),
+  password: () => import('./views/account.js'),
+  tickets: () => import('./views/tickets.js'),
+  ticket: () => import('./views/tickets.js'),
+  service: () => import('./views/service.js'),
+  policies: () => import('./views/policies.js'),
+  policy: () => import('./views/policies.js'),
+  admin: () => import('./views/admin.js'),
 };
 
 /** Routes that belong to another route's navigation entry (a record page under its list). */
-const NAV_OF = { project: 'pipeline', event: 'events' };
+const NAV_OF = { project: 'pipeline', event: 'events', ticket: 'tickets', service: 'tickets', policy: 'policies' };
+
+/** The navigation entry of a route: admin pages by their sub-page. */
+function navKey(name, rest = []) {
+  if (name === 'admin') return `admin/${rest[0] || 'users'}`;
+  return NAV_OF[name] || name;
+}
 
 const root = document.getElementById('view');
 let cleanup = null;
 let controller = null;
 
-function chrome(name) {
+/** The header's account box: a sign-in link, or the account's menu (name, role, scope, password, sign out). */
+function userBox(name) {
+  const box = document.getElementById('user-box');
+  const a = account();
+  if (!a) {
+    box.replaceChildren(name === 'login' ? '' : h('a', { class: 'user-signin', id: 'user-signin', href: loginHref() }, t('auth_sign_in')));
+    return;
+  }
+  const scope = a.role === 'officer' ? h('span', { id: 'user-regions' }, (a.regions || []).join(t('list_sep')))
+    : a.role === 'department' ? a.department || ''
+      : a.role === 'enterprise' && a.enterprise_id != null ? h('a', { href: makeHash('enterprise', [String(a.enterprise_id)]) }, `#${a.enterprise_id}`) : '';
+  const menu = h('details', { class: 'user-menu', id: 'user-menu' },
+    h('summary', { id: 'user-menu-btn', 'aria-label': t('user_menu_label', { name: accountName(a) }) },
+      h('span', { class: 'user-name', id: 'user-name' }, accountName(a)), ' ',
+      h('span', { class: 'user-role', id: 'user-role', dataset: { role: a.role } }, t(`role_${a.role}`))),
+    h('div', { class: 'user-pop' },
+      h('dl', { class: 'kv user-facts' },
+        h('div', {}, h('dt', {}, t('user_username')), h('dd', { id: 'user-username' }, a.username)),
+        h('div', {}, h('dt', {}, t('user_role')), h('dd', {}, t(`role_${a.role}`))),
+        scope ? h('div', {}, h('dt', {}, t('user_scope')), h('dd', { id: 'user-scope' }, scope)) : null),
+      h('ul', { class: 'user-actions' },
+        h('li', {}, h('a', { href: makeHash('password'), id: 'user-password' }, t('pw_change'))),
+        h('li', {}, h('button', { type: 'button', class: 'linkish', id: 'user-logout', onclick: logout }, t('auth_sign_out'))))));
+  menu.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && menu.open) {
+      menu.open = false;
+      menu.querySelector('summary').focus();
+    }
+  });
+  box.replaceChildren(menu);
+  // The officer's 板块 by name (the city's districts, counties and zones; the codes stay if they cannot be read).
+  if (a.role === 'officer' && (a.regions || []).length && !a.must_change) {
+    getJson('/api/v1/regions/320300', { cached: true }).then((r) => {
+      const names = new Map((r.children || []).map((c) => [c.code, nm(c)]));
+      const el = document.getElementById('user-regions');
+      if (el && account() === a) el.textContent = a.regions.map((c) => names.get(c) || c).join(t('list_sep'));
+    }).catch(() => {});
+  }
+}
+
+async function logout() {
+  try {
+    await signOut();
+  } catch (e) {
+    console.error(e);
+  }
+  if (location.hash === '#/overview') route();
+  else {
+    leaving('#/overview');
+    location.hash = '#/overview';
+  }
+}
+
+function chrome(name, rest = []) {
   document.title = `${t('app_title')} · Chainscope`;
   document.getElementById('brand').textContent = t('app_title');
   document.getElementById('skip').textContent = t('skip');
@@ -53,11 +127,16 @@ function chrome(name) {
   document.getElementById('search-go').textContent = t('search');
   const nav = document.getElementById('nav');
   nav.setAttribute('aria-label', t('nav_label'));
+  const current = navKey(name, rest);
+  const me = account();
+  nav.hidden = Boolean(me && me.must_change);
   for (const a of nav.querySelectorAll('a')) {
     a.textContent = t(a.dataset.i18n);
-    if (a.dataset.route === (NAV_OF[name] || name)) a.setAttribute('aria-current', 'page');
+    a.hidden = !seesNav(a.dataset.route);
+    if (a.dataset.route === current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  userBox(name);
   const btn = document.getElementById('lang');
   btn.textContent = t('lang_switch');
   btn.setAttribute('lang', lang() === 'en' ? 'zh-CN' : 'en');
@@ -65,15 +144,29 @@ function chrome(name) {
 }
 
 let navigated = false;
+
+/**
+ * The view on screen stops being "ready" as soon as another route is asked for — the hash changes at once, the
+ * hashchange event (and the new view) only a moment later; nobody must read the old view as the new one meanwhile.
+ */
+function leaving(hash) {
+  if (hash && hash !== location.hash) delete root.dataset.ready;
+}
 let refocus = null; // an in-view control that asked for a new route keeps the focus after the re-render
 
 async function route() {
   const { name, rest, params } = parseHash(location.hash);
   if (!name) {
-    history.replaceState(null, '', makeHash('overview'));
+    history.replaceState(null, '', homeHash());
     return route();
   }
-  chrome(name);
+  const me = account();
+  // A one-time password is changed before anything else (the server refuses every other route meanwhile).
+  if (me && me.must_change && name !== 'password' && name !== 'login') {
+    history.replaceState(null, '', makeHash('password', [], { next: location.hash }));
+    return route();
+  }
+  chrome(name, rest);
   if (cleanup) {
     try { cleanup(); } catch (e) { console.error(e); }
     cleanup = null;
@@ -85,6 +178,14 @@ async function route() {
   // A view's state attributes (data-ready, data-map, …) describe the view on screen only.
   for (const k of Object.keys(root.dataset)) delete root.dataset[k];
   root.dataset.view = name;
+  if (VIEWS[name] && !mayOpen(name)) {
+    // Signed out: a prompt to sign in that comes back here; signed in with another role: a short note.
+    const err = me ? { status: 403, code: 'forbidden', detail: t('auth_forbidden_role', { role: t(`role_${me.role}`) }) } : { status: 401, code: 'login_required' };
+    root.append(h('div', { class: 'view-head' }, h('h1', {}, t(me ? 'auth_forbidden_title' : 'auth_required_title'))), authBox(err));
+    document.title = `${t(me ? 'auth_forbidden_title' : 'auth_required_title')} · ${t('app_short')} · Chainscope`;
+    root.dataset.ready = me ? 'forbidden' : 'login';
+    return;
+  }
   const load = VIEWS[name];
   if (!load) {
     root.append(h('div', { class: 'error', role: 'alert' }, t('error_unknown_route', { hash: location.hash }), ' ',
@@ -98,6 +199,7 @@ async function route() {
   const focusId = refocus;
   refocus = null;
   const ctx = {
+    name,
     rest,
     params,
     signal,
@@ -119,6 +221,7 @@ async function route() {
     navigate(hash) {
       const el = document.activeElement;
       if (el && el.id && root.contains(el)) refocus = el.id;
+      leaving(new URL(hash, location.href).hash);
       location.hash = hash;
     },
     /** Render the current route again (a retry after an error). */
@@ -151,6 +254,8 @@ document.getElementById('lang').addEventListener('click', () => {
 
 window.addEventListener('hashchange', () => {
   navigated = true;
+  const menu = document.getElementById('user-menu');
+  if (menu) menu.open = false;
   if (!refocus) window.scrollTo(0, 0);
   route();
 });
@@ -159,7 +264,9 @@ window.addEventListener('hashchange', () => {
 document.getElementById('search-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const q = document.getElementById('search-q').value.trim();
-  location.hash = makeHash('search', [], { q });
+  const next = makeHash('search', [], { q });
+  leaving(new URL(next, location.href).hash);
+  location.hash = next;
 });
 document.addEventListener('keydown', (ev) => {
   if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -174,5 +281,33 @@ window.addEventListener('unhandledrejection', (ev) => {
   if (!root.querySelector('.error')) root.prepend(errorBox(ev.reason));
 });
 
+// The server refused the session: signed out meanwhile (or expired), or a one-time password to change first.
+window.addEventListener('chainscope:auth', async (ev) => {
+  const { status } = ev.detail || {};
+  const me = account();
+  if (status === 401 && me) {
+    setSession({ account: null });
+  } else if (status === 403 && !(me && me.must_change)) {
+    // Only news when this page did not know yet (the password view is where such an account already is).
+    await loadSession();
+    if (account() && account().must_change) route();
+  }
+});
+// A change of account redraws the header (the navigation and the account box).
+onSessionChange(() => {
+  const { name, rest } = parseHash(location.hash);
+  chrome(name, rest);
+});
+// A link to another route: the view is left (see leaving()); this runs before the browser follows the link.
+document.addEventListener('click', (ev) => {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const a = ev.target instanceof Element ? ev.target.closest('a[href^="#/"]') : null;
+  if (a && !a.target && !a.hasAttribute('download')) leaving(a.hash);
+});
+document.addEventListener('click', (ev) => {
+  const menu = document.getElementById('user-menu');
+  if (menu && menu.open && !menu.contains(ev.target)) menu.open = false;
+});
+
 setLang(lang());
-route();
+loadSession().then(() => route());

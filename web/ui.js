@@ -612,18 +612,9 @@ export function projectTable(items, { id, caption, sort, onSort, officer = true 
     h('thead', {}, head), h('tbody', {}, rows)));
 }
 
-/** Today in the browser, as YYYY-MM-DD (the default date of a move; the server refuses a date in its future). */
+/** Today in the browser, as YYYY-MM-DD (a fallback: the project page uses the server's `today`). */
 export function todayIso() {
   const d = new Date();
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
-/** The name of the person at the keyboard, kept in this browser (until accounts exist); every write sends it as `by`. */
-const ACTOR_KEY = 'chainscope.actor';
-export function savedActor() {
-  try { return localStorage.getItem(ACTOR_KEY) || ''; } catch { return ''; }
-}
-export function saveActor(v) {
-  try { if (v) localStorage.setItem(ACTOR_KEY, v); } catch { /* private mode */ }
 }

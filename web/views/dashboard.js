@@ -1,7 +1,8 @@
 // 领导驾驶舱 Dashboard #/dashboard?year=&month=YYYY-MM (&screen=1: the big screen, 大屏): the year's signings against
 // the annual task, the 343 share, the tier split and the others; the 赛马榜 league of 板块 with the change since last
 // month; progress by tier and cluster; a monthly chart; size bands; stages; what is late (开工 and checklist items);
-// the year's events. Every figure is the API's (/api/v1/dashboard) and opens the projects it counts.
+// the year's events; a map of the 板块 (./dashmap.js). Every figure is the API's (/api/v1/dashboard) and opens the
+// projects it counts (开工/投产/终止 by reached=&reached_from=&reached_to=, the stages by stage=&stage_on=).
 // The builders are exported: the report (#/report) prints the same blocks for its year to date.
 
 import { t, nm, num, lang } from '../i18n.js';
@@ -11,13 +12,17 @@ import {
   projectCountLink, hrefProject, hrefEvent, hrefPipeline, stageLabel, bandLabel, dateText,
 } from '../ui.js';
 import { kindLabel } from './events.js';
+import { dashMap } from './dashmap.js';
 
 const REFRESH_MS = 60000;
 const OVERDUE_SHOWN = 15;
 
 /** The filters of the projects signed in the dashboard's year up to its day. */
 export const ytd = (d) => ({ signed_from: `${d.year}-01-01`, signed_to: d.through });
+/** The filters of the projects that reached `stage` (started, producing, dropped) in the year up to its day. */
+export const reachedYtd = (d, stage) => ({ reached: stage, reached_from: `${d.year}-01-01`, reached_to: d.through });
 const regionName = (r) => nm(r) || r.key || r.code || '';
+const L = (zh, en) => (lang() === 'en' ? en : zh);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Blocks
@@ -41,9 +46,9 @@ export function headline(d, { prefix = 'dash', tiers = true } = {}) {
       { class: 'figure fig-tier', dataset: { tier: x.key } })) : []),
     figure(t('ov_other'), projectCountLink(d.other, { ...f, other: 'true' }, { id: `${prefix}-other` }),
       h('span', {}, t('db_share'), ' ', h('span', { id: `${prefix}-other-pct` }, pct(d.other_pct)))),
-    figure(t('db_started'), h('span', { id: `${prefix}-started` }, num(d.started))),
-    figure(t('db_producing'), h('span', { id: `${prefix}-producing` }, num(d.producing))),
-    figure(t('db_dropped'), h('span', { id: `${prefix}-dropped` }, num(d.dropped))));
+    figure(t('db_started'), projectCountLink(d.started, reachedYtd(d, 'started'), { id: `${prefix}-started` })),
+    figure(t('db_producing'), projectCountLink(d.producing, reachedYtd(d, 'producing'), { id: `${prefix}-producing` })),
+    figure(t('db_dropped'), projectCountLink(d.dropped, reachedYtd(d, 'dropped'), { id: `${prefix}-dropped` })));
 }
 
 /** 赛马榜: the 板块 ranked by completion, with the change since the end of last month. */
@@ -125,15 +130,20 @@ function bandsList(d) {
     h('span', { class: 'bar-value' }, projectCountLink(b.count, { band: b.band, ...f })))));
 }
 
-/** The stages as known on the dashboard's day; they open the list only when that day is today's state. */
+/**
+ * The stages as known on the dashboard's day; each opens the projects at that stage on that day (stage_on), as a
+ * table: the board's columns are today's stages.
+ */
 function stagesFunnel(d, current) {
   const max = Math.max(1, ...(d.stages || []).map((s) => s.count));
   return h('div', {},
     h('ul', { class: 'bars funnel', id: 'dash-stages' }, (d.stages || []).map((s) => h('li', { dataset: { stage: s.stage } },
       h('span', {}, stageLabel(s.stage)),
       h('span', { class: 'bar-track' }, h('span', { class: `bar-fill st-fill-${s.stage}`, style: { width: `${(100 * s.count) / max}%` } })),
-      h('span', { class: 'bar-value' }, current ? projectCountLink(s.count, { stage: s.stage }) : num(s.count))))),
-    h('p', { class: 'small muted' }, current ? t('db_stages_now') : t('db_stages_then', { d: dateText(d.through) })));
+      h('span', { class: 'bar-value' }, projectCountLink(s.count, { stage: s.stage, stage_on: d.through, view: 'table' }))))),
+    h('p', { class: 'small muted', id: 'dash-stages-note' }, current ? t('db_stages_now')
+      : L(`截至 ${dateText(d.through)} 各阶段项目数（全部年份）；点击数字查看当日处于该阶段的项目。`,
+        `Projects at each stage on ${dateText(d.through)} (all years); a figure opens the projects at that stage on that day.`)));
 }
 
 /** Signed, not started on time (签约未按期开工): each links to its project. */
@@ -234,11 +244,9 @@ export async function render(root, ctx) {
     disposeCharts();
     body.replaceChildren(...(screen ? screenLayout(d, ctx, state) : pageLayout(d, ctx, state)));
     root.dataset.through = d.through;
-    const chart = body.querySelector('#dash-months-chart');
-    if (chart && chart.__draw) {
-      const c = await chart.__draw();
-      if (c) charts.push(c);
-    }
+    const boxes = [...body.querySelectorAll('.chart')].filter((b) => b.__draw);
+    const drawn = await Promise.all(boxes.map((b) => b.__draw().catch((e) => { console.error(e); return null; })));
+    for (const c of drawn) if (c) charts.push(c);
   };
   await draw();
   root.dataset.ready = 'ok';
@@ -282,6 +290,8 @@ function pageLayout(d, ctx, state) {
   const current = !state.month && d.year === Number(String(d.today).slice(0, 4));
   const chart = monthsChart(d);
   chart.wrap.querySelector('.chart').__draw = chart.draw;
+  const map = dashMap(d, { navigate: (href) => ctx.navigate(href) });
+  map.box.__draw = map.draw;
   const anyDemo = (d.events || []).some((e) => e.synthetic);
   const head = h('div', { class: 'view-head' }, h('h1', {}, t('db_heading')), demoBadge(anyDemo),
     h('a', { class: 'btn', id: 'dash-screen-link', href: makeHash('dashboard', [], { ...state, screen: '1' }) }, t('db_screen')),
@@ -291,6 +301,7 @@ function pageLayout(d, ctx, state) {
     selectors(d, ctx, state, false),
     panel('dash-head', t('db_headline', { y: d.year }), headline(d)),
     panel('dash-league-panel', t('db_league'), h('p', { class: 'small muted' }, t('db_league_hint')), leagueTable(d)),
+    panel('dash-map-panel', L('板块地图', 'Map of the districts and zones'), map.wrap),
     h('div', { class: 'two' },
       panel('dash-tiers-panel', t('db_by_tier'), progressList(d.by_tier, 'tier', d, { id: 'dash-tiers' })),
       panel('dash-clusters-panel', t('db_by_cluster'), progressList(d.by_cluster, 'cluster', d, { id: 'dash-clusters' }))),
@@ -308,6 +319,8 @@ function pageLayout(d, ctx, state) {
 function screenLayout(d, ctx, state) {
   const chart = monthsChart(d, { dark: true });
   chart.wrap.querySelector('.chart').__draw = chart.draw;
+  const map = dashMap(d, { dark: true, height: 420, navigate: (href) => ctx.navigate(href) });
+  map.box.__draw = map.draw;
   const late = (d.overdue_starts || []).length;
   return [
     h('div', { class: 'screen-head' },
@@ -318,6 +331,7 @@ function screenLayout(d, ctx, state) {
     h('div', { class: 'screen-grid' },
       h('section', { class: 'screen-box screen-headline', 'aria-label': t('db_headline', { y: d.year }) }, headline(d, { tiers: true })),
       h('section', { class: 'screen-box screen-league', 'aria-labelledby': 'scr-league-h' }, h('h2', { id: 'scr-league-h' }, t('db_league')), leagueTable(d)),
+      h('section', { class: 'screen-box screen-map', id: 'dash-map-panel', 'aria-labelledby': 'scr-map-h' }, h('h2', { id: 'scr-map-h' }, L('板块地图', 'Map of the districts and zones')), map.wrap),
       h('section', { class: 'screen-box', 'aria-labelledby': 'scr-tier-h' }, h('h2', { id: 'scr-tier-h' }, t('db_by_tier')), progressList(d.by_tier, 'tier', d, { id: 'dash-tiers' }),
         h('h2', {}, t('db_by_cluster')), progressList(d.by_cluster, 'cluster', d, { id: 'dash-clusters' })),
       h('section', { class: 'screen-box screen-months', 'aria-labelledby': 'scr-months-h' }, h('h2', { id: 'scr-months-h' }, t('db_months')), chart.wrap),

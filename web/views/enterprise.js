@@ -3,6 +3,8 @@
 
 import { t, nm, num, tx } from '../i18n.js';
 import { getJson, h, errorBox, loading, makeHash, demoBadge } from '../api.js';
+import { account } from '../session.js';
+import { loadPolicies, enterpriseMatches } from './policies.js';
 import {
   money, dateText, entName, regionName, countryName, hrefNode, hrefChain, hrefRegion, hrefEnterprise, flagBadges,
   breadcrumbs, panel, kv, chartBlock, drawChart, dataTable, miniMap, CHART_COLORS, emptyNote,
@@ -110,8 +112,30 @@ export async function render(root, ctx) {
   const prov = h('p', { class: 'provenance muted', id: 'ent-provenance' }, t('provenance'), t('colon'),
     `${e.provenance?.source || '–'}${e.provenance?.as_of ? ` · ${t('as_of')} ${e.provenance.as_of}` : ''}`);
 
+  // 可享政策: for officers, leaders and administrators, and for the enterprise's own account.
+  const me = account();
+  const seesPolicies = me && (['admin', 'leader', 'officer'].includes(me.role) || (me.role === 'enterprise' && me.enterprise_id === e.id));
+  const policies = seesPolicies ? panel('ent-policies', t('ent_policies'), loading()) : null;
+  const fileFor = me && ['admin', 'officer'].includes(me.role)
+    ? h('p', { class: 'actions' }, h('a', { class: 'btn', id: 'ent-file-ticket', href: makeHash('tickets', [], { new: '1', enterprise: String(e.id) }) }, t('ent_file_ticket')))
+    : null;
+
   busy.replaceWith(crumbs, head, e.synthetic ? h('p', { class: 'demo-note' }, t('demo_record')) : '',
-    h('div', { class: 'two' }, identity, location), nodes, metrics, partners, prov);
+    h('div', { class: 'two' }, identity, location), policies || '', fileFor || '', nodes, metrics, partners, prov);
+
+  if (policies) {
+    try {
+      const [list, mine] = await Promise.all([loadPolicies(signal), getJson(`/api/v1/enterprises/${encodeURIComponent(e.id)}/policies`, { signal })]);
+      const byId = new Map(list.items.map((p) => [p.id, p]));
+      policies.replaceChildren(policies.firstChild, h('p', { class: 'small muted' }, t('ent_policies_hint')),
+        enterpriseMatches(mine.items, byId, { id: 'ent-policy-list' }));
+      policies.dataset.n = String(mine.items.filter((m) => m.eligible || m.status === 'possible').length);
+    } catch (err) {
+      if (err.name === 'AbortError') return null;
+      policies.replaceChildren(policies.firstChild, errorBox(err));
+    }
+    if (signal.aborted) return null;
+  }
 
   if (chartBox) {
     const { dispose } = await drawChart(chartBox, {

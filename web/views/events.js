@@ -4,6 +4,7 @@
 
 import { t, nm, num } from '../i18n.js';
 import { getJson, sendJson, h, errorBox, loading, makeHash, demoBadge } from '../api.js';
+import { isWriter } from '../session.js';
 import {
   money, dateText, breadcrumbs, panel, kv, emptyNote, formField, clearFieldErrors, showFieldError, hrefEvent, pct, figure,
   projectCountLink, projectTable, loadBoards,
@@ -93,7 +94,7 @@ async function renderList(root, ctx) {
       h('td', { class: 'num', dataset: { label: t('ov_other') } }, projectCountLink(e.other, { event: e.id, other: 'true' }), ` (${pct(e.other_pct)})`),
       h('td', { class: 'num', dataset: { label: t('ev_signing_regions') } }, num(e.signing_region_count)),
       h('td', { class: 'num', dataset: { label: t('pl_amount') } }, money(e.amount))))))) : emptyNote(t('ev_none'));
-  busy.replaceWith(head, h('p', { class: 'muted intro' }, t('ev_intro')), form, summary, table, newEventPanel(boards, year, ctx));
+  busy.replaceWith(head, h('p', { class: 'muted intro' }, t('ev_intro')), form, summary, table, isWriter() ? newEventPanel(boards, year, ctx) : '');
   root.dataset.total = String(d.total);
   root.dataset.ready = 'ok';
   return null;

@@ -5,9 +5,10 @@
 
 import { t, nm, num, tx } from '../i18n.js';
 import { getJson, sendJson, h, errorBox, loading, makeHash, demoBadge, isDemoData } from '../api.js';
+import { account, accountName, isWriter } from '../session.js';
 import {
   money, entName, regionLink, countryName, hrefEnterprise, hrefNode, stackedBar, barLegend, slider, formField,
-  clearFieldErrors, showFieldError, km, percent, PART_COLORS, emptyNote, loadBoards, boardOptions, hrefProject, savedActor, saveActor,
+  clearFieldErrors, showFieldError, km, percent, PART_COLORS, emptyNote, loadBoards, boardOptions, hrefProject,
 } from '../ui.js';
 
 export const PRESETS = ['gap_filling', 'strengthening', 'big_anchors'];
@@ -342,7 +343,8 @@ export async function render(root, ctx) {
             h('span', { class: 'muted small' }, t('part_points', { p: num(p.points, 1), v: p.part.value == null ? t('unknown') : num(p.part.value, 2), w: num(p.weight, 1) })),
             h('div', { class: 'ev-text' }, evidenceText(p.key, p.part, d.means))))),
           h('p', { class: 'lead-actions' },
-            h('span', { class: 'tip-wrap' },
+            // Leaders read the leads; only officers and administrators create projects.
+            !isWriter() ? null : h('span', { class: 'tip-wrap' },
               h('button', {
                 type: 'button', class: 'btn small to-project', id: `${evId}-to-project`, 'aria-expanded': 'false', 'aria-controls': `${evId}-form`,
                 'aria-describedby': `${evId}-tip`,
@@ -379,7 +381,7 @@ export async function render(root, ctx) {
       h('div', { class: 'filters' },
         formField('region_code', `${id}-region`, t('pl_board'), h('select', { id: `${id}-region`, name: 'region_code' },
           boardOptions(boards, boards.some((b) => b.code === extra.region) ? extra.region : '', { empty: t('pl_choose_board') }))),
-        formField('officer', `${id}-officer`, t('pl_officer'), h('input', { type: 'text', id: `${id}-officer`, name: 'officer', maxlength: '60', value: savedActor(), autocomplete: 'name' }))),
+        formField('officer', `${id}-officer`, t('pl_officer'), h('input', { type: 'text', id: `${id}-officer`, name: 'officer', maxlength: '60', value: accountName(account()), autocomplete: 'name' }))),
       h('p', { class: 'form-error error-inline', role: 'alert', hidden: true }),
       h('div', { class: 'actions' }, submit, h('span', { class: 'small muted' }, t('to_project_hint', { name: `${l.name}项目` }))), status);
     form.addEventListener('submit', async (ev) => {
@@ -391,11 +393,7 @@ export async function render(root, ctx) {
       const body = { name: `${l.name}项目`, investor_enterprise_id: l.id, region_code: String(fd.get('region_code') || ''), channel: 'chain', stage: 'lead' };
       if (cluster) body.cluster = cluster;
       if (l.node) body.node = l.node.id;
-      if (officer) {
-        body.officer = officer;
-        body.by = officer;
-        saveActor(officer);
-      }
+      if (officer) body.officer = officer;
       submit.disabled = true;
       try {
         const p = await sendJson('POST', '/api/v1/projects', body, { signal });

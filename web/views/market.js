@@ -4,6 +4,7 @@
 
 import { t, nm, num, tx } from '../i18n.js';
 import { getJson, sendJson, h, errorBox, loading, makeHash, demoBadge, isDemoData } from '../api.js';
+import { role, account } from '../session.js';
 import {
   hrefEnterprise, hrefNode, hrefRegion, regionName, entName, breadcrumbs, panel, kv, stackedBar, barLegend, formField,
   clearFieldErrors, showFieldError, nodeOptions, km, percent, PART_COLORS, emptyNote, dateText, countryName,
@@ -81,14 +82,28 @@ async function renderBoard(root, ctx) {
       t('mk_show_expired')));
   const summary = h('p', { class: 'list-summary', id: 'mk-summary', role: 'status' });
   const list = h('div', { id: 'mk-board' });
+  // An enterprise user posts for its own enterprise: its name and id are filled in.
+  const me = account();
+  let own = null;
+  if (me && me.role === 'enterprise' && me.enterprise_id != null) {
+    try {
+      const e = await getJson(`/api/v1/enterprises/${me.enterprise_id}`, { signal, cached: true });
+      own = { id: me.enterprise_id, name: e.name };
+    } catch (e) {
+      if (e.name === 'AbortError') return null;
+      own = { id: me.enterprise_id, name: '' };
+    }
+  }
   const form = postForm(tax, xuzhou, kind || 'demand', async (item) => {
     await loadItems();
     const li = list.querySelector(`li[data-id="${item.id}"]`);
     if (li) li.classList.add('just-posted');
-  }, signal);
+  }, signal, own);
 
+  // Officers, administrators and enterprises post; leaders and department staff read.
+  const posts = ['admin', 'officer', 'enterprise'].includes(role());
   busy.replaceWith(head, intro, tabs, filters, summary, list,
-    panel('mk-post', t('mk_post_heading'), form));
+    posts ? panel('mk-post', t('mk_post_heading'), form) : '');
 
   async function loadItems() {
     const q = new URLSearchParams();
@@ -139,7 +154,7 @@ function itemCard(it) {
 }
 
 /** The posting form. The input stays as typed when the server refuses it; the error shows at the field it names. */
-function postForm(tax, xuzhou, kind, onPosted, signal) {
+function postForm(tax, xuzhou, kind, onPosted, signal, own = null) {
   const regions = [['', t('mk_region_none')], ['320300', t('region_320300')],
     ...((xuzhou && xuzhou.children) || []).filter((c) => c.level === 'county').map((c) => [c.code, `· ${regionName(c)}`]),
     ['320000', t('region_320000')], ['CN', t('region_CN')]];
@@ -154,8 +169,9 @@ function postForm(tax, xuzhou, kind, onPosted, signal) {
   const form = h('form', { id: 'mk-form', class: 'mk-form', novalidate: true },
     kindBox,
     h('div', { class: 'filters' },
-      formField('poster', 'mk-poster', t('mk_poster'), input('mk-poster', 'poster', { type: 'text', maxlength: '200' }), { hint: t('mk_poster_hint') }),
-      formField('enterprise_id', 'mk-enterprise', t('mk_enterprise_id'), input('mk-enterprise', 'enterprise_id', { type: 'text', inputmode: 'numeric' }), { hint: t('mk_enterprise_hint') })),
+      formField('poster', 'mk-poster', t('mk_poster'), input('mk-poster', 'poster', { type: 'text', maxlength: '200', value: own ? own.name : null }), { hint: t('mk_poster_hint') }),
+      formField('enterprise_id', 'mk-enterprise', t('mk_enterprise_id'), input('mk-enterprise', 'enterprise_id', { type: 'text', inputmode: 'numeric',
+        value: own ? String(own.id) : null, readonly: own ? true : null }), { hint: own ? t('mk_enterprise_own') : t('mk_enterprise_hint') })),
     formField('title', 'mk-title', t('mk_title'), input('mk-title', 'title', { type: 'text', maxlength: '300' }), { hint: t('mk_title_hint') }),
     formField('description', 'mk-desc', t('mk_description'), h('textarea', { id: 'mk-desc', name: 'description', rows: '3' })),
     h('div', { class: 'filters' },

@@ -8,11 +8,13 @@ import { getJson, sendJson, h, errorBox, loading, makeHash, demoBadge, isDemoDat
 import {
   money, pager, emptyNote, formField, clearFieldErrors, showFieldError, STAGES, BANDS, CHANNELS, hrefProject,
   stageLabel, bandLabel, channelLabel, classText, overdueBadge, loadBoards, boardOptions, classOptions, classValue,
-  projectTable, savedActor, saveActor,
+  projectTable,
 } from '../ui.js';
+import { account, accountName, isWriter } from '../session.js';
 
 /** The filters of /api/v1/projects the URL carries, in the order the chips list them. */
-export const PIPELINE_FILTERS = ['stage', 'region', 'tier', 'cluster', 'other', 'band', 'q', 'signed_from', 'signed_to', 'overdue', 'event', 'officer'];
+export const PIPELINE_FILTERS = ['stage', 'region', 'tier', 'cluster', 'other', 'band', 'q', 'signed_from', 'signed_to', 'overdue', 'event', 'officer',
+  'stage_on', 'reached', 'reached_from', 'reached_to'];
 const SORTS = ['recent', 'amount', 'signed', 'name'];
 const LIMIT = 50;
 const CARDS = 8;
@@ -26,7 +28,8 @@ function select(id, param, label, options, value, onchange) {
 
 export async function render(root, ctx) {
   const { signal } = ctx;
-  const view = ctx.params.get('view') === 'table' ? 'table' : 'board';
+  // stage_on filters by the stage on a past day; the board's columns are today's stages, so it shows as a table.
+  const view = ctx.params.get('view') === 'table' || (ctx.params.get('stage_on') || '').trim() ? 'table' : 'board';
   const filters = {};
   for (const k of PIPELINE_FILTERS) {
     const v = (ctx.params.get(k) || '').trim();
@@ -87,9 +90,9 @@ export async function render(root, ctx) {
   h('p', { class: 'form-error error-inline', role: 'alert', hidden: true }));
 
   // The filters the form has no control for (from a drill-down link), as removable chips.
-  const hidden = ['event', 'officer'].filter((k) => filters[k]);
+  const hidden = ['event', 'officer', 'stage_on', 'reached', 'reached_from', 'reached_to'].filter((k) => filters[k]);
   const chips = hidden.length ? h('ul', { class: 'chips', id: 'pl-chips', 'aria-label': t('active_filters') },
-    hidden.map((k) => h('li', { class: 'chip-filter', dataset: { key: k } }, `${t(`pl_f_${k}`)}${t('colon')}${filters[k]}`,
+    hidden.map((k) => h('li', { class: 'chip-filter', dataset: { key: k } }, `${t(`pl_f_${k}`)}${t('colon')}${k === 'reached' ? stageLabel(filters[k]) : filters[k]}`,
       h('a', { href: hashWith({ [k]: '' }), class: 'chip-x', 'aria-label': t('remove_filter', { f: `${t(`pl_f_${k}`)} ${filters[k]}` }) }, '×')))) : null;
 
   const apiQuery = (extra = {}) => new URLSearchParams({ ...filters, ...extra }).toString();
@@ -102,7 +105,7 @@ export async function render(root, ctx) {
   const head = h('div', { class: 'view-head' }, h('h1', {}, t('pl_heading')), demoBadge(demo));
   const summary = h('p', { class: 'list-summary', id: 'pl-summary', role: 'status' });
   const results = h('div', { id: 'pl-results' });
-  const newPanel = newProjectPanel(tax, boards, filters, ctx);
+  const newPanel = isWriter() ? newProjectPanel(tax, boards, filters, ctx) : null;
 
   busy.replaceWith(...[head, h('p', { class: 'muted intro' }, t('pl_intro')), form, chips, h('div', { class: 'actions' }, toggle, xlsx,
     h('span', { class: 'muted small' }, t('export_xlsx_hint'))), summary, results, newPanel].filter(Boolean));
@@ -219,7 +222,7 @@ function newProjectPanel(tax, boards, filters, ctx) {
         classOptions(tax, cls, { empty: t('pl_choose_class') }))),
       formField('amount', 'pl-new-amount', t('pl_amount_wan'), input('pl-new-amount', 'amount', { type: 'number', min: '0', step: 'any', inputmode: 'decimal' })),
       formField('investor', 'pl-new-investor', t('pl_investor'), input('pl-new-investor', 'investor', { type: 'text', maxlength: '200' })),
-      formField('officer', 'pl-new-officer', t('pl_officer'), input('pl-new-officer', 'officer', { type: 'text', maxlength: '60', value: savedActor() })),
+      formField('officer', 'pl-new-officer', t('pl_officer'), input('pl-new-officer', 'officer', { type: 'text', maxlength: '60', value: accountName(account()) })),
       formField('channel', 'pl-new-channel', t('pl_channel'), h('select', { id: 'pl-new-channel', name: 'channel' },
         CHANNELS.map((c) => h('option', { value: c, selected: c === 'chain' }, channelLabel(c)))))),
     h('p', { class: 'form-error error-inline', role: 'alert', hidden: true }),
@@ -241,10 +244,6 @@ function newProjectPanel(tax, boards, filters, ctx) {
     const amount = String(fd.get('amount') ?? '').trim();
     if (amount) body.amount = Number(amount);
     else if (form.querySelector('#pl-new-amount').validity.badInput) body.amount = 'invalid';
-    if (body.officer) {
-      body.by = body.officer;
-      saveActor(body.officer);
-    } else if (savedActor()) body.by = savedActor();
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {

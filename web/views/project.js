@@ -9,8 +9,9 @@ import { getJson, sendJson, h, errorBox, loading, demoBadge } from '../api.js';
 import {
   money, dateText, breadcrumbs, panel, kv, emptyNote, formField, clearFieldErrors, showFieldError, STAGES, CHANNELS,
   hrefEvent, hrefPark, hrefPipeline, stageBadge, stageLabel, bandLabel, channelLabel, classText, overdueBadge, loadBoards,
-  boardOptions, classOptions, classValue, todayIso, savedActor, saveActor, withUnit,
+  boardOptions, classOptions, classValue, todayIso, withUnit,
 } from '../ui.js';
+import { account, accountName } from '../session.js';
 
 const MAIN_STAGES = STAGES.filter((s) => s !== 'dropped');
 const TASK_STATUSES = ['todo', 'doing', 'done', 'not_needed'];
@@ -42,7 +43,10 @@ export async function render(root, ctx) {
       getJson(path, { signal }),
       getJson('/api/v1/taxonomy', { signal, cached: true }),
       loadBoards(signal),
-      getJson('/api/v1/events', { signal, cached: true }).catch((e) => { if (e.name === 'AbortError') throw e; return { items: [] }; }),
+      // Only those who may read events (department staff may not) list them for the event select.
+      ['admin', 'leader', 'officer'].includes(account() && account().role)
+        ? getJson('/api/v1/events', { signal, cached: true }).catch((e) => { if (e.name === 'AbortError') throw e; return { items: [] }; })
+        : { items: [] },
     ]);
   } catch (e) {
     if (e.name === 'AbortError') return null;
@@ -53,13 +57,15 @@ export async function render(root, ctx) {
   }
   if (signal.aborted) return null;
 
-  const actor = h('input', { type: 'text', id: 'pj-actor', name: 'by', maxlength: '60', value: savedActor(), autocomplete: 'name',
-    onchange: (e) => saveActor(e.target.value.trim()) });
+  // Who writes: the server records the signed-in account as the actor of every change. Officers and administrators
+  // edit; department staff mark their own checklist items; leaders read.
+  const me = account();
+  const writer = Boolean(me && ['admin', 'officer'].includes(me.role));
+  const dept = me && me.role === 'department' ? me.department || '' : null;
+  const reader = Boolean(me && ['admin', 'leader', 'officer'].includes(me.role));
   const status = h('p', { class: 'mk-status', id: 'pj-status', role: 'status' });
   const page = h('div', { id: 'pj' });
   busy.replaceWith(page);
-
-  const by = () => actor.value.trim() || undefined;
 
   /**
    * What the user typed (in inputs marked data-keep) and not yet saved: only the controls changed from what was drawn,
@@ -148,7 +154,7 @@ export async function render(root, ctx) {
     }
     form.removeAttribute('aria-busy');
   }
-  const patch = (fields) => sendJson('PATCH', path, { version: p.version, by: by(), ...fields }, { signal });
+  const patch = (fields) => sendJson('PATCH', path, { version: p.version, ...fields }, { signal });
 
   // ---------------------------------------------------------------------------------------------------------------
   function sections() {
@@ -157,10 +163,11 @@ export async function render(root, ctx) {
       h('div', {}, h('p', { class: 'kind' }, `${t('pj_kind')} · ${p.id}`), h('h1', { id: 'pj-name' }, p.name)),
       stageBadge(p.stage, { id: 'pj-stage' }), overdueBadge(p), demoBadge(p.synthetic),
       h('span', { class: 'small muted', id: 'pj-version', dataset: { version: String(p.version) } }, t('pj_version_n', { v: p.version })));
-    const actorBar = h('div', { class: 'pj-actor field' }, h('label', { for: 'pj-actor' }, t('pj_actor')), actor,
-      h('small', { class: 'hint' }, t('pj_actor_hint')));
+    const actorBar = h('p', { class: 'pj-actor small muted', id: 'pj-actor', dataset: { user: me ? me.username : '', mode: writer ? 'write' : dept !== null ? 'checklist' : 'read' } },
+      writer ? t('pj_acting_as', { name: accountName(me), user: me.username })
+        : dept !== null ? t('pj_acting_dept', { d: dept }) : t('pj_read_only'));
     return [crumbs, head, actorBar, status, stagePanel(), factsPanel(), startPanel(), checklistPanel(), stepsPanel(), docsPanel(),
-      editPanel(), historyPanel(), logPanel()];
+      writer ? editPanel() : null, historyPanel(), logPanel()];
   }
 
   // ---- stages: the stepper and the moves
@@ -181,7 +188,8 @@ export async function render(root, ctx) {
       }));
     const droppedNote = dropped ? h('p', { class: 'note pj-dropped' }, stageBadge('dropped'), ' ', p.drop_reason ? `${t('reason')}${t('colon')}${p.drop_reason}` : '') : null;
 
-    const moves = p.allowed_moves || [];
+    const moves = writer ? p.allowed_moves || [] : [];
+    if (!writer) return panel('pj-stages', t('pj_stages'), stepper, droppedNote);
     const form = h('form', { id: 'pj-move-form', class: 'pj-move-form', novalidate: true },
       h('div', { class: 'field form-field', dataset: { param: 'to' } },
         h('span', { class: 'pj-move-label', id: 'pj-move-label' }, t('pj_moves')),
@@ -193,7 +201,7 @@ export async function render(root, ctx) {
           : h('p', { class: 'muted' }, t('pj_no_moves')),
         h('p', { class: 'field-error', id: 'pj-move-to-err', role: 'alert', hidden: true })),
       moves.length ? h('div', { class: 'filters' },
-        formField('date', 'pj-move-date', t('pj_move_date'), h('input', { type: 'date', id: 'pj-move-date', name: 'date', value: todayIso(), 'data-keep': '' })),
+        formField('date', 'pj-move-date', t('pj_move_date'), h('input', { type: 'date', id: 'pj-move-date', name: 'date', value: p.today || todayIso(), max: p.today || null, 'data-keep': '' })),
         formField('reason', 'pj-move-reason', t('pj_move_reason'), h('textarea', { id: 'pj-move-reason', name: 'reason', rows: '2', maxlength: '500', 'data-keep': '' }),
           { hint: t('pj_move_reason_hint') })) : null,
       h('p', { class: 'form-error error-inline', role: 'alert', hidden: true }));
@@ -201,7 +209,7 @@ export async function render(root, ctx) {
     form.addEventListener('submit', (ev) => ev.preventDefault());
     function move(to) {
       const fd = new FormData(form);
-      const body = { version: p.version, to, by: by() };
+      const body = { version: p.version, to };
       const date = String(fd.get('date') || '').trim();
       const reason = String(fd.get('reason') || '').trim();
       if (date) body.date = date;
@@ -263,7 +271,8 @@ export async function render(root, ctx) {
       const next = items.map((k, j) => (j === i ? { ...taskBody(k), ...change } : taskBody(k)));
       write(form, () => patch({ checklist: next }), { aliases: { [`checklist[${i}]`]: 'checklist', checklist: 'checklist' } });
     };
-    const rows = items.map((k, i) => h('tr', { dataset: { task: k.id, status: k.status }, class: k.overdue ? 'late' : null },
+    const mayEdit = (k) => writer || (dept !== null && k.department === dept);
+    const rows = items.map((k, i) => h('tr', { dataset: { task: k.id, status: k.status, mine: mayEdit(k) ? '1' : '0' }, class: k.overdue ? 'late' : null },
       h('td', { class: 'name' }, h('strong', {}, tx({ zh: k.title_zh, en: k.title_en })),
         k.blocks_start ? [' ', h('span', { class: 'badge blocks', title: t('pj_blocks_start_hint') }, t('pj_blocks_start'))] : null,
         k.note ? h('div', { class: 'small muted' }, k.note) : null),
@@ -271,15 +280,15 @@ export async function render(root, ctx) {
       h('td', { class: 'num', dataset: { label: t('pj_due') } }, k.due || '–'),
       h('td', { dataset: { label: t('pj_status') } },
         h('label', { class: 'sr-only', for: `pj-task-${k.id}` }, `${t('pj_status')} ${tx({ zh: k.title_zh, en: k.title_en })}`),
-        h('select', { id: `pj-task-${k.id}`, class: 'task-status', onchange: (e) => save(i, { status: e.target.value, done_on: e.target.value === 'done' ? k.done_on : null }) },
+        h('select', { id: `pj-task-${k.id}`, class: 'task-status', disabled: mayEdit(k) ? null : true, onchange: (e) => save(i, { status: e.target.value, done_on: e.target.value === 'done' ? k.done_on : null }) },
           TASK_STATUSES.map((s) => h('option', { value: s, selected: s === k.status }, label('task_', s))))),
       h('td', { dataset: { label: t('pj_done_on') } },
         h('label', { class: 'sr-only', for: `pj-task-${k.id}-done` }, `${t('pj_done_on')} ${tx({ zh: k.title_zh, en: k.title_en })}`),
-        h('input', { type: 'date', id: `pj-task-${k.id}-done`, class: 'task-done', value: k.done_on || '', disabled: k.status !== 'done',
+        h('input', { type: 'date', id: `pj-task-${k.id}-done`, class: 'task-done', value: k.done_on || '', disabled: k.status !== 'done' || !mayEdit(k),
           onchange: (e) => save(i, { done_on: e.target.value || null }) })),
       h('td', { class: 'c-late', dataset: { label: t('pj_overdue') } }, k.overdue ? h('span', { class: 'late-text' }, t('pj_days_over', { n: num(k.days_over) })) : '')));
     return panel('pj-checklist-panel', t('pj_checklist'),
-      h('p', { class: 'muted small' }, t('pj_checklist_hint')),
+      h('p', { class: 'muted small' }, dept !== null ? t('pj_checklist_hint_dept', { d: dept }) : writer ? t('pj_checklist_hint') : t('pj_checklist_hint_read')),
       form,
       h('div', { class: 'scroll' }, h('table', { id: 'pj-checklist', class: 'pj-checklist' },
         h('caption', { class: 'sr-only' }, t('pj_checklist')),
@@ -306,12 +315,12 @@ export async function render(root, ctx) {
     });
     const list = steps.length ? h('ul', { class: 'pj-steps', id: 'pj-steps' }, steps.map((s, i) => h('li', { dataset: { done: s.done ? '1' : '0' } },
       h('label', { class: 'check', for: `pj-step-${i}` },
-        h('input', { type: 'checkbox', id: `pj-step-${i}`, checked: Boolean(s.done),
+        h('input', { type: 'checkbox', id: `pj-step-${i}`, checked: Boolean(s.done), disabled: writer ? null : true,
           onchange: (e) => write(form, () => patch({ next_steps: steps.map((x, j) => (j === i ? { ...body(x), done: e.target.checked } : body(x))) })) }),
         h('span', { class: 'step-text' }, s.text)),
       s.due ? h('span', { class: 'small muted' }, ` · ${t('pj_due_d', { d: dateText(s.due) })}`) : null)))
       : emptyNote(t('pj_no_steps'));
-    return panel('pj-steps-panel', t('pj_next_steps'), list, form);
+    return panel('pj-steps-panel', t('pj_next_steps'), list, writer ? form : null);
   }
 
   // ---- documents
@@ -338,10 +347,10 @@ export async function render(root, ctx) {
       h('strong', {}, d.name), d.kind ? h('span', { class: 'badge neutral' }, label('doc_', d.kind)) : null,
       d.date ? h('span', { class: 'small muted' }, ` ${dateText(d.date)}`) : null,
       d.note ? h('span', { class: 'small' }, ` · ${d.note}`) : null, ' ',
-      h('button', { type: 'button', class: 'btn small', 'aria-label': t('pj_remove_doc_n', { n: d.name }),
+      !writer ? null : h('button', { type: 'button', class: 'btn small', 'aria-label': t('pj_remove_doc_n', { n: d.name }),
         onclick: () => write(form, () => patch({ documents: docs.filter((_, j) => j !== i).map(body) })) }, t('pj_remove')))))
       : emptyNote(t('pj_no_docs'));
-    return panel('pj-docs-panel', t('pj_documents'), list, form);
+    return panel('pj-docs-panel', t('pj_documents'), list, writer ? form : null);
   }
 
   // ---- edit
@@ -434,8 +443,8 @@ export async function render(root, ctx) {
       h('td', { dataset: { label: t('pj_log_actor') } }, l.actor || '–'),
       h('td', { dataset: { label: t('pj_log_action') } }, label('act_', l.action)),
       h('td', { dataset: { label: t('pj_log_summary') } }, l.summary || ''),
-      h('td', {}, h('button', { type: 'button', class: 'linkish', dataset: { version: String(l.version) },
-        'aria-label': t('pj_view_version_n', { v: l.version }), onclick: (e) => show(l.version, e.target) }, t('pj_view_version')))));
+      h('td', {}, reader ? h('button', { type: 'button', class: 'linkish', dataset: { version: String(l.version) },
+        'aria-label': t('pj_view_version_n', { v: l.version }), onclick: (e) => show(l.version, e.target) }, t('pj_view_version')) : '')));
     return panel('pj-log-panel', t('pj_log'),
       h('div', { class: 'scroll' }, h('table', { id: 'pj-log', class: 'pj-log' },
         h('thead', {}, h('tr', {}, [t('pj_log_version'), t('pj_log_at'), t('pj_log_actor'), t('pj_log_action'), t('pj_log_summary'), t('pj_log_record')]
