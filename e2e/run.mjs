@@ -1026,6 +1026,15 @@ try {
     await leadsOk(page);
     eq(Number(await page.inputValue('#w-scale')), w, 'the last weights of this preset come back');
     assert(page.url().includes(`w_scale=${w}`), 'and are written to the URL');
+    // They are kept with the account (so on any browser the officer signs in from), not in this browser only.
+    await page.waitForTimeout(600);
+    const prefs = await (await authFetch('/api/v1/auth/preferences', { as: 'officer1' })).json();
+    eq(prefs.leads_weights && prefs.leads_weights.strengthening && prefs.leads_weights.strengthening.scale, w, 'weights saved with the account');
+    const other = await newPage(DESKTOP, 'zh', 'officer1');
+    await other.goto(`${base}/#/leads?chain=${chain}&preset=strengthening`);
+    await leadsOk(other);
+    eq(Number(await other.inputValue('#w-scale')), w, 'another browser page of the same account gets them');
+    await closePage(other);
     await page.click('#preset-gap_filling');
     await leadsOk(page, 'hash', 'preset=gap_filling');
     assert(!page.url().includes('w_scale'), 'another preset starts at its own weights');

@@ -1,6 +1,6 @@
 // 招商目标 Leads #/leads?{tier|cluster|chain|node}&preset=&w_gap=…&include_marked=&limit=: the outside enterprises
 // worth approaching for a part of the chains, ranked by /api/v1/leads. Presets (补链 / 强链 / 招大引强) set six weights;
-// the sliders change them (kept in the URL and, per preset, in this browser), each score is a stacked bar of its parts
+// the sliders change them (kept in the URL and, per preset, with the signed-in account), each score is a stacked bar of its parts
 // with the evidence behind each part in plain words, and the same list downloads as XLSX.
 
 import { t, nm, num, tx } from '../i18n.js';
@@ -24,28 +24,58 @@ const STORE = (preset) => `chainscope.leads.weights.${preset}`;
 
 export const partColor = (k) => PART_COLORS[PARTS.indexOf(k)];
 
-/** The weights a user last set for a preset in this browser (until accounts exist), or null. */
-export function savedWeights(preset) {
+/** The signed-in account's saved settings (GET /api/v1/auth/preferences), read once per page load. */
+let prefs = null;
+let prefsOwner = null;
+
+async function loadPrefs(signal) {
+  const who = account();
+  const owner = who ? who.username : null;
+  if (prefs && prefsOwner === owner) return;
+  prefsOwner = owner;
+  prefs = {};
+  if (!who) return;
   try {
-    const raw = JSON.parse(localStorage.getItem(STORE(preset)) || 'null');
-    if (!raw || typeof raw !== 'object') return null;
-    const out = {};
-    for (const k of PARTS) {
-      const v = Number(raw[k]);
-      if (!Number.isFinite(v) || v < 0 || v > 10) return null;
-      out[k] = v;
-    }
-    return out;
+    const p = await getJson('/api/v1/auth/preferences', { signal });
+    if (p && typeof p === 'object' && !Array.isArray(p)) prefs = p;
+  } catch { /* no saved settings: the presets' own weights apply */ }
+}
+
+function checkWeights(raw) {
+  if (!raw || typeof raw !== 'object') return null;
+  const out = {};
+  for (const k of PARTS) {
+    const v = Number(raw[k]);
+    if (!Number.isFinite(v) || v < 0 || v > 10) return null;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The weights the signed-in user last set for a preset (kept with the account, so on every browser), or null. */
+export function savedWeights(preset) {
+  const mine = prefs && prefs.leads_weights ? prefs.leads_weights[preset] : null;
+  if (mine) return checkWeights(mine);
+  // Weights saved in this browser before accounts existed, until the user saves new ones.
+  try {
+    return checkWeights(JSON.parse(localStorage.getItem(STORE(preset)) || 'null'));
   } catch {
     return null;
   }
 }
 
+let saving = Promise.resolve();
 function saveWeights(preset, w) {
-  try {
-    if (w) localStorage.setItem(STORE(preset), JSON.stringify(w));
-    else localStorage.removeItem(STORE(preset));
-  } catch { /* private mode: the URL still keeps them */ }
+  if (!prefs) prefs = {};
+  const all = { ...(prefs.leads_weights || {}) };
+  if (w) all[preset] = w;
+  else delete all[preset];
+  prefs = { ...prefs, leads_weights: all };
+  try { localStorage.removeItem(STORE(preset)); } catch { /* private mode */ }
+  if (!account()) return;
+  // Sent at once (a small body), in order, so that leaving the page right after a change keeps it.
+  const body = prefs;
+  saving = saving.then(() => sendJson('PUT', '/api/v1/auth/preferences', body)).catch(() => {});
 }
 
 const sameWeights = (a, b) => PARTS.every((k) => Math.abs((a[k] ?? 0) - (b[k] ?? 0)) < 1e-9);
@@ -100,6 +130,7 @@ function select(param, id, label, options, value, onchange) {
 
 export async function render(root, ctx) {
   const { signal } = ctx;
+  await loadPrefs(signal);
   const busy = loading();
   root.append(busy);
   let tax, demo, boards;
