@@ -152,6 +152,37 @@ fn one_department_account_works_its_requests_and_its_checklist_items() {
 }
 
 #[test]
+fn administrators_edit_the_catalogue_and_the_policies_as_text() {
+    let w = world();
+    let text = common::text(&w.s.get("/api/v1/service/catalogue?format=toml").body);
+    assert!(text.contains("[[category]]"), "the stored TOML");
+    // Route land in 铜山区 to the high-tech zone's committee from now on.
+    let edited = format!("{text}\n[[rule]]\ncategory = \"land\"\nregion = \"320312\"\ndepartment = \"zone-gx\"\n");
+    let put =
+        |who: &Session, path: &str, body: &str| w.s.raw_text("PUT", path, &[("Cookie", &who.cookie), ("X-CSRF-Token", &who.csrf)], body);
+    assert_eq!(put(&w.officer, "/api/v1/service/catalogue", &edited).status, 403);
+    let bad = put(&w.admin, "/api/v1/service/catalogue", "[[category]]\nid = \"x\"\n");
+    assert_eq!((bad.status, bad.json()["error"]["parameter"].as_str()), (400, Some("body")));
+    let r = put(&w.admin, "/api/v1/service/catalogue", &edited);
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    let t = w.s.send_as(&w.ent, "POST", "/api/v1/tickets", &json!({"category": "land", "description": "新增用地"})).json();
+    assert_eq!(t["department"], "zone-gx", "routed by the new rule");
+    assert!(common::text(&w.s.get("/api/v1/service/catalogue?format=toml").body).contains("zone-gx\""), "stored");
+    // Policies: a policy naming an unknown node is refused whole; a valid edit replaces the list.
+    let policies = common::text(&w.s.get("/api/v1/policies?format=toml").body);
+    let broken = policies.replacen(
+        "[[policy]]",
+        "[[policy]]\nid = \"broken\"\nname_zh = \"坏\"\neligibility = { nodes = [\"no.such.node\"] }\n\n[[policy]]",
+        1,
+    );
+    assert_eq!(put(&w.admin, "/api/v1/policies", &broken).status, 400);
+    let before = w.s.json("/api/v1/policies")["items"].as_array().map(Vec::len);
+    let r = put(&w.admin, "/api/v1/policies", &policies);
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    assert_eq!(w.s.json("/api/v1/policies")["items"].as_array().map(Vec::len), before);
+}
+
+#[test]
 fn a_returned_request_is_re_routed_and_the_return_counted() {
     let w = world();
     let t =

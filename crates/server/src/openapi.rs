@@ -309,6 +309,13 @@ fn account_paths() -> Value {
     })
 }
 
+/// A write whose body is TOML text.
+fn toml_op(summary: &str, description: &str) -> Value {
+    json!({"summary": summary, "description": description,
+        "requestBody": {"required": true, "content": {"application/toml": {"schema": {"type": "string"}}}},
+        "responses": {"200": {"description": "what was stored"}, "400": {"description": "the text is invalid; the message says where", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}})
+}
+
 /// The enterprise-service loop, the working-day calendar and policies.
 fn service_paths() -> Value {
     let tid = Param { name: "id", location: "path", kind: "string", required: true, description: "request id", values: &[] };
@@ -321,9 +328,13 @@ fn service_paths() -> Value {
         q("overdue", "boolean", "only requests past their deadline"),
     ];
     let year = [q("year", "integer", "only this year")];
+    let fmt = q_enum("format", "json (default) or toml (the text administrators edit)", &["json", "toml"]);
     let matches = [q("limit", "integer", "1–2000 (default 100)"), q("local", "boolean", "only local enterprises (default true)")];
     json!({
-        "/api/v1/service/catalogue": {"get": {"summary": "request categories, departments and routing rules", "responses": {"200": {"description": "the catalogue"}}}},
+        "/api/v1/service/catalogue": {
+            "get": {"summary": "request categories, departments and routing rules", "parameters": params(&[&fmt]), "responses": {"200": {"description": "the catalogue (JSON, or the TOML text with format=toml)"}}},
+            "put": toml_op("replace the catalogue (administrators)", "The body is the catalogue as TOML (the format of data/xuzhou-343/service_catalogue.toml: [[department]], [[category]], [[rule]]); it is checked whole before it replaces the old one."),
+        },
         "/api/v1/service/dashboard": op("service dashboard", "Open, overdue (escalated), time to accept (working hours) and to close (working days), returns, reopenings and satisfaction, by department and by 板块, over the requests the caller may see.", vec![], "figures", false),
         "/api/v1/tickets": {
             "get": op("enterprise requests (企业诉求)", "The requests the caller may see: an enterprise its own, a department those it holds or held, an officer those of their 板块, leaders and administrators all.", list.iter().collect(), "requests", false)["get"].clone(),
@@ -335,7 +346,10 @@ fn service_paths() -> Value {
             "get": op("working-day calendar", "Holidays and make-up working days that deadlines count with.", year.iter().collect(), "entries", false)["get"].clone(),
             "put": write_op("set a year's calendar (administrators)", "JSON body: {year, entries: [{date, kind: holiday|workday, name}]}; make-up working days must fall on a weekend.", "200", "the year's entries", &[]),
         },
-        "/api/v1/policies": {"get": {"summary": "policies (惠企政策)", "description": "Each with machine-readable eligibility, benefit, validity and whether it is granted without an application (免申即享).", "responses": {"200": {"description": "policies"}}}},
+        "/api/v1/policies": {
+            "get": {"summary": "policies (惠企政策)", "description": "Each with machine-readable eligibility, benefit, validity and whether it is granted without an application (免申即享).", "parameters": params(&[&fmt]), "responses": {"200": {"description": "policies (JSON, or the TOML text with format=toml)"}}},
+            "put": toml_op("replace the policies (administrators)", "The body is the policies as TOML (the format of data/xuzhou-343/policies.toml); checked whole, including that every cluster and node named exists."),
+        },
         "/api/v1/policies/{id}/matches": op("enterprises matching a policy", "Eligible enterprises (免申即享 first), then those possibly eligible, each with the reason for every criterion: met, failed or unknown.", { let mut v = vec![&pid]; v.extend(matches.iter()); v }, "matches", true),
         "/api/v1/enterprises/{id}/policies": op("policies for an enterprise", "Every policy in force with the reason for each criterion.", vec![&eid], "matches", true),
     })

@@ -107,10 +107,90 @@ fn ticket_json(s: &ServerState, cfg: &ServiceConfig, t: &Ticket, at: NaiveDateTi
     v
 }
 
-/// `GET /api/v1/service/catalogue`: request categories, departments and routing rules.
-pub async fn catalogue(State(s): State<Arc<ServerState>>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/v1/service/catalogue[?format=toml]`: request categories, departments and routing rules; as the TOML
+/// text an administrator edits with `format=toml`.
+pub async fn catalogue(State(s): State<Arc<ServerState>>, q: Params) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    known_params(&q.0, &["format"])?;
+    if let Some(r) = settings_text(&s, &q.0, "service_catalogue").await? {
+        return Ok(r);
+    }
     let cfg = config(&s)?;
-    Ok(Json(serde_json::to_value(&cfg.catalogue).unwrap_or(Value::Null)))
+    Ok(Json(serde_json::to_value(&cfg.catalogue).unwrap_or(Value::Null)).into_response())
+}
+
+/// The stored TOML of a setting when `format=toml` is asked for; `None` for JSON.
+async fn settings_text(
+    s: &Arc<ServerState>,
+    p: &std::collections::HashMap<String, String>,
+    key: &'static str,
+) -> Result<Option<axum::response::Response>, ApiError> {
+    use axum::response::IntoResponse;
+    match p.get("format").map(String::as_str).unwrap_or("json") {
+        "json" | "" => Ok(None),
+        "toml" => {
+            let text = s.with_accounts(move |st| st.meta(key)).await?.unwrap_or_default();
+            Ok(Some(([(axum::http::header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response()))
+        }
+        other => Err(bad("format", "invalid_format", format!("'{other}' is not json or toml"))),
+    }
+}
+
+fn toml_body(b: &[u8]) -> Result<String, ApiError> {
+    let text = std::str::from_utf8(b).map_err(|_| bad("body", "invalid_utf8", "the body must be UTF-8 text"))?;
+    if text.trim().is_empty() {
+        return Err(bad("body", "empty_body", "the body is empty"));
+    }
+    Ok(text.to_string())
+}
+
+/// `PUT /api/v1/service/catalogue` (TOML, the format of data/xuzhou-343/service_catalogue.toml): replace the
+/// catalogue (administrators). It is checked whole first; requests already filed keep their department ids.
+pub async fn put_catalogue(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    b: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let text = toml_body(&b)?;
+    let catalogue = Catalogue::from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
+    let cfg = config(&s)?;
+    let stored = text.clone();
+    s.with_accounts(move |st| st.set_meta("service_catalogue", &stored)).await?;
+    let n = (catalogue.departments.len(), catalogue.categories.len());
+    s.set_service(ServiceConfig { catalogue, calendar: cfg.calendar.clone(), policies: cfg.policies.clone() });
+    s.audit(chainscope_store::AuditEntry {
+        actor: who.actor(),
+        action: "catalogue_changed".into(),
+        detail: text.chars().take(1000).collect(),
+        ..Default::default()
+    })
+    .await;
+    Ok(Json(json!({"departments": n.0, "categories": n.1})))
+}
+
+/// `PUT /api/v1/policies` (TOML, the format of data/xuzhou-343/policies.toml): replace the policies
+/// (administrators), checked whole first, including that every cluster and node named exists.
+pub async fn put_policies(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    b: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let text = toml_body(&b)?;
+    let policies = chainscope_model::policies_from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
+    chainscope_model::check_policy_references(&policies, &s.data().snapshot.taxonomy).map_err(|e| bad("body", e.code(), e.to_string()))?;
+    let cfg = config(&s)?;
+    let stored = text.clone();
+    s.with_accounts(move |st| st.set_meta("policies", &stored)).await?;
+    let n = policies.len();
+    s.set_service(ServiceConfig { catalogue: cfg.catalogue.clone(), calendar: cfg.calendar.clone(), policies });
+    s.audit(chainscope_store::AuditEntry {
+        actor: who.actor(),
+        action: "policies_changed".into(),
+        detail: format!("{n} policies"),
+        ..Default::default()
+    })
+    .await;
+    Ok(Json(json!({"policies": n})))
 }
 
 /// `GET /api/v1/tickets?state=&department=&region=&overdue=`: the requests the caller may see.
@@ -434,8 +514,13 @@ pub async fn put_calendar(
     calendar(State(s), axum::extract::Query([("year".to_string(), year.to_string())].into_iter().collect())).await
 }
 
-/// `GET /api/v1/policies`: the policies in the catalogue.
-pub async fn policies(State(s): State<Arc<ServerState>>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/v1/policies[?format=toml]`: the policies (as the TOML text an administrator edits with `format=toml`).
+pub async fn policies(State(s): State<Arc<ServerState>>, q: Params) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    known_params(&q.0, &["format"])?;
+    if let Some(r) = settings_text(&s, &q.0, "policies").await? {
+        return Ok(r);
+    }
     let cfg = config(&s)?;
     let t = now().date();
     let items: Vec<Value> = cfg
@@ -447,7 +532,7 @@ pub async fn policies(State(s): State<Arc<ServerState>>) -> Result<Json<Value>, 
             v
         })
         .collect();
-    Ok(Json(json!({"items": items})))
+    Ok(Json(json!({"items": items})).into_response())
 }
 
 /// `GET /api/v1/policies/{id}/matches?limit=`: enterprises matching a policy, each with the reason for every
