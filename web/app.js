@@ -3,7 +3,7 @@
 // #/enterprise/14787, #/park/park-xzedz, #/region/320300, #/search?q=徐工, #/list?cluster=construction-machinery,
 // #/leads?chain=cm&preset=gap_filling, #/siteplan?node=cm.crane&floor_m2=5000, #/market?kind=demand, #/market/12,
 // #/pipeline?view=table&region=320312, #/project/p-2022-0001, #/events?year=2022, #/event/fair-2022,
-// #/dashboard?month=2022-09 (…&screen=1: the big screen), #/report?period=2022-Q3, #/login?next=…, #/password,
+// #/dashboard?month=2022-09 (…&screen=1: the big screen), #/report?period=2022-Q3, #/targets?year=2027, #/login?next=…, #/password,
 // #/tickets?state=&department=&region=&overdue=, #/ticket/{id}, #/service, #/policies, #/policy/{id},
 // #/admin/users, #/admin/audit, #/admin/calendar?year=
 // Who is signed in comes from /api/v1/auth/me before the first view; the navigation shows each role its entries,
@@ -35,6 +35,7 @@ const VIEWS = {
   event: () => import('./views/events.js'),
   dashboard: () => import('./views/dashboard.js'),
   report: () => import('./views/report.js'),
+  targets: () => import('./views/targets.js'),
   login: () => import('./views/account.js'),
   password: () => import('./views/account.js'),
   tickets: () => import('./views/tickets.js'),

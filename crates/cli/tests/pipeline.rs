@@ -293,6 +293,15 @@ fn bad_input_is_refused_naming_the_field() {
         400,
         "items[0]",
     );
+    for item in [
+        json!({"scope": "region", "key": "110101", "metric": "projects", "value": 3}),
+        json!({"scope": "region", "key": "320300", "metric": "projects", "value": 3}),
+        json!({"scope": "city", "key": "foo", "metric": "projects", "value": 3}),
+        json!({"scope": "region", "key": "320312", "metric": "projects", "value": 2.5}),
+        json!({"scope": "region", "key": "320312", "metric": "projects", "value": "7"}),
+    ] {
+        bad("PUT", "/api/v1/targets", json!({"year": 2027, "items": [item]}), 400, "items[0]");
+    }
     bad("POST", "/api/v1/events", json!({"name_zh": "对接会"}), 400, "date");
     for (path, field) in [
         ("/api/v1/dashboard?month=2022-13", "month"),

@@ -1067,6 +1067,7 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
     }
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
+    let home = data.stats["home_region"].as_str().unwrap_or("").to_string();
     let mut rows = Vec::new();
     for (i, it) in obj.get("items").and_then(Value::as_array).into_iter().flatten().enumerate() {
         let field = format!("items[{i}]");
@@ -1075,22 +1076,41 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
         let scope = TargetScope::parse(&g("scope"))
             .map_err(|_| bad("invalid_scope", format!("scope '{}' is not city, region, tier or cluster", g("scope"))))?;
         let key = g("key");
+        // The city is the home prefecture; a 板块 is a district, county or zone inside it.
+        let is_board = |k: &str| {
+            data.regions.get(data.regions.current_code(k)).is_some_and(|r| {
+                matches!(r.level, chainscope_model::RegionLevel::County | chainscope_model::RegionLevel::Zone)
+                    && !home.is_empty()
+                    && data.regions.is_within(&r.code, &home)
+            })
+        };
         let known = match scope {
-            TargetScope::City => !key.is_empty(),
-            TargetScope::Region => data.regions.get(&key).is_some(),
+            TargetScope::City => !home.is_empty() && data.regions.current_code(&key) == home,
+            TargetScope::Region => is_board(&key),
             TargetScope::Tier => tax.tier(&key).is_some(),
             TargetScope::Cluster => tax.cluster(&key).is_some(),
         };
         if !known {
-            return Err(bad("unknown_key", format!("no {} '{key}'", scope.as_str())));
+            let what = match scope {
+                TargetScope::City => format!("城市任务的代码应为 {home} / the city's target has the key {home}, not '{key}'"),
+                TargetScope::Region => format!("'{key}' 不是本市的板块 / '{key}' is not a 板块 of {home}"),
+                _ => format!("没有 '{key}' / no {} '{key}'", scope.as_str()),
+            };
+            return Err(bad("unknown_key", what));
         }
         let metric = g("metric");
         if !matches!(metric.as_str(), "projects" | "amount") {
-            return Err(bad("invalid_metric", format!("metric '{metric}' is not projects or amount")));
+            return Err(bad("invalid_metric", format!("指标应为 projects 或 amount / metric '{metric}' is not projects or amount")));
         }
-        let value = it.get("value").and_then(Value::as_f64).ok_or_else(|| bad("missing", "value must be a number".into()))?;
+        let value = match it.get("value") {
+            None | Some(Value::Null) => return Err(bad("missing", "缺少数值 / value is required".into())),
+            Some(v) => v.as_f64().ok_or_else(|| bad("invalid_value", format!("数值应为数字 / value {v} is not a number")))?,
+        };
         if !value.is_finite() || !(0.0..=1e9).contains(&value) {
-            return Err(bad("invalid_value", format!("value {value} must be 0–1,000,000,000")));
+            return Err(bad("invalid_value", format!("数值应在 0–10亿之间 / value {value} must be 0–1,000,000,000")));
+        }
+        if metric == "projects" && value.fract() != 0.0 {
+            return Err(bad("invalid_value", format!("项目数应为整数 / a project count must be a whole number, not {value}")));
         }
         rows.push(Target { year: year as i32, scope, key, metric, value });
     }
