@@ -151,7 +151,10 @@ let navigated = false;
  * hashchange event (and the new view) only a moment later; nobody must read the old view as the new one meanwhile.
  */
 function leaving(hash) {
-  if (hash && hash !== location.hash) delete root.dataset.ready;
+  if (!hash || hash === location.hash) return;
+  // Every state attribute goes (data-ready, data-board, data-map …), not only data-ready: a view reports parts of
+  // itself separately, and none of them may be read as the next view's.
+  for (const k of Object.keys(root.dataset)) if (k !== 'view') delete root.dataset[k];
 }
 let refocus = null; // an in-view control that asked for a new route keeps the focus after the re-render
 
