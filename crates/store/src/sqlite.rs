@@ -919,14 +919,7 @@ impl Store for SqliteStore {
     }
     fn save_project(&mut self, p: &Project, expected: Option<i64>, change: &crate::Change) -> Result<Project> {
         let tx = self.conn.transaction()?;
-        let current: Option<i64> = tx.query_row("SELECT version FROM project WHERE id = ?1", [&p.id], |r| r.get(0)).optional()?;
-        let version = match (expected, current) {
-            (None, None) => 1,
-            (None, Some(_)) => return Err(StoreError::Exists(p.id.clone())),
-            (Some(_), None) => return Err(StoreError::NotFound(p.id.clone())),
-            (Some(e), Some(c)) if e != c => return Err(StoreError::Conflict(p.id.clone(), e, c)),
-            (Some(_), Some(c)) => c + 1,
-        };
+        let version = next_version(&tx, "project", &p.id, expected)?;
         let mut saved = p.clone();
         saved.version = version;
         write_project(&tx, &saved, &now(), &change.actor, &change.action, &change.summary)?;
@@ -1104,14 +1097,7 @@ impl Store for SqliteStore {
 
     fn save_ticket(&mut self, t: &chainscope_model::Ticket, expected: Option<i64>) -> Result<chainscope_model::Ticket> {
         let tx = self.conn.transaction()?;
-        let current: Option<i64> = tx.query_row("SELECT version FROM ticket WHERE id = ?1", [&t.id], |r| r.get(0)).optional()?;
-        let version = match (expected, current) {
-            (None, None) => 1,
-            (None, Some(_)) => return Err(StoreError::Exists(t.id.clone())),
-            (Some(_), None) => return Err(StoreError::NotFound(t.id.clone())),
-            (Some(e), Some(c)) if e != c => return Err(StoreError::Conflict(t.id.clone(), e, c)),
-            (Some(_), Some(c)) => c + 1,
-        };
+        let version = next_version(&tx, "ticket", &t.id, expected)?;
         let mut saved = t.clone();
         saved.version = version;
         let doc = serde_json::to_string(&saved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -1154,5 +1140,19 @@ impl Store for SqliteStore {
             params![kind, file, now(), read as i64, c.inserted as i64, c.updated as i64, c.unchanged as i64, rejected as i64],
         )?;
         Ok(())
+    }
+}
+
+/// The version a write of record `id` in `table` produces, inside the write's transaction. `expected` is the version
+/// the writer read: `None` creates (refused if the record exists), `Some(v)` replaces version `v` (refused if the
+/// record is missing or has moved on, so that no one silently overwrites another's change).
+fn next_version(tx: &rusqlite::Transaction<'_>, table: &str, id: &str, expected: Option<i64>) -> Result<i64> {
+    let current: Option<i64> = tx.query_row(&format!("SELECT version FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional()?;
+    match (expected, current) {
+        (None, None) => Ok(1),
+        (None, Some(_)) => Err(StoreError::Exists(id.to_string())),
+        (Some(_), None) => Err(StoreError::NotFound(id.to_string())),
+        (Some(e), Some(c)) if e != c => Err(StoreError::Conflict(id.to_string(), e, c)),
+        (Some(_), Some(c)) => Ok(c + 1),
     }
 }
