@@ -254,7 +254,27 @@ impl Eval {
     fn push(&mut self, criterion: Criterion, outcome: Outcome, detail_zh: String, detail_en: String) {
         self.reasons.push(Reason { criterion, ok: outcome == Outcome::Met, outcome, detail_zh, detail_en });
     }
+
+    /// A criterion on a value the record may lack: unknown (with what is missing, in both languages) when it does,
+    /// otherwise met or failed as `judge` says, with its explanation.
+    fn on_record<T>(
+        &mut self,
+        criterion: Criterion,
+        value: Option<T>,
+        missing: (&str, &str),
+        judge: impl FnOnce(T) -> (bool, String, String),
+    ) {
+        match value {
+            None => self.push(criterion, Outcome::Unknown, missing.0.to_string(), missing.1.to_string()),
+            Some(v) => {
+                let (ok, zh, en) = judge(v);
+                self.push(criterion, yes(ok), zh, en);
+            }
+        }
+    }
 }
+
+const NO_FOUNDING_DATE: (&str, &str) = ("成立日期未登记", "founding date not on record");
 
 fn yes(b: bool) -> Outcome {
     if b {
@@ -450,49 +470,25 @@ where
     }
 
     if let Some(after) = el.founded_after {
-        match e.founded {
-            None => ev.push(Criterion::FoundedAfter, Outcome::Unknown, "成立日期未登记".into(), "founding date not on record".into()),
-            Some(f) => ev.push(
-                Criterion::FoundedAfter,
-                yes(f >= after),
-                format!("成立于 {f}，要求 {after} 及以后"),
-                format!("founded {f}, required on or after {after}"),
-            ),
-        }
+        ev.on_record(Criterion::FoundedAfter, e.founded, NO_FOUNDING_DATE, |f| {
+            (f >= after, format!("成立于 {f}，要求 {after} 及以后"), format!("founded {f}, required on or after {after}"))
+        });
     }
     if let Some(before) = el.founded_before {
-        match e.founded {
-            None => ev.push(Criterion::FoundedBefore, Outcome::Unknown, "成立日期未登记".into(), "founding date not on record".into()),
-            Some(f) => ev.push(
-                Criterion::FoundedBefore,
-                yes(f < before),
-                format!("成立于 {f}，要求早于 {before}"),
-                format!("founded {f}, required before {before}"),
-            ),
-        }
+        ev.on_record(Criterion::FoundedBefore, e.founded, NO_FOUNDING_DATE, |f| {
+            (f < before, format!("成立于 {f}，要求早于 {before}"), format!("founded {f}, required before {before}"))
+        });
     }
 
     if let Some(min) = el.min_employees {
-        match latest_employees(e) {
-            None => ev.push(Criterion::MinEmployees, Outcome::Unknown, "从业人数未登记".into(), "employees not on record".into()),
-            Some(n) => ev.push(
-                Criterion::MinEmployees,
-                yes(n >= min),
-                format!("从业人数 {n} 人，要求不少于 {min} 人"),
-                format!("{n} employees, at least {min} required"),
-            ),
-        }
+        ev.on_record(Criterion::MinEmployees, latest_employees(e), ("从业人数未登记", "employees not on record"), |n| {
+            (n >= min, format!("从业人数 {n} 人，要求不少于 {min} 人"), format!("{n} employees, at least {min} required"))
+        });
     }
     if let Some(min) = el.min_revenue {
-        match latest_revenue(e) {
-            None => ev.push(Criterion::MinRevenue, Outcome::Unknown, "营业收入未登记".into(), "revenue not on record".into()),
-            Some(r) => ev.push(
-                Criterion::MinRevenue,
-                yes(r >= min),
-                format!("营业收入 {r} 万元，要求不少于 {min} 万元"),
-                format!("revenue {r} (10k yuan), at least {min} required"),
-            ),
-        }
+        ev.on_record(Criterion::MinRevenue, latest_revenue(e), ("营业收入未登记", "revenue not on record"), |r| {
+            (r >= min, format!("营业收入 {r} 万元，要求不少于 {min} 万元"), format!("revenue {r} (10k yuan), at least {min} required"))
+        });
     }
 
     if el.local_only {
