@@ -2597,6 +2597,19 @@ try {
     eq((await api(`/api/v1/targets?year=${year}`)).items, saved.items, 'API: nothing stored');
     eq(await page.getAttribute(`#tg-table tr.tg-tier[data-key="${tier}"]`, 'data-changed'), null, 'an untouched row stays unchanged');
     await page.screenshot({ path: join(SHOTS, 'targets-error-1280.png'), fullPage: true });
+    // Emptying a stored target removes it (the two refused edits are emptied too: never stored, so no change).
+    await page.fill(`#tg-cluster-${cluster}-projects`, '');
+    await page.fill(`#tg-region-${board}-amount`, '');
+    await page.fill(`#tg-city-${city}-amount`, '');
+    eq(await page.$$eval('#tg-table tr[data-changed="1"]', (trs) => trs.map((tr) => `${tr.dataset.scope}:${tr.dataset.key}`)), [`city:${city}`], 'only the emptied stored target is a change');
+    await page.click('#tg-save');
+    await page.waitForFunction(() => document.getElementById('view').dataset.saved === 'ok');
+    eq(await page.getAttribute('#tg-status', 'data-removed'), '1', 'one target removed');
+    assert((await text(page, '#tg-status')).includes('删除 1 项'), 'the note counts the removal');
+    const afterRemoval = await api(`/api/v1/targets?year=${year}`);
+    eq([afterRemoval.items.length, value(afterRemoval.items, 'city', city, 'amount')], [2, undefined], 'API: the city amount target is gone, the others stay');
+    eq((await api(`/api/v1/dashboard?year=${year}`)).city.target_amount, null, 'API: the dashboard has no amount target');
+    eq(await page.inputValue(`#tg-city-${city}-amount`), '', 'the field stays empty after the redraw');
     await closeExpecting(page, [400]);
     const phone = await newPage(MOBILE, 'zh', 'admin');
     await phone.goto(`${base}/#/targets?year=${year}`);

@@ -296,11 +296,12 @@ export async function render(root, ctx) {
         const k = keyOf(r.scope, r.key, m);
         if (!changed(k)) continue;
         const v = valueOf(inputs.get(k));
-        if (v === null || Number.isNaN(v)) {
-          const input = rowError(r, m, t(v === null ? 'tg_no_clear' : 'tg_not_number'));
+        if (Number.isNaN(v)) {
+          const input = rowError(r, m, t('tg_not_number'));
           firstBad = firstBad || input;
           continue;
         }
+        // An emptied field removes the stored target (the server deletes on null); 0 is a target of zero.
         items.push({ scope: r.scope, key: r.key, metric: m, value: v });
         refs.push({ r, m });
       }
@@ -316,8 +317,11 @@ export async function render(root, ctx) {
     save.disabled = true;
     root.dataset.saved = 'saving';
     let written;
+    let removed = 0;
     try {
-      written = (await sendJson('PUT', '/api/v1/targets', { year, items }, { signal })).written || {};
+      const reply = await sendJson('PUT', '/api/v1/targets', { year, items }, { signal });
+      written = reply.written || {};
+      removed = reply.removed || 0;
     } catch (e) {
       if (e.name === 'AbortError') return;
       const m = /^items\[(\d+)\]$/.exec(e.parameter || '');
@@ -330,7 +334,8 @@ export async function render(root, ctx) {
       if (input) input.focus();
       return;
     }
-    const note = t('tg_saved', { y: year, i: num(written.inserted || 0), u: num(written.updated || 0), n: num(written.unchanged || 0) });
+    const note = t('tg_saved', { y: year, i: num(written.inserted || 0), u: num(written.updated || 0), n: num(written.unchanged || 0), r: num(removed) });
+    status.dataset.removed = String(removed);
     status.dataset.inserted = String(written.inserted || 0);
     status.dataset.updated = String(written.updated || 0);
     status.dataset.unchanged = String(written.unchanged || 0);

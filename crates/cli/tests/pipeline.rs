@@ -333,6 +333,35 @@ fn bad_input_is_refused_naming_the_field() {
     assert_eq!(r.status, 200, "{}", common::text(&r.body));
     let t = s.json_as(&a, "/api/v1/targets?year=2027");
     assert_eq!(t["items"][0]["value"], 90.0);
+    // A value of null removes a target; a refused row in the same request leaves it in place.
+    let removal = json!({"scope": "region", "key": "320312", "metric": "projects", "value": null});
+    let r = s.send_as(
+        &a,
+        "PUT",
+        "/api/v1/targets",
+        &json!({"year": 2027, "items": [removal, {"scope": "region", "key": "320312", "metric": "amount", "value": -5}]}),
+    );
+    assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some("items[1]")));
+    assert_eq!(s.json_as(&a, "/api/v1/targets?year=2027")["items"].as_array().map(Vec::len), Some(1));
+    let r = s.send_as(
+        &a,
+        "PUT",
+        "/api/v1/targets",
+        &json!({"year": 2027, "items": [removal, {"scope": "city", "key": "320300", "metric": "projects", "value": 800}]}),
+    );
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    assert_eq!((r.json()["removed"].as_u64(), r.json()["written"]["inserted"].as_u64()), (Some(1), Some(1)));
+    let t = s.json_as(&a, "/api/v1/targets?year=2027");
+    let keys: Vec<&str> = t["items"].as_array().expect("items").iter().filter_map(|x| x["key"].as_str()).collect();
+    assert_eq!(keys, ["320300"], "the 板块 target is gone, the city's is there");
+    // The dashboard no longer counts against the removed target.
+    let d = s.json_as(&a, "/api/v1/dashboard?year=2027");
+    assert_eq!(d["city"]["target_projects"], 800.0);
+    let row = d["league"].as_array().and_then(|rs| rs.iter().find(|x| x["progress"]["key"] == "320312")).cloned().unwrap_or(Value::Null);
+    assert!(row.is_null() || row["progress"]["target_projects"].is_null(), "{row}");
+    // Removing what is not there removes nothing.
+    let r = s.send_as(&a, "PUT", "/api/v1/targets", &json!({"year": 2027, "items": [removal]}));
+    assert_eq!((r.status, r.json()["removed"].as_u64()), (200, Some(0)));
 }
 
 #[test]

@@ -1069,6 +1069,7 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
     let tax = &data.snapshot.taxonomy;
     let home = data.stats["home_region"].as_str().unwrap_or("").to_string();
     let mut rows = Vec::new();
+    let mut remove = Vec::new();
     for (i, it) in obj.get("items").and_then(Value::as_array).into_iter().flatten().enumerate() {
         let field = format!("items[{i}]");
         let bad = |code: &'static str, m: String| ApiError::bad(&field, code, m);
@@ -1103,7 +1104,12 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
             return Err(bad("invalid_metric", format!("指标应为 projects 或 amount / metric '{metric}' is not projects or amount")));
         }
         let value = match it.get("value") {
-            None | Some(Value::Null) => return Err(bad("missing", "缺少数值 / value is required".into())),
+            None => return Err(bad("missing", "缺少数值（null 表示删除）/ value is required (null removes the target)".into())),
+            // null removes the target: a task set by mistake (a wrong 板块, a cluster not tasked this year) goes away.
+            Some(Value::Null) => {
+                remove.push(Target { year: year as i32, scope, key, metric, value: 0.0 });
+                continue;
+            }
             Some(v) => v.as_f64().ok_or_else(|| bad("invalid_value", format!("数值应为数字 / value {v} is not a number")))?,
         };
         if !value.is_finite() || !(0.0..=1e9).contains(&value) {
@@ -1114,12 +1120,12 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
         }
         rows.push(Target { year: year as i32, scope, key, metric, value });
     }
-    if rows.is_empty() {
-        return Err(ApiError::bad("items", "missing", "give at least one target"));
+    if rows.is_empty() && remove.is_empty() {
+        return Err(ApiError::bad("items", "missing", "至少给出一项任务 / give at least one target"));
     }
-    let counts = s.with_store_mut(move |st| st.upsert_targets(&rows)).await?;
+    let (counts, removed) = s.with_store_mut(move |st| st.edit_targets(&rows, &remove)).await?;
     s.reload_pipeline().await?;
-    Ok(Json(json!({"written": counts})))
+    Ok(Json(json!({"written": counts, "removed": removed})))
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -195,7 +195,12 @@ pub trait Store: Send {
     fn project_version(&self, id: &str, version: i64) -> Result<Option<Project>>;
     fn upsert_events(&mut self, events: &[Event]) -> Result<WriteCounts>;
     fn events(&self) -> Result<Vec<Event>>;
-    fn upsert_targets(&mut self, targets: &[Target]) -> Result<WriteCounts>;
+    fn upsert_targets(&mut self, targets: &[Target]) -> Result<WriteCounts> {
+        self.edit_targets(targets, &[]).map(|(c, _)| c)
+    }
+    /// Write `set` and delete the targets named by `remove` (year, scope, key and metric; the value is ignored) in
+    /// one transaction; returns the write counts and how many targets were deleted.
+    fn edit_targets(&mut self, set: &[Target], remove: &[Target]) -> Result<(WriteCounts, u64)>;
     fn targets(&self) -> Result<Vec<Target>>;
 
     /// Accounts: usernames are unique without regard to case ([`StoreError::Exists`] otherwise).

@@ -954,10 +954,15 @@ impl Store for SqliteStore {
     fn events(&self) -> Result<Vec<Event>> {
         self.docs("event", "id")
     }
-    fn upsert_targets(&mut self, targets: &[Target]) -> Result<WriteCounts> {
+    fn edit_targets(&mut self, targets: &[Target], remove: &[Target]) -> Result<(WriteCounts, u64)> {
         let tx = self.conn.transaction()?;
         let mut counts = WriteCounts::default();
+        let mut removed = 0u64;
         {
+            let mut del = tx.prepare("DELETE FROM target WHERE year = ?1 AND scope = ?2 AND key = ?3 AND metric = ?4")?;
+            for t in remove {
+                removed += del.execute(params![t.year, t.scope.as_str(), t.key, t.metric])? as u64;
+            }
             let mut get = tx.prepare("SELECT value FROM target WHERE year = ?1 AND scope = ?2 AND key = ?3 AND metric = ?4")?;
             let mut put = tx.prepare("INSERT OR REPLACE INTO target (year, scope, key, metric, value) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for t in targets {
@@ -971,7 +976,7 @@ impl Store for SqliteStore {
             }
         }
         tx.commit()?;
-        Ok(counts)
+        Ok((counts, removed))
     }
     fn targets(&self) -> Result<Vec<Target>> {
         let mut st = self.conn.prepare("SELECT year, scope, key, metric, value FROM target ORDER BY year, scope, key, metric")?;
