@@ -112,6 +112,10 @@ enum Command {
         bind: String,
         #[arg(long, env = "CHAINSCOPE_PORT", default_value_t = 8343)]
         port: u16,
+        /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the caller, for
+        /// the login throttle and the audit log. Leave empty when browsers connect directly.
+        #[arg(long = "trusted-proxy", env = "CHAINSCOPE_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<String>,
     },
     /// Back-test the lead ranking: rank with only what was known at a date, then measure precision@k and recall@k
     /// against the outside enterprises that arrived after it (branches founded here, projects signed), beside a
@@ -341,7 +345,9 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { bind, port } => {
+        Command::Serve { bind, port, trusted_proxies } => {
+            let proxies = chainscope_server::auth::TrustedProxies::parse(&trusted_proxies)
+                .map_err(|e| anyhow::anyhow!("--trusted-proxy / CHAINSCOPE_TRUSTED_PROXIES: {e}"))?;
             let app = App::open(&cli.data_dir, cli.quiet)?;
             let data = serve::load(&app, cli.quiet)?;
             let store_path = cli.data_dir.join(app::STORE_FILE);
@@ -356,6 +362,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 )
                 .with_records(Box::new(records))
                 .with_account_store(Box::new(accounts))
+                .with_trusted_proxies(proxies)
                 .with_source(std::sync::Arc::new(serve::DirSource::new(cli.data_dir.clone())?)),
             );
             drop(app);

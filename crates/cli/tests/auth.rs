@@ -294,6 +294,40 @@ fn one_address_cannot_guess_passwords_quickly() {
 }
 
 #[test]
+fn behind_a_trusted_proxy_each_caller_has_its_own_allowance() {
+    let env = Env::new();
+    env.ok(&["init", "--empty"]);
+    let guess = |s: &Server, from: &str, i: usize| {
+        s.raw(
+            "POST",
+            "/api/v1/auth/login",
+            &[("X-Forwarded-For", from)],
+            Some(&json!({"username": format!("user{i}"), "password": "guess-1234567"})),
+        )
+        .status
+    };
+    // The tests connect from 127.0.0.1, which plays the proxy here.
+    let s = Server::start(&env, &[("CHAINSCOPE_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]);
+    let first: Vec<u16> = (0..21).map(|i| guess(&s, "203.0.113.7", i)).collect();
+    assert!(first[..20].iter().all(|&c| c == 401), "{first:?}");
+    assert_eq!(first[20], 429, "the guessing address is throttled");
+    assert_eq!(guess(&s, "203.0.113.8", 0), 401, "another caller behind the same proxy is not");
+    // A forged entry to the left of what the proxy appended does not help the guesser.
+    assert_eq!(guess(&s, "198.51.100.1, 203.0.113.7", 0), 429);
+    drop(s);
+
+    // Without trusted proxies the header means nothing: one allowance for the connecting address.
+    let s = Server::start(&env, &[]);
+    let all: Vec<u16> = (0..21).map(|i| guess(&s, &format!("203.0.113.{i}"), i)).collect();
+    assert_eq!(all[20], 429, "{all:?}");
+
+    // A wrong list stops the server at start with the entry named.
+    let out = env.run(&["serve", "--port", "0", "--trusted-proxy", "10.0.0.0/40"]);
+    assert!(!out.status.success());
+    assert!(common::text(&out.stderr).contains("10.0.0.0/40"), "{}", common::text(&out.stderr));
+}
+
+#[test]
 fn hostile_text_is_stored_as_text_and_personal_data_stays_private() {
     let w = world();
     let s = &w.server;

@@ -279,15 +279,100 @@ impl ServerState {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-fn client_ip(req: &Request) -> Option<IpAddr> {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+/// The reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` header is believed. Behind a proxy every
+/// request comes from the proxy's address; without this list the login throttle would count all users as one
+/// caller and the audit log would name the proxy. The header is read only from these peers, since anyone else can
+/// write anything in it.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Parse entries such as `127.0.0.1`, `10.0.0.0/8` or `::1`; the error names the entry at fault.
+    pub fn parse<S: AsRef<str>>(entries: &[S]) -> Result<Self, String> {
+        let mut out = Vec::new();
+        for raw in entries {
+            let e = raw.as_ref().trim();
+            if e.is_empty() {
+                continue;
+            }
+            let (addr, bits) = match e.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (e, None),
+            };
+            let ip: IpAddr = addr.parse().map_err(|_| format!("'{e}' is not an IP address or CIDR block"))?;
+            let ip = ip.to_canonical();
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let bits = match bits {
+                None => max,
+                Some(b) => match b.parse::<u8>() {
+                    Ok(n) if n <= max => n,
+                    _ => return Err(format!("'{e}': the prefix length must be 0 to {max}")),
+                },
+            };
+            out.push((ip, bits));
+        }
+        Ok(Self(out))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `ip` is one of the proxies.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|&(net, bits)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => prefix_eq(&n.octets(), &a.octets(), bits),
+            (IpAddr::V6(n), IpAddr::V6(a)) => prefix_eq(&n.octets(), &a.octets(), bits),
+            _ => false,
+        })
+    }
+
+    /// The caller behind `peer`: while the hop seen is a trusted proxy, step one entry left in `X-Forwarded-For`
+    /// (the values in order, each possibly a comma list). An entry that is not an address stops the walk at the
+    /// last address known, so a garbled header never yields an address nobody sent.
+    pub fn client<'a>(&self, peer: IpAddr, forwarded: impl IntoIterator<Item = &'a str>) -> IpAddr {
+        let mut current = peer.to_canonical();
+        if self.0.is_empty() {
+            return current;
+        }
+        let hops: Vec<&str> = forwarded.into_iter().flat_map(|v| v.split(',')).map(str::trim).filter(|h| !h.is_empty()).collect();
+        for hop in hops.iter().rev() {
+            if !self.contains(current) {
+                break;
+            }
+            match hop.parse::<IpAddr>() {
+                Ok(ip) => current = ip.to_canonical(),
+                Err(_) => break,
+            }
+        }
+        current
+    }
+}
+
+fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let full = usize::from(bits / 8);
+    let rest = bits % 8;
+    if a[..full] != b[..full] {
+        return false;
+    }
+    rest == 0 || {
+        let mask = 0xffu8 << (8 - rest);
+        a[full] & mask == b[full] & mask
+    }
+}
+
+fn client_ip(req: &Request, proxies: &TrustedProxies) -> Option<IpAddr> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())?;
+    let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    Some(proxies.client(peer, forwarded))
 }
 
 /// Resolve the caller, apply [`RULES`], require the CSRF token on writes, and audit writes.
 pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Next) -> Response {
     let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
     let method = req.method().clone();
-    let ip = client_ip(&req).map(|i| i.to_string()).unwrap_or_default();
+    let ip = client_ip(&req, &s.trusted_proxies).map(|i| i.to_string()).unwrap_or_default();
     let mut identity = Identity::default();
     if let Some(token) = cookie_token(req.headers()) {
         let th = token_hash(&token);
@@ -331,7 +416,7 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     }
     let actor = identity.actor();
     req.extensions_mut().insert(identity);
-    let client = client_ip(&req);
+    let client = client_ip(&req, &s.trusted_proxies);
     req.extensions_mut().insert(ClientIp(client));
     let target = req.uri().path().to_string();
     // What a write asked to change goes into the audit line (bodies of the sign-in routes, which hold passwords,
@@ -773,4 +858,50 @@ pub async fn put_preferences(
     let key = preferences_key(&a);
     s.with_accounts(move |st| st.set_meta(&key, &text)).await?;
     Ok(Json(Value::Object(m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TrustedProxies;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("test address")
+    }
+
+    #[test]
+    fn proxies_parse_addresses_and_blocks_and_name_the_bad_entry() {
+        let p = TrustedProxies::parse(&["127.0.0.1", " 10.0.0.0/8", "fd00::/8", ""]).expect("valid list");
+        assert!(p.contains(ip("127.0.0.1")) && !p.contains(ip("127.0.0.2")));
+        assert!(p.contains(ip("10.255.3.4")) && !p.contains(ip("11.0.0.1")));
+        assert!(p.contains(ip("fd12::1")) && !p.contains(ip("fe80::1")));
+        // An IPv4 peer seen through an IPv6 socket is the same peer.
+        assert!(p.contains(ip("::ffff:10.1.2.3")));
+        let odd = TrustedProxies::parse(&["172.16.0.0/12"]).expect("valid");
+        assert!(odd.contains(ip("172.31.255.255")) && !odd.contains(ip("172.32.0.0")) && !odd.contains(ip("172.15.255.255")));
+        assert!(TrustedProxies::parse(&["0.0.0.0/0"]).expect("everything").contains(ip("8.8.8.8")));
+        for bad in ["10.0.0.0/33", "proxy.local", "10.0.0.0/x", "::1/129"] {
+            let e = TrustedProxies::parse(&[bad]).expect_err(bad);
+            assert!(e.contains(bad), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_caller_is_the_first_untrusted_hop_from_the_right() {
+        let none = TrustedProxies::default();
+        assert_eq!(none.client(ip("127.0.0.1"), ["203.0.113.9"]), ip("127.0.0.1"), "no proxies: the header is ignored");
+        let p = TrustedProxies::parse(&["127.0.0.1", "10.0.0.0/8"]).expect("valid");
+        assert_eq!(p.client(ip("127.0.0.1"), ["203.0.113.9"]), ip("203.0.113.9"));
+        // A client that writes its own header cannot hide behind it: the proxy appends the address it saw.
+        assert_eq!(p.client(ip("127.0.0.1"), ["1.2.3.4, 203.0.113.9"]), ip("203.0.113.9"));
+        // Two proxies in a row, and the header split over two lines.
+        assert_eq!(p.client(ip("127.0.0.1"), ["198.51.100.7", "10.1.1.1"]), ip("198.51.100.7"));
+        // The peer is not a proxy: whatever it sends is not believed.
+        assert_eq!(p.client(ip("192.0.2.1"), ["203.0.113.9"]), ip("192.0.2.1"));
+        // A garbled hop stops the walk at the last address known.
+        assert_eq!(p.client(ip("127.0.0.1"), ["203.0.113.9, unknown"]), ip("127.0.0.1"));
+        assert_eq!(p.client(ip("127.0.0.1"), Vec::<&str>::new()), ip("127.0.0.1"));
+        // Only proxies in the chain: the leftmost address is the best known.
+        assert_eq!(p.client(ip("127.0.0.1"), ["10.0.0.5"]), ip("10.0.0.5"));
+    }
 }

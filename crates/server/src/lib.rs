@@ -94,6 +94,7 @@ pub struct ServerState {
     /// query on the records connection.
     accounts: Option<Mutex<Box<dyn chainscope_store::Store>>>,
     throttle: auth::Throttle,
+    trusted_proxies: auth::TrustedProxies,
     source: Option<Arc<dyn Source>>,
     refreshing: Mutex<()>,
 }
@@ -109,6 +110,7 @@ impl ServerState {
             records: None,
             accounts: None,
             throttle: auth::Throttle::default(),
+            trusted_proxies: auth::TrustedProxies::default(),
             source: None,
             refreshing: Mutex::new(()),
         }
@@ -123,6 +125,12 @@ impl ServerState {
     /// Give the server its accounts connection (sign-in, sessions, audit). Without one, only public routes answer.
     pub fn with_account_store(mut self, store: Box<dyn chainscope_store::Store>) -> Self {
         self.accounts = Some(Mutex::new(store));
+        self
+    }
+
+    /// Believe `X-Forwarded-For` from these reverse proxies (see [`auth::TrustedProxies`]).
+    pub fn with_trusted_proxies(mut self, proxies: auth::TrustedProxies) -> Self {
+        self.trusted_proxies = proxies;
         self
     }
 
