@@ -54,7 +54,10 @@ pub(crate) fn list(p: &HashMap<String, String>, key: &str) -> Vec<String> {
 pub(crate) fn number<T: std::str::FromStr>(p: &HashMap<String, String>, key: &str) -> Result<Option<T>, ApiError> {
     match p.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| ApiError::bad(key, "invalid_number", format!("'{v}' is not a valid {key}"))),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| ApiError::bad(key, "invalid_number", format!("'{v}' 不是有效的 {key} / '{v}' is not a valid {key}"))),
     }
 }
 
@@ -63,13 +66,20 @@ pub(crate) fn boolean(p: &HashMap<String, String>, key: &str) -> Result<Option<b
         None | Some("") => Ok(None),
         Some("true" | "1") => Ok(Some(true)),
         Some("false" | "0") => Ok(Some(false)),
-        Some(v) => Err(ApiError::bad(key, "invalid_flag", format!("'{v}' is not true or false"))),
+        Some(v) => Err(ApiError::bad(key, "invalid_flag", format!("'{v}' 应为 true 或 false / '{v}' is not true or false"))),
     }
 }
 
 pub(crate) fn known_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     match p.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::bad(k, "unknown_parameter", format!("unknown parameter '{k}' (allowed: {})", allowed.join(", ")))),
+        Some(k) => {
+            let allowed = allowed.join(", ");
+            Err(ApiError::bad(
+                k,
+                "unknown_parameter",
+                format!("未知参数 '{k}'（可用参数：{allowed}） / unknown parameter '{k}' (allowed: {allowed})"),
+            ))
+        }
         None => Ok(()),
     }
 }
@@ -84,11 +94,11 @@ pub(crate) fn names(tables: &[&[crate::openapi::Param]]) -> Vec<&'static str> {
 pub(crate) fn heat_filter(p: &HashMap<String, String>, regions: &chainscope_model::RegionRegistry) -> Result<HeatFilter, ApiError> {
     let region = match p.get("region").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
-        Some(r) if r.contains(',') => return Err(ApiError::bad("region", "invalid_region", "give one region code")),
+        Some(r) if r.contains(',') => return Err(ApiError::bad("region", "invalid_region", "只能给出一个地区代码 / give one region code")),
         Some(r) => {
             let current = regions.current_code(r);
             if regions.get(current).is_none() {
-                return Err(ApiError::bad("region", "unknown_region", format!("no region '{r}'")));
+                return Err(ApiError::bad("region", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
             }
             Some(current.to_string())
         }
@@ -108,9 +118,11 @@ pub(crate) fn heat_filter(p: &HashMap<String, String>, regions: &chainscope_mode
         synthetic: boolean(p, "synthetic")?,
         cell: match p.get("cell").map(|s| s.trim()).filter(|s| !s.is_empty()) {
             None => None,
-            Some(c) => Some(
-                u64::from_str_radix(c, 16).map_err(|_| ApiError::bad("cell", "invalid_cell", format!("'{c}' is not an H3 cell index")))?,
-            ),
+            Some(c) => {
+                Some(u64::from_str_radix(c, 16).map_err(|_| {
+                    ApiError::bad("cell", "invalid_cell", format!("'{c}' 不是 H3 网格编号 / '{c}' is not an H3 cell index"))
+                })?)
+            }
         },
     })
 }
@@ -139,7 +151,7 @@ pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     let group = match p.get("group").map(String::as_str).unwrap_or("h3") {
         "h3" => Grouping::H3(number(&p, "res")?.unwrap_or(7)),
         "admin" => Grouping::Admin(admin_level(&p, AdminLevel::County)?),
-        other => return Err(ApiError::bad("group", "invalid_group", format!("'{other}' is not h3 or admin"))),
+        other => return Err(ApiError::bad("group", "invalid_group", format!("'{other}' 应为 h3 或 admin / '{other}' is not h3 or admin"))),
     };
     let weight = weight_param(&p)?;
     let snap = snapshot(&s);
@@ -178,7 +190,7 @@ pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
                 return Err(ApiError::bad(
                     "format",
                     "invalid_format",
-                    "GeoJSON is available for H3 cells; use json or csv for administrative units",
+                    "GeoJSON 仅适用于 H3 网格，行政区划请用 json 或 csv / GeoJSON is available for H3 cells; use json or csv for administrative units",
                 ));
             }
             let features: Vec<serde_json::Value> = cells
@@ -194,7 +206,11 @@ pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
             Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(json!({"type": "FeatureCollection", "features": features})))
                 .into_response())
         }
-        other => Err(ApiError::bad("format", "invalid_format", format!("'{other}' is not json, csv or geojson"))),
+        other => Err(ApiError::bad(
+            "format",
+            "invalid_format",
+            format!("'{other}' 应为 json、csv 或 geojson / '{other}' is not json, csv or geojson"),
+        )),
     }
 }
 
@@ -209,7 +225,7 @@ pub async fn strength(
         .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
     let snap = snapshot(&s);
     if snap.taxonomy.chain(&id).is_none() {
-        return Err(ApiError::not_found("unknown_chain", format!("no chain '{id}'")));
+        return Err(ApiError::not_found("unknown_chain", format!("没有产业链 '{id}' / no chain '{id}'")));
     }
     let out = chain_strength(&snap, &id, reference).map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
     Ok(Json(serde_json::to_value(out).unwrap_or_default()))
@@ -219,7 +235,7 @@ pub async fn strength(
 pub async fn leaders(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let snap = snapshot(&s);
     if snap.taxonomy.chain(&id).is_none() {
-        return Err(ApiError::not_found("unknown_chain", format!("no chain '{id}'")));
+        return Err(ApiError::not_found("unknown_chain", format!("没有产业链 '{id}' / no chain '{id}'")));
     }
     let out = leader_neighbours(&snap, &id).map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
     Ok(Json(serde_json::to_value(out).unwrap_or_default()))
@@ -236,7 +252,13 @@ pub async fn trends(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resu
     let out = match (p.get("node"), p.get("chain")) {
         (Some(node), None) => serde_json::to_value(vec![trend(&snap, node, region, from, to).map_err(map)?]),
         (None, Some(chain)) => serde_json::to_value(chain_trends(&snap, chain, region, from, to).map_err(map)?),
-        _ => return Err(ApiError::bad("node", "missing_parameter", "give exactly one of node or chain")),
+        _ => {
+            return Err(ApiError::bad(
+                "node",
+                "missing_parameter",
+                "node 和 chain 须给出且只能给出其中一个 / give exactly one of node or chain",
+            ))
+        }
     };
     Ok(Json(json!({"series": out.unwrap_or_default()})))
 }
@@ -247,7 +269,13 @@ fn weight_param(p: &HashMap<String, String>) -> Result<Weight, ApiError> {
         "revenue" => Weight::Revenue,
         "employees" => Weight::Employees,
         "capital" => Weight::Capital,
-        other => return Err(ApiError::bad("weight", "invalid_weight", format!("'{other}' is not count, revenue, employees or capital"))),
+        other => {
+            return Err(ApiError::bad(
+                "weight",
+                "invalid_weight",
+                format!("'{other}' 应为 count、revenue、employees 或 capital / '{other}' is not count, revenue, employees or capital"),
+            ))
+        }
     })
 }
 
@@ -259,7 +287,13 @@ fn admin_level(p: &HashMap<String, String>, default: AdminLevel) -> Result<Admin
         Some("prefecture") => AdminLevel::Prefecture,
         Some("county") => AdminLevel::County,
         Some(other) => {
-            return Err(ApiError::bad("level", "invalid_level", format!("'{other}' is not country, province, prefecture or county")))
+            return Err(ApiError::bad(
+                "level",
+                "invalid_level",
+                format!(
+                    "'{other}' 应为 country、province、prefecture 或 county / '{other}' is not country, province, prefecture or county"
+                ),
+            ))
         }
     })
 }
@@ -276,7 +310,9 @@ pub async fn complexity(State(s): State<Arc<ServerState>>, Query(p): Params) -> 
     let diagonal = match p.get("diagonal").map(String::as_str).unwrap_or("one") {
         "one" => Diagonal::One,
         "zero" => Diagonal::Zero,
-        other => return Err(ApiError::bad("diagonal", "invalid_diagonal", format!("'{other}' is not one or zero"))),
+        other => {
+            return Err(ApiError::bad("diagonal", "invalid_diagonal", format!("'{other}' 应为 one 或 zero / '{other}' is not one or zero")))
+        }
     };
     let data = s.data();
     let snap = data.snapshot.clone();
@@ -285,7 +321,13 @@ pub async fn complexity(State(s): State<Arc<ServerState>>, Query(p): Params) -> 
         None => {
             let home = snap.home_region.clone();
             let at = snap.regions.get(&home).and_then(|i| snap.regions.at(i, level)).map(|g| snap.regions.codes[g as usize].clone());
-            at.ok_or_else(|| ApiError::bad("focus", "missing_parameter", "the home city has no single unit at this level; give focus"))?
+            at.ok_or_else(|| {
+                ApiError::bad(
+                    "focus",
+                    "missing_parameter",
+                    "本市在该行政级别上没有唯一对应的单元，请给出 focus / the home city has no single unit at this level; give focus",
+                )
+            })?
         }
     };
     let opts = ComplexityOptions { proximity_diagonal: diagonal, ..ComplexityOptions::default() };

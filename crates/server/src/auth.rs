@@ -252,7 +252,7 @@ impl ServerState {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
             let Some(m) = &me.accounts else {
-                return Err(ApiError::unavailable("accounts_unavailable", "this server has no account store"));
+                return Err(ApiError::unavailable("accounts_unavailable", "本服务器未配置账户库 / this server has no account store"));
             };
             let mut guard = match m.lock() {
                 Ok(g) => g,
@@ -467,13 +467,13 @@ fn account_json(a: &Account) -> Value {
 fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ApiError::bad("body", "invalid_body", "the body must be a JSON object")),
-        Err(e) => Err(ApiError::bad("body", "invalid_json", format!("the body is not JSON: {e}"))),
+        Ok(_) => Err(ApiError::bad("body", "invalid_body", "请求体应为 JSON 对象 / the body must be a JSON object")),
+        Err(e) => Err(ApiError::bad("body", "invalid_json", format!("请求体不是有效的 JSON / the body is not JSON: {e}"))),
     }
 }
 
 fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a str, ApiError> {
-    m.get(k).and_then(Value::as_str).ok_or_else(|| ApiError::bad(k, "missing", format!("'{k}' is required")))
+    m.get(k).and_then(Value::as_str).ok_or_else(|| ApiError::bad(k, "missing", format!("缺少必填项 '{k}' / '{k}' is required")))
 }
 
 /// `POST /api/v1/auth/login` `{username, password}`: a new session (any session the browser had is ended).
@@ -493,7 +493,7 @@ pub async fn login(
             return Err(ApiError {
                 status: StatusCode::FORBIDDEN,
                 code: "cross_origin",
-                message: "cross-site login refused".into(),
+                message: "拒绝跨站登录 / cross-site login refused".into(),
                 parameter: None,
             });
         }
@@ -622,13 +622,13 @@ pub async fn change_password(
     let new = str_field(&m, "new")?.to_string();
     Account::check_password(&new).map_err(|e| ApiError::bad("new", "weak_password", e.to_string()))?;
     if new == current {
-        return Err(ApiError::bad("new", "same_password", "the new password must differ from the current one"));
+        return Err(ApiError::bad("new", "same_password", "新密码不能与当前密码相同 / the new password must differ from the current one"));
     }
-    let Some(mut a) = id.account.clone() else { return Err(ApiError::bad("session", "login_required", "sign in first")) };
+    let Some(mut a) = id.account.clone() else { return Err(ApiError::bad("session", "login_required", "请先登录 / sign in first")) };
     let hash = a.password_hash.clone();
     let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.unwrap_or(false);
     if !ok {
-        return Err(ApiError::bad("current", "bad_credentials", "the current password is wrong"));
+        return Err(ApiError::bad("current", "bad_credentials", "当前密码不正确 / the current password is wrong"));
     }
     a.password_hash = tokio::task::spawn_blocking(move || hash_password(&new))
         .await
@@ -660,13 +660,13 @@ fn parse_account_fields(m: &serde_json::Map<String, Value>, a: &mut Account, s: 
     if let Some(v) = m.get("role") {
         let r = v.as_str().unwrap_or("");
         a.role = Role::parse(r)
-            .map_err(|_| ApiError::bad("role", "invalid_role", format!("'{r}' is not admin, leader, officer, department or enterprise")))?;
+            .map_err(|_| ApiError::bad("role", "invalid_role", format!("'{r}' 应为 admin、leader、officer、department 或 enterprise / '{r}' is not admin, leader, officer, department or enterprise")))?;
     }
     if let Some(v) = m.get("regions") {
         let data = s.data();
         let list: Vec<String> = v.as_array().into_iter().flatten().filter_map(|x| x.as_str()).map(|x| x.trim().to_string()).collect();
         if let Some(bad) = list.iter().find(|c| data.regions.get(data.regions.current_code(c)).is_none()) {
-            return Err(ApiError::bad("regions", "unknown_region", format!("no region '{bad}'")));
+            return Err(ApiError::bad("regions", "unknown_region", format!("没有地区 '{bad}' / no region '{bad}'")));
         }
         a.regions = list;
     }
@@ -677,13 +677,19 @@ fn parse_account_fields(m: &serde_json::Map<String, Value>, a: &mut Account, s: 
         a.enterprise_id = v.as_i64();
     }
     if let Some(v) = m.get("active") {
-        a.active = v.as_bool().ok_or_else(|| ApiError::bad("active", "invalid_type", "'active' must be true or false"))?;
+        a.active = v
+            .as_bool()
+            .ok_or_else(|| ApiError::bad("active", "invalid_type", "'active' 应为 true 或 false / 'active' must be true or false"))?;
     }
     match a.role {
-        Role::Officer if a.regions.is_empty() => Err(ApiError::bad("regions", "missing", "an officer needs at least one 板块")),
-        Role::Department if a.department.is_none() => Err(ApiError::bad("department", "missing", "department staff need a department")),
+        Role::Officer if a.regions.is_empty() => {
+            Err(ApiError::bad("regions", "missing", "招商人员至少需要负责一个板块 / an officer needs at least one 板块"))
+        }
+        Role::Department if a.department.is_none() => {
+            Err(ApiError::bad("department", "missing", "部门人员须指定所属部门 / department staff need a department"))
+        }
         Role::Enterprise if a.enterprise_id.is_none() => {
-            Err(ApiError::bad("enterprise_id", "missing", "an enterprise user needs an enterprise"))
+            Err(ApiError::bad("enterprise_id", "missing", "企业用户须关联一家企业 / an enterprise user needs an enterprise"))
         }
         _ => Ok(()),
     }
@@ -734,7 +740,7 @@ pub async fn create_user(
             ApiError {
                 status: StatusCode::CONFLICT,
                 code: "already_exists",
-                message: format!("username '{username}' is taken"),
+                message: format!("用户名 '{username}' 已被占用 / username '{username}' is taken"),
                 parameter: Some("username".into()),
             }
         } else {
@@ -763,13 +769,13 @@ pub async fn update_user(
     let m = body_json(&body)?;
     for k in m.keys() {
         if !matches!(k.as_str(), "display_name" | "role" | "regions" | "department" | "enterprise_id" | "active") {
-            return Err(ApiError::bad(k, "unknown_field", format!("unknown field '{k}'")));
+            return Err(ApiError::bad(k, "unknown_field", format!("未知字段 '{k}' / unknown field '{k}'")));
         }
     }
     let mut a = s
         .with_accounts(move |st| st.account(uid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {uid}")))?;
+        .ok_or_else(|| ApiError::not_found("unknown_account", format!("没有账户 {uid} / no account {uid}")))?;
     let before = account_json(&a);
     parse_account_fields(&m, &mut a, &s)?;
     let acc = a.clone();
@@ -802,7 +808,7 @@ pub async fn reset_user(
     let mut a = s
         .with_accounts(move |st| st.account(uid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_account", format!("no account {uid}")))?;
+        .ok_or_else(|| ApiError::not_found("unknown_account", format!("没有账户 {uid} / no account {uid}")))?;
     let pw = one_time_password();
     let p2 = pw.clone();
     a.password_hash = tokio::task::spawn_blocking(move || hash_password(&p2))
@@ -837,7 +843,7 @@ fn preferences_key(a: &Account) -> String {
 
 /// `GET /api/v1/auth/preferences`: the signed-in account's saved settings (e.g. lead weights per preset), `{}` if none.
 pub async fn preferences(State(s): State<Arc<ServerState>>, Extension(id): Extension<Identity>) -> Result<Json<Value>, ApiError> {
-    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "sign in first")) };
+    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "请先登录 / sign in first")) };
     let key = preferences_key(&a);
     let raw = s.with_accounts(move |st| st.meta(&key)).await?;
     Ok(Json(raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_else(|| json!({}))))
@@ -849,9 +855,13 @@ pub async fn put_preferences(
     Extension(id): Extension<Identity>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "sign in first")) };
+    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "请先登录 / sign in first")) };
     if body.len() > PREFERENCES_MAX_BYTES {
-        return Err(ApiError::bad("body", "too_large", format!("preferences are limited to {PREFERENCES_MAX_BYTES} bytes")));
+        return Err(ApiError::bad(
+            "body",
+            "too_large",
+            format!("偏好设置不能超过 {PREFERENCES_MAX_BYTES} 字节 / preferences are limited to {PREFERENCES_MAX_BYTES} bytes"),
+        ));
     }
     let m = body_json(&body)?;
     let text = Value::Object(m.clone()).to_string();

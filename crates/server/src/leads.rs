@@ -54,8 +54,15 @@ async fn state(s: &Arc<ServerState>, data: &Arc<Data>) -> Result<Arc<TargetingSt
 
 fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), ApiError> {
     let preset = p.get("preset").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("gap_filling");
-    let mut w = Weights::preset(preset)
-        .ok_or_else(|| ApiError::bad("preset", "invalid_preset", format!("'{preset}' is not gap_filling, strengthening or big_anchors")))?;
+    let mut w = Weights::preset(preset).ok_or_else(|| {
+        ApiError::bad(
+            "preset",
+            "invalid_preset",
+            format!(
+                "'{preset}' 应为 gap_filling、strengthening 或 big_anchors / '{preset}' is not gap_filling, strengthening or big_anchors"
+            ),
+        )
+    })?;
     let mut custom = false;
     for (name, slot) in [
         ("w_gap", &mut w.gap),
@@ -67,7 +74,7 @@ fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), Api
     ] {
         if let Some(v) = number::<f64>(p, name)? {
             if !(0.0..=100.0).contains(&v) {
-                return Err(ApiError::bad(name, "invalid_weight", format!("{name} must be between 0 and 100")));
+                return Err(ApiError::bad(name, "invalid_weight", format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
             }
             *slot = v;
             custom = true;
@@ -119,7 +126,7 @@ pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
     let include_marked = boolean(&p, "include_marked")?.unwrap_or(false);
     let format = p.get("format").map(String::as_str).unwrap_or("json");
     if !matches!(format, "json" | "xlsx") {
-        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' is not json or xlsx")));
+        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
     }
     let data = s.data();
     let ts = state(&s, &data).await?;

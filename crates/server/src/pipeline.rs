@@ -40,9 +40,9 @@ fn data_day(p: &Pipeline) -> NaiveDate {
 fn date_param(p: &HashMap<String, String>, key: &str) -> Result<Option<NaiveDate>, ApiError> {
     match p.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| ApiError::bad(key, "invalid_date", format!("'{v}' is not a date (YYYY-MM-DD)"))),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| {
+            ApiError::bad(key, "invalid_date", format!("'{v}' 不是日期（格式 YYYY-MM-DD） / '{v}' is not a date (YYYY-MM-DD)"))
+        }),
     }
 }
 
@@ -169,29 +169,34 @@ fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Result<ListFilte
     let tax = &data.snapshot.taxonomy;
     let mut stages = Vec::new();
     for v in crate::api::list(p, "stage") {
-        stages.push(Stage::parse(&v).map_err(|_| ApiError::bad("stage", "invalid_stage", format!("'{v}' is not a stage")))?);
+        stages.push(
+            Stage::parse(&v).map_err(|_| ApiError::bad("stage", "invalid_stage", format!("'{v}' 不是项目阶段 / '{v}' is not a stage")))?,
+        );
     }
     let clusters = crate::api::list(p, "cluster");
     if let Some(c) = clusters.iter().find(|c| tax.cluster(c).is_none()) {
-        return Err(ApiError::bad("cluster", "unknown_cluster", format!("no cluster '{c}'")));
+        return Err(ApiError::bad("cluster", "unknown_cluster", format!("没有集群 '{c}' / no cluster '{c}'")));
     }
     let tiers = crate::api::list(p, "tier");
     if let Some(t) = tiers.iter().find(|t| tax.tier(t).is_none()) {
-        return Err(ApiError::bad("tier", "unknown_tier", format!("no tier '{t}'")));
+        return Err(ApiError::bad("tier", "unknown_tier", format!("没有层级 '{t}' / no tier '{t}'")));
     }
     let region = match p.get("region").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
         Some(r) => {
             let c = data.regions.current_code(r);
             if data.regions.get(c).is_none() {
-                return Err(ApiError::bad("region", "unknown_region", format!("no region '{r}'")));
+                return Err(ApiError::bad("region", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
             }
             Some(c.to_string())
         }
     };
     let band = match p.get("band").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
-        Some(b) => Some(InvestmentBand::parse(b).map_err(|_| ApiError::bad("band", "invalid_band", format!("'{b}' is not a size band")))?),
+        Some(b) => Some(
+            InvestmentBand::parse(b)
+                .map_err(|_| ApiError::bad("band", "invalid_band", format!("'{b}' 不是有效的投资规模档 / '{b}' is not a size band")))?,
+        ),
     };
     let text = |k: &str| p.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     Ok(ListFilter {
@@ -211,7 +216,8 @@ fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Result<ListFilte
         reached: match p.get("reached").map(|x| x.trim()).filter(|x| !x.is_empty()) {
             None => None,
             Some(r) => {
-                let stage = Stage::parse(r).map_err(|_| ApiError::bad("reached", "invalid_stage", format!("'{r}' is not a stage")))?;
+                let stage = Stage::parse(r)
+                    .map_err(|_| ApiError::bad("reached", "invalid_stage", format!("'{r}' 不是项目阶段 / '{r}' is not a stage")))?;
                 let from = date_param(p, "reached_from")?.unwrap_or(NaiveDate::MIN);
                 let to = date_param(p, "reached_to")?.unwrap_or(NaiveDate::MAX);
                 Some((stage, from, to))
@@ -292,16 +298,20 @@ pub async fn list(State(s): State<Arc<ServerState>>, q: Params) -> Result<Respon
     let f = list_filter(&s, &p)?;
     let limit: usize = number(&p, "limit")?.unwrap_or(50);
     if !(1..=10_000).contains(&limit) {
-        return Err(ApiError::bad("limit", "invalid_limit", "limit must be 1–10000"));
+        return Err(ApiError::bad("limit", "invalid_limit", "limit 应在 1–10000 之间 / limit must be 1–10000"));
     }
     let offset: usize = number(&p, "offset")?.unwrap_or(0);
     let sort = p.get("sort").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("recent");
     if !matches!(sort, "recent" | "amount" | "signed" | "name") {
-        return Err(ApiError::bad("sort", "invalid_sort", format!("'{sort}' is not recent, amount, signed or name")));
+        return Err(ApiError::bad(
+            "sort",
+            "invalid_sort",
+            format!("'{sort}' 应为 recent、amount、signed 或 name / '{sort}' is not recent, amount, signed or name"),
+        ));
     }
     let format = p.get("format").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("json");
     if !matches!(format, "json" | "xlsx") {
-        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' is not json or xlsx")));
+        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
     }
     let pl = s.pipeline();
     let data = s.data();
@@ -340,7 +350,7 @@ pub async fn list(State(s): State<Arc<ServerState>>, q: Params) -> Result<Respon
 pub async fn get(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let pl = s.pipeline();
     let Some(p) = pl.projects.iter().find(|p| p.id == id).cloned() else {
-        return Err(ApiError::not_found("unknown_project", format!("no project '{id}'")));
+        return Err(ApiError::not_found("unknown_project", format!("没有项目 '{id}' / no project '{id}'")));
     };
     let pid = id.clone();
     let log = s.with_store(move |st| st.project_log(&pid)).await.unwrap_or_default();
@@ -353,7 +363,9 @@ pub async fn version(State(s): State<Arc<ServerState>>, Path((id, version)): Pat
     let found = s.with_store(move |st| st.project_version(&pid, version)).await?;
     match found {
         Some(p) => Ok(Json(serde_json::to_value(p).unwrap_or(Value::Null))),
-        None => Err(ApiError::not_found("unknown_version", format!("project '{id}' has no version {version}"))),
+        None => {
+            Err(ApiError::not_found("unknown_version", format!("项目 '{id}' 没有版本 {version} / project '{id}' has no version {version}")))
+        }
     }
 }
 
@@ -362,15 +374,23 @@ pub async fn version(State(s): State<Arc<ServerState>>, Path((id, version)): Pat
 
 /// Read a JSON body as an object whose fields are all known, naming the field of any problem.
 fn body_object(body: &[u8], fields: &[(&str, &str)]) -> Result<Map<String, Value>, ApiError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad("body", "invalid_json", format!("the body is not JSON: {e}")))?;
-    let Value::Object(obj) = v else { return Err(ApiError::bad("body", "invalid_body", "the body must be a JSON object")) };
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad("body", "invalid_json", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
+    let Value::Object(obj) = v else {
+        return Err(ApiError::bad("body", "invalid_body", "请求体应为 JSON 对象 / the body must be a JSON object"));
+    };
     if obj.is_empty() {
-        return Err(ApiError::bad("body", "empty_body", "the body has no fields"));
+        return Err(ApiError::bad("body", "empty_body", "请求体没有任何字段 / the body has no fields"));
     }
     for (k, val) in &obj {
         let Some((_, want)) = fields.iter().find(|f| f.0 == k) else {
             let known: Vec<&str> = fields.iter().map(|f| f.0).collect();
-            return Err(ApiError::bad(k, "unknown_field", format!("unknown field '{k}' (fields: {})", known.join(", "))));
+            let known = known.join(", ");
+            return Err(ApiError::bad(
+                k,
+                "unknown_field",
+                format!("未知字段 '{k}'（可用字段：{known}） / unknown field '{k}' (fields: {known})"),
+            ));
         };
         let ok = val.is_null()
             || match *want {
@@ -381,7 +401,7 @@ fn body_object(body: &[u8], fields: &[(&str, &str)]) -> Result<Map<String, Value
                 _ => val.is_string(),
             };
         if !ok {
-            return Err(ApiError::bad(k, "invalid_type", format!("'{k}' must be a {want}")));
+            return Err(ApiError::bad(k, "invalid_type", format!("'{k}' 的类型应为 {want} / '{k}' must be a {want}")));
         }
     }
     Ok(obj)
@@ -390,7 +410,9 @@ fn body_object(body: &[u8], fields: &[(&str, &str)]) -> Result<Map<String, Value
 fn text(obj: &Map<String, Value>, k: &str, max: usize) -> Result<Option<String>, ApiError> {
     match obj.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) if v.chars().count() > max => Err(ApiError::bad(k, "too_long", format!("'{k}' is longer than {max} characters"))),
+        Some(v) if v.chars().count() > max => {
+            Err(ApiError::bad(k, "too_long", format!("'{k}' 超过 {max} 个字符 / '{k}' is longer than {max} characters")))
+        }
         Some(v) => Ok(Some(v.to_string())),
     }
 }
@@ -398,9 +420,15 @@ fn text(obj: &Map<String, Value>, k: &str, max: usize) -> Result<Option<String>,
 fn amount(obj: &Map<String, Value>, k: &str) -> Result<Option<f64>, ApiError> {
     match obj.get(k).and_then(Value::as_f64) {
         None => Ok(None),
-        Some(v) if !v.is_finite() || v < 0.0 => Err(ApiError::bad(k, "invalid_amount", format!("'{k}' must be zero or more"))),
+        Some(v) if !v.is_finite() || v < 0.0 => {
+            Err(ApiError::bad(k, "invalid_amount", format!("'{k}' 不能为负数 / '{k}' must be zero or more")))
+        }
         // 10,000亿 (1e8 万元) is beyond any single project.
-        Some(v) if v > 1e8 => Err(ApiError::bad(k, "implausible_amount", format!("'{k}' {v} 万元 is beyond any single project"))),
+        Some(v) if v > 1e8 => Err(ApiError::bad(
+            k,
+            "implausible_amount",
+            format!("'{k}' {v} 万元超出了单个项目的合理范围 / '{k}' {v} 万元 is beyond any single project"),
+        )),
         Some(v) => Ok(Some(v)),
     }
 }
@@ -410,7 +438,7 @@ fn date_field(obj: &Map<String, Value>, k: &str) -> Result<Option<NaiveDate>, Ap
         None => Ok(None),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| ApiError::bad(k, "invalid_date", format!("'{v}' is not a date (YYYY-MM-DD)"))),
+            .map_err(|_| ApiError::bad(k, "invalid_date", format!("'{v}' 不是日期（格式 YYYY-MM-DD） / '{v}' is not a date (YYYY-MM-DD)"))),
     }
 }
 
@@ -448,15 +476,16 @@ fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj: &Map<Strin
     let before = p.clone();
     let has = |k: &str| obj.contains_key(k);
     if has("name") {
-        p.name = text(obj, "name", 200)?.ok_or_else(|| ApiError::bad("name", "missing", "'name' cannot be empty"))?;
+        p.name = text(obj, "name", 200)?.ok_or_else(|| ApiError::bad("name", "missing", "'name' 不能为空 / 'name' cannot be empty"))?;
     }
     if has("investor") {
         p.investor = text(obj, "investor", 200)?;
     }
     if has("region_code") {
-        let r = text(obj, "region_code", 20)?.ok_or_else(|| ApiError::bad("region_code", "missing", "'region_code' cannot be empty"))?;
+        let r = text(obj, "region_code", 20)?
+            .ok_or_else(|| ApiError::bad("region_code", "missing", "'region_code' 不能为空 / 'region_code' cannot be empty"))?;
         if data.regions.get(data.regions.current_code(&r)).is_none() {
-            return Err(ApiError::bad("region_code", "unknown_region", format!("no region '{r}'")));
+            return Err(ApiError::bad("region_code", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
         }
         p.region_code = r;
     }
@@ -464,7 +493,7 @@ fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj: &Map<Strin
         p.cluster = text(obj, "cluster", 60)?;
         if let Some(c) = &p.cluster {
             if tax.cluster(c).is_none() {
-                return Err(ApiError::bad("cluster", "unknown_cluster", format!("no cluster '{c}'")));
+                return Err(ApiError::bad("cluster", "unknown_cluster", format!("没有集群 '{c}' / no cluster '{c}'")));
             }
         }
     }
@@ -472,12 +501,16 @@ fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj: &Map<Strin
         p.node = text(obj, "node", 60)?;
         if let Some(n) = &p.node {
             let Some(cl) = tax.cluster_of_node(n) else {
-                return Err(ApiError::bad("node", "unknown_node", format!("no node '{n}'")));
+                return Err(ApiError::bad("node", "unknown_node", format!("没有节点 '{n}' / no node '{n}'")));
             };
             match &p.cluster {
                 None => p.cluster = Some(cl.id.clone()),
                 Some(c) if *c != cl.id => {
-                    return Err(ApiError::bad("node", "node_outside_cluster", format!("node '{n}' is in cluster '{}', not '{c}'", cl.id)))
+                    return Err(ApiError::bad(
+                        "node",
+                        "node_outside_cluster",
+                        format!("节点 '{n}' 属于集群 '{0}' 而不是 '{c}' / node '{n}' is in cluster '{0}', not '{c}'", cl.id),
+                    ))
                 }
                 _ => {}
             }
@@ -487,13 +520,17 @@ fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj: &Map<Strin
         p.other_category = text(obj, "other_category", 60)?;
     }
     if p.cluster.is_some() && p.other_category.is_some() {
-        return Err(ApiError::bad("other_category", "both_classes", "a project is either in a cluster or in an other category, not both"));
+        return Err(ApiError::bad(
+            "other_category",
+            "both_classes",
+            "项目只能归入集群或其他类别之一，不能两者兼有 / a project is either in a cluster or in an other category, not both",
+        ));
     }
     if has("park_id") {
         p.park_id = text(obj, "park_id", 60)?;
         if let Some(id) = &p.park_id {
             if !data.parks.iter().any(|x| x.id == *id) {
-                return Err(ApiError::bad("park_id", "unknown_park", format!("no park '{id}'")));
+                return Err(ApiError::bad("park_id", "unknown_park", format!("没有园区 '{id}' / no park '{id}'")));
             }
         }
     }
@@ -505,25 +542,32 @@ fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj: &Map<Strin
     }
     if let (Some(a), Some(paid)) = (p.amount, p.amount_paid) {
         if paid > a {
-            return Err(ApiError::bad("amount_paid", "paid_exceeds_agreed", format!("paid-in {paid} exceeds the agreed {a}")));
+            return Err(ApiError::bad(
+                "amount_paid",
+                "paid_exceeds_agreed",
+                format!("到位资金 {paid} 超过了协议投资额 {a} / paid-in {paid} exceeds the agreed {a}"),
+            ));
         }
     }
     if has("jobs") {
         p.jobs = match obj.get("jobs").and_then(Value::as_i64) {
             None => None,
-            Some(j) if !(0..=1_000_000).contains(&j) => return Err(ApiError::bad("jobs", "invalid_jobs", "jobs must be 0–1,000,000")),
+            Some(j) if !(0..=1_000_000).contains(&j) => {
+                return Err(ApiError::bad("jobs", "invalid_jobs", "jobs 应在 0–1,000,000 之间 / jobs must be 0–1,000,000"))
+            }
             Some(j) => Some(j as u32),
         };
     }
     if has("channel") {
         let c = text(obj, "channel", 30)?.unwrap_or_default();
-        p.channel = Channel::parse(&c).map_err(|_| ApiError::bad("channel", "invalid_channel", format!("'{c}' is not a channel")))?;
+        p.channel = Channel::parse(&c)
+            .map_err(|_| ApiError::bad("channel", "invalid_channel", format!("'{c}' 不是有效的招商渠道 / '{c}' is not a channel")))?;
     }
     if has("event_id") {
         p.event_id = text(obj, "event_id", 60)?;
         if let Some(e) = &p.event_id {
             if !pl.events.iter().any(|x| x.id == *e) {
-                return Err(ApiError::bad("event_id", "unknown_event", format!("no event '{e}'")));
+                return Err(ApiError::bad("event_id", "unknown_event", format!("没有活动 '{e}' / no event '{e}'")));
             }
         }
     }
@@ -538,19 +582,27 @@ fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj: &Map<Strin
     }
     if has("documents") {
         let v = obj.get("documents").cloned().unwrap_or(Value::Array(vec![]));
-        let docs: Vec<DocumentRef> =
-            serde_json::from_value(v).map_err(|e| ApiError::bad("documents", "invalid_documents", format!("documents: {e}")))?;
+        let docs: Vec<DocumentRef> = serde_json::from_value(v)
+            .map_err(|e| ApiError::bad("documents", "invalid_documents", format!("文件资料格式有误 / documents: {e}")))?;
         if docs.iter().any(|d| d.name.trim().is_empty() || d.name.chars().count() > 200) {
-            return Err(ApiError::bad("documents", "invalid_documents", "every document needs a name of at most 200 characters"));
+            return Err(ApiError::bad(
+                "documents",
+                "invalid_documents",
+                "每份文件资料都须有名称，且不超过 200 个字符 / every document needs a name of at most 200 characters",
+            ));
         }
         p.documents = docs;
     }
     if has("next_steps") {
         let v = obj.get("next_steps").cloned().unwrap_or(Value::Array(vec![]));
-        let steps: Vec<NextStep> =
-            serde_json::from_value(v).map_err(|e| ApiError::bad("next_steps", "invalid_next_steps", format!("next_steps: {e}")))?;
+        let steps: Vec<NextStep> = serde_json::from_value(v)
+            .map_err(|e| ApiError::bad("next_steps", "invalid_next_steps", format!("下一步工作格式有误 / next_steps: {e}")))?;
         if steps.iter().any(|d| d.text.trim().is_empty() || d.text.chars().count() > 500) {
-            return Err(ApiError::bad("next_steps", "invalid_next_steps", "every step needs a text of at most 500 characters"));
+            return Err(ApiError::bad(
+                "next_steps",
+                "invalid_next_steps",
+                "每项下一步工作都须有内容，且不超过 500 个字符 / every step needs a text of at most 500 characters",
+            ));
         }
         p.next_steps = steps;
     }
@@ -568,22 +620,26 @@ fn checklist_field(obj: &Map<String, Value>) -> Result<Vec<Task>, ApiError> {
     let mut out = Vec::new();
     for (i, it) in items.iter().enumerate() {
         let bad = |m: String| ApiError::bad(&format!("checklist[{i}]"), "invalid_checklist_item", m);
-        let o = it.as_object().ok_or_else(|| bad("must be an object".into()))?;
+        let o = it.as_object().ok_or_else(|| bad("应为对象 / must be an object".into()))?;
         let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string);
         let d = |k: &str| -> Result<Option<NaiveDate>, ApiError> {
             match s(k) {
                 None => Ok(None),
-                Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d").map(Some).map_err(|_| bad(format!("{k}: '{v}' is not a date"))),
+                Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| bad(format!("{k}：'{v}' 不是日期 / {k}: '{v}' is not a date"))),
             }
         };
-        let title_zh = s("title_zh").ok_or_else(|| bad("title_zh is required".into()))?;
-        let department = s("department").ok_or_else(|| bad("department is required".into()))?;
+        let title_zh = s("title_zh").ok_or_else(|| bad("缺少必填项 title_zh / title_zh is required".into()))?;
+        let department = s("department").ok_or_else(|| bad("缺少必填项 department / department is required".into()))?;
         if title_zh.chars().count() > 200 || department.chars().count() > 100 {
-            return Err(bad("title or department too long".into()));
+            return Err(bad("标题或部门名称过长 / title or department too long".into()));
         }
         let status = match s("status") {
             None => TaskStatus::Todo,
-            Some(v) => TaskStatus::parse(&v).map_err(|_| bad(format!("status '{v}' is not todo, doing, done or not_needed")))?,
+            Some(v) => TaskStatus::parse(&v).map_err(|_| {
+                bad(format!("状态 '{v}' 应为 todo、doing、done 或 not_needed / status '{v}' is not todo, doing, done or not_needed"))
+            })?,
         };
         let done_on = d("done_on")?;
         out.push(Task {
@@ -602,7 +658,7 @@ fn checklist_field(obj: &Map<String, Value>) -> Result<Vec<Task>, ApiError> {
     let mut ids: Vec<&str> = out.iter().map(|t| t.id.as_str()).collect();
     ids.sort_unstable();
     if ids.windows(2).any(|w| w[0] == w[1]) {
-        return Err(ApiError::bad("checklist", "duplicate_item_id", "checklist item ids must be unique"));
+        return Err(ApiError::bad("checklist", "duplicate_item_id", "清单事项编号不能重复 / checklist item ids must be unique"));
     }
     Ok(out)
 }
@@ -710,28 +766,30 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let obj = body_object(&body, PROJECT_FIELDS)?;
     if obj.contains_key("version") {
-        return Err(ApiError::bad("version", "unexpected_version", "a new project has no version"));
+        return Err(ApiError::bad("version", "unexpected_version", "新项目不应带 version / a new project has no version"));
     }
     let pl = s.pipeline();
     let by = actor(&obj, &who)?;
     let t = today();
     let stage = match text(&obj, "stage", 20)? {
         None => Stage::Lead,
-        Some(v) => Stage::parse(&v).map_err(|_| ApiError::bad("stage", "invalid_stage", format!("'{v}' is not a stage")))?,
+        Some(v) => {
+            Stage::parse(&v).map_err(|_| ApiError::bad("stage", "invalid_stage", format!("'{v}' 不是项目阶段 / '{v}' is not a stage")))?
+        }
     };
     if matches!(stage, Stage::Dropped) {
-        return Err(ApiError::bad("stage", "invalid_stage", "a project cannot start dropped"));
+        return Err(ApiError::bad("stage", "invalid_stage", "新建项目不能处于终止阶段 / a project cannot start dropped"));
     }
     let date = date_field(&obj, "date")?.unwrap_or(t);
     if date > t {
-        return Err(ApiError::bad("date", "date_in_future", format!("{date} is in the future")));
+        return Err(ApiError::bad("date", "date_in_future", format!("{date} 是未来的日期 / {date} is in the future")));
     }
     let mut investor = None;
     let mut investor_id = None;
     if let Some(eid) = obj.get("investor_enterprise_id").and_then(Value::as_i64) {
         let found = s.with_store(move |st| st.enterprises_by_id(&[eid])).await?;
         let Some((id, e)) = found.into_iter().next() else {
-            return Err(ApiError::bad("investor_enterprise_id", "unknown_enterprise", format!("no enterprise {eid}")));
+            return Err(ApiError::bad("investor_enterprise_id", "unknown_enterprise", format!("没有企业 {eid} / no enterprise {eid}")));
         };
         investor = Some(e.name.clone());
         investor_id = e.uscc.clone().or(e.lei.clone()).or(e.ext_id.clone()).or(Some(format!("id:{id}")));
@@ -746,7 +804,13 @@ pub async fn create(
     }
     let id = match text(&obj, "id", 60)? {
         Some(id) if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => id,
-        Some(id) => return Err(ApiError::bad("id", "invalid_id", format!("'{id}' may hold only letters, digits, - and _"))),
+        Some(id) => {
+            return Err(ApiError::bad(
+                "id",
+                "invalid_id",
+                format!("'{id}' 只能包含字母、数字、- 和 _ / '{id}' may hold only letters, digits, - and _"),
+            ))
+        }
         None => {
             let n = pl.projects.iter().filter(|p| p.id.starts_with(&format!("p-{}-", t.year()))).count();
             let mut k = n + 1;
@@ -786,10 +850,14 @@ pub async fn create(
         next_steps: Vec::new(),
     };
     if !obj.contains_key("name") {
-        return Err(ApiError::bad("name", "missing", "'name' is required"));
+        return Err(ApiError::bad("name", "missing", "缺少必填项 'name' / 'name' is required"));
     }
     if !obj.contains_key("region_code") {
-        return Err(ApiError::bad("region_code", "missing", "'region_code' (the responsible 板块) is required"));
+        return Err(ApiError::bad(
+            "region_code",
+            "missing",
+            "缺少必填项 'region_code'（责任板块） / 'region_code' (the responsible 板块) is required",
+        ));
     }
     apply_fields(&s, &pl, &mut p, &obj)?;
     check_region(&s, &who, "region_code", &p.region_code)?;
@@ -807,14 +875,20 @@ pub async fn create(
 }
 
 fn expected_version(obj: &Map<String, Value>) -> Result<i64, ApiError> {
-    obj.get("version")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| ApiError::bad("version", "missing", "'version' (the version you read) is required for every change"))
+    obj.get("version").and_then(Value::as_i64).ok_or_else(|| {
+        ApiError::bad(
+            "version",
+            "missing",
+            "每次修改都须给出 'version'（您读取时的版本） / 'version' (the version you read) is required for every change",
+        )
+    })
 }
 
 async fn current(s: &Arc<ServerState>, id: &str) -> Result<Project, ApiError> {
     let pid = id.to_string();
-    s.with_store(move |st| st.project(&pid)).await?.ok_or_else(|| ApiError::not_found("unknown_project", format!("no project '{id}'")))
+    s.with_store(move |st| st.project(&pid))
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_project", format!("没有项目 '{id}' / no project '{id}'")))
 }
 
 fn conflict_error(id: &str, expected: i64, found: i64) -> ApiError {
@@ -838,7 +912,11 @@ pub async fn patch(
     let obj = body_object(&body, PROJECT_FIELDS)?;
     for k in ["stage", "date", "id", "investor_enterprise_id"] {
         if obj.contains_key(k) {
-            return Err(ApiError::bad(k, "not_editable", format!("'{k}' cannot be edited here (stages change by moves)")));
+            return Err(ApiError::bad(
+                k,
+                "not_editable",
+                format!("'{k}' 不能在此修改（阶段须通过推进或调整阶段来变更） / '{k}' cannot be edited here (stages change by moves)"),
+            ));
         }
     }
     let expected = expected_version(&obj)?;
@@ -888,8 +966,10 @@ pub async fn move_stage(
 ) -> Result<Json<Value>, ApiError> {
     let obj = body_object(&body, MOVE_FIELDS)?;
     let expected = expected_version(&obj)?;
-    let to_raw = text(&obj, "to", 20)?.ok_or_else(|| ApiError::bad("to", "missing", "'to' (the stage to move to) is required"))?;
-    let to = Stage::parse(&to_raw).map_err(|_| ApiError::bad("to", "invalid_stage", format!("'{to_raw}' is not a stage")))?;
+    let to_raw = text(&obj, "to", 20)?
+        .ok_or_else(|| ApiError::bad("to", "missing", "缺少必填项 'to'（目标阶段） / 'to' (the stage to move to) is required"))?;
+    let to = Stage::parse(&to_raw)
+        .map_err(|_| ApiError::bad("to", "invalid_stage", format!("'{to_raw}' 不是项目阶段 / '{to_raw}' is not a stage")))?;
     let t = today();
     let date = date_field(&obj, "date")?.unwrap_or(t);
     let reason = text(&obj, "reason", 500)?;
@@ -968,7 +1048,7 @@ pub async fn event(State(s): State<Arc<ServerState>>, Path(id): Path<String>) ->
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
     let Some(e) = pl.events.iter().find(|e| e.id == id) else {
-        return Err(ApiError::not_found("unknown_event", format!("no event '{id}'")));
+        return Err(ApiError::not_found("unknown_event", format!("没有活动 '{id}' / no event '{id}'")));
     };
     let mut v = event_json(&s, tax, &pl.projects, e);
     let t = today();
@@ -998,17 +1078,22 @@ pub async fn create_event(State(s): State<Arc<ServerState>>, body: axum::body::B
     let obj = body_object(&body, EVENT_FIELDS)?;
     let pl = s.pipeline();
     let data = s.data();
-    let name_zh = text(&obj, "name_zh", 200)?.ok_or_else(|| ApiError::bad("name_zh", "missing", "'name_zh' is required"))?;
-    let date = date_field(&obj, "date")?.ok_or_else(|| ApiError::bad("date", "missing", "'date' is required"))?;
+    let name_zh =
+        text(&obj, "name_zh", 200)?.ok_or_else(|| ApiError::bad("name_zh", "missing", "缺少必填项 'name_zh' / 'name_zh' is required"))?;
+    let date = date_field(&obj, "date")?.ok_or_else(|| ApiError::bad("date", "missing", "缺少必填项 'date' / 'date' is required"))?;
     let kind = text(&obj, "kind", 30)?.unwrap_or_else(|| "matchmaking".into());
     if !matches!(kind.as_str(), "fair" | "matchmaking" | "forum" | "visit" | "other") {
-        return Err(ApiError::bad("kind", "invalid_kind", format!("'{kind}' is not fair, matchmaking, forum, visit or other")));
+        return Err(ApiError::bad(
+            "kind",
+            "invalid_kind",
+            format!("'{kind}' 应为 fair、matchmaking、forum、visit 或 other / '{kind}' is not fair, matchmaking, forum, visit or other"),
+        ));
     }
     let mut regions = Vec::new();
     for r in obj.get("regions").and_then(Value::as_array).into_iter().flatten() {
         let code = r.as_str().unwrap_or_default().trim().to_string();
         if data.regions.get(data.regions.current_code(&code)).is_none() {
-            return Err(ApiError::bad("regions", "unknown_region", format!("no region '{code}'")));
+            return Err(ApiError::bad("regions", "unknown_region", format!("没有地区 '{code}' / no region '{code}'")));
         }
         regions.push(code);
     }
@@ -1020,7 +1105,7 @@ pub async fn create_event(State(s): State<Arc<ServerState>>, body: axum::body::B
         return Err(ApiError {
             status: StatusCode::CONFLICT,
             code: "already_exists",
-            message: format!("event '{id}' exists"),
+            message: format!("活动 '{id}' 已存在 / event '{id}' exists"),
             parameter: Some("id".into()),
         });
     }
@@ -1061,9 +1146,12 @@ pub async fn targets(State(s): State<Arc<ServerState>>, q: Params) -> Result<Jso
 /// checked before any is stored.
 pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
     let obj = body_object(&body, &[("year", "integer"), ("items", "array")])?;
-    let year = obj.get("year").and_then(Value::as_i64).ok_or_else(|| ApiError::bad("year", "missing", "'year' is required"))?;
+    let year = obj
+        .get("year")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| ApiError::bad("year", "missing", "缺少必填项 'year' / 'year' is required"))?;
     if !(1990..=2100).contains(&year) {
-        return Err(ApiError::bad("year", "invalid_year", "year must be 1990–2100"));
+        return Err(ApiError::bad("year", "invalid_year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
     }
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
@@ -1074,8 +1162,12 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
         let field = format!("items[{i}]");
         let bad = |code: &'static str, m: String| ApiError::bad(&field, code, m);
         let g = |k: &str| it.get(k).and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
-        let scope = TargetScope::parse(&g("scope"))
-            .map_err(|_| bad("invalid_scope", format!("scope '{}' is not city, region, tier or cluster", g("scope"))))?;
+        let scope = TargetScope::parse(&g("scope")).map_err(|_| {
+            bad(
+                "invalid_scope",
+                format!("范围 '{0}' 应为 city、region、tier 或 cluster / scope '{0}' is not city, region, tier or cluster", g("scope")),
+            )
+        })?;
         let key = g("key");
         // The city is the home prefecture; a 板块 is a district, county or zone inside it.
         let is_board = |k: &str| {
@@ -1198,13 +1290,14 @@ fn through_param(p: &HashMap<String, String>, pl: &Pipeline) -> Result<NaiveDate
     let year: Option<i32> = number(p, "year")?;
     if let Some(y) = year {
         if !(1990..=2100).contains(&y) {
-            return Err(ApiError::bad("year", "invalid_year", "year must be 1990–2100"));
+            return Err(ApiError::bad("year", "invalid_year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
         }
     }
     let through = match (date_param(p, "through")?, p.get("month").map(|m| m.trim()).filter(|m| !m.is_empty())) {
         (Some(d), _) => d,
         (None, Some(m)) => {
-            let bad = || ApiError::bad("month", "invalid_month", format!("'{m}' is not a month (YYYY-MM)"));
+            let bad =
+                || ApiError::bad("month", "invalid_month", format!("'{m}' 不是月份（格式 YYYY-MM） / '{m}' is not a month (YYYY-MM)"));
             let (y, mo) = m.split_once('-').ok_or_else(bad)?;
             let (y, mo): (i32, u32) = (y.parse().map_err(|_| bad())?, mo.parse().map_err(|_| bad())?);
             month_last(y, mo).ok_or_else(bad)?
@@ -1220,7 +1313,7 @@ fn through_param(p: &HashMap<String, String>, pl: &Pipeline) -> Result<NaiveDate
     };
     if let Some(y) = year {
         if through.year() != y {
-            return Err(ApiError::bad("through", "year_mismatch", format!("{through} is not in {y}")));
+            return Err(ApiError::bad("through", "year_mismatch", format!("{through} 不在 {y} 年内 / {through} is not in {y}")));
         }
     }
     Ok(through)
@@ -1294,13 +1387,18 @@ pub async fn report(State(s): State<Arc<ServerState>>, q: Params) -> Result<Resp
     known_params(&p, &names(&[REPORT]))?;
     let raw = p.get("period").map(String::as_str).unwrap_or("").trim().to_string();
     if raw.is_empty() {
-        return Err(ApiError::bad("period", "missing", "give a period: 2022-09, 2022-Q3 or 2022"));
+        return Err(ApiError::bad("period", "missing", "请给出报告期：2022-09、2022-Q3 或 2022 / give a period: 2022-09, 2022-Q3 or 2022"));
     }
-    let (label, from, to) = period(&raw)
-        .ok_or_else(|| ApiError::bad("period", "invalid_period", format!("'{raw}' is not a month (2022-09), quarter (2022-Q3) or year")))?;
+    let (label, from, to) = period(&raw).ok_or_else(|| {
+        ApiError::bad(
+            "period",
+            "invalid_period",
+            format!("'{raw}' 不是月份（2022-09）、季度（2022-Q3）或年份 / '{raw}' is not a month (2022-09), quarter (2022-Q3) or year"),
+        )
+    })?;
     let format = p.get("format").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("json");
     if !matches!(format, "json" | "xlsx") {
-        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' is not json or xlsx")));
+        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
     }
     let pl = s.pipeline();
     let r = report_json(&s, &pl, &label, from, to);

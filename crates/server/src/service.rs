@@ -34,7 +34,7 @@ fn now() -> NaiveDateTime {
 }
 
 fn config(s: &ServerState) -> Result<Arc<ServiceConfig>, ApiError> {
-    s.service().ok_or_else(|| ApiError::unavailable("service_unavailable", "this server has no service catalogue"))
+    s.service().ok_or_else(|| ApiError::unavailable("service_unavailable", "本服务器未配置服务目录 / this server has no service catalogue"))
 }
 
 fn bad(field: &str, code: &'static str, message: impl Into<String>) -> ApiError {
@@ -132,14 +132,14 @@ async fn settings_text(
             let text = s.with_accounts(move |st| st.meta(key)).await?.unwrap_or_default();
             Ok(Some(([(axum::http::header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response()))
         }
-        other => Err(bad("format", "invalid_format", format!("'{other}' is not json or toml"))),
+        other => Err(bad("format", "invalid_format", format!("'{other}' 应为 json 或 toml / '{other}' is not json or toml"))),
     }
 }
 
 fn toml_body(b: &[u8]) -> Result<String, ApiError> {
-    let text = std::str::from_utf8(b).map_err(|_| bad("body", "invalid_utf8", "the body must be UTF-8 text"))?;
+    let text = std::str::from_utf8(b).map_err(|_| bad("body", "invalid_utf8", "请求体应为 UTF-8 文本 / the body must be UTF-8 text"))?;
     if text.trim().is_empty() {
-        return Err(bad("body", "empty_body", "the body is empty"));
+        return Err(bad("body", "empty_body", "请求体为空 / the body is empty"));
     }
     Ok(text.to_string())
 }
@@ -200,7 +200,10 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
     let cfg = config(&s)?;
     let state = match p.get("state").map(|x| x.trim()).filter(|x| !x.is_empty()) {
         None => None,
-        Some(x) => Some(TicketState::parse(x).map_err(|_| bad("state", "invalid_state", format!("'{x}' is not a request state")))?),
+        Some(x) => Some(
+            TicketState::parse(x)
+                .map_err(|_| bad("state", "invalid_state", format!("'{x}' 不是有效的诉求状态 / '{x}' is not a request state")))?,
+        ),
     };
     let overdue = crate::api::boolean(&p, "overdue")?;
     let tickets = s.with_store(|st| st.tickets()).await?;
@@ -229,7 +232,7 @@ pub async fn get(
     let t = s
         .with_store(move |st| st.ticket(&tid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no request '{id}'")))?;
+        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("没有诉求 '{id}' / no request '{id}'")))?;
     if !may_see(&s, &cfg.catalogue, &who, &t) {
         return Err(forbidden("您无权查看此诉求 / this request is not yours to see"));
     }
@@ -237,10 +240,14 @@ pub async fn get(
 }
 
 fn body(b: &[u8], fields: &[&str]) -> Result<Map<String, Value>, ApiError> {
-    let v: Value = serde_json::from_slice(b).map_err(|e| bad("body", "invalid_json", format!("the body is not JSON: {e}")))?;
-    let Value::Object(m) = v else { return Err(bad("body", "invalid_body", "the body must be a JSON object")) };
+    let v: Value =
+        serde_json::from_slice(b).map_err(|e| bad("body", "invalid_json", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
+    let Value::Object(m) = v else {
+        return Err(bad("body", "invalid_body", "请求体应为 JSON 对象 / the body must be a JSON object"));
+    };
     if let Some(k) = m.keys().find(|k| !fields.contains(&k.as_str())) {
-        return Err(bad(k, "unknown_field", format!("unknown field '{k}' (fields: {})", fields.join(", "))));
+        let fields = fields.join(", ");
+        return Err(bad(k, "unknown_field", format!("未知字段 '{k}'（可用字段：{fields}） / unknown field '{k}' (fields: {fields})")));
     }
     Ok(m)
 }
@@ -248,9 +255,11 @@ fn body(b: &[u8], fields: &[&str]) -> Result<Map<String, Value>, ApiError> {
 fn text(m: &Map<String, Value>, k: &str, max: usize) -> Result<Option<String>, ApiError> {
     match m.get(k) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(x)) if x.chars().count() > max => Err(bad(k, "too_long", format!("'{k}' is longer than {max} characters"))),
+        Some(Value::String(x)) if x.chars().count() > max => {
+            Err(bad(k, "too_long", format!("'{k}' 超过 {max} 个字符 / '{k}' is longer than {max} characters")))
+        }
         Some(Value::String(x)) => Ok(Some(x.trim().to_string()).filter(|x| !x.is_empty())),
-        Some(_) => Err(bad(k, "invalid_type", format!("'{k}' must be a string"))),
+        Some(_) => Err(bad(k, "invalid_type", format!("'{k}' 应为字符串 / '{k}' must be a string"))),
     }
 }
 
@@ -263,15 +272,16 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let m = body(&b, &["category", "description", "region_code", "enterprise_id", "attachments"])?;
     let cfg = config(&s)?;
-    let Some(account) = who.account.clone() else { return Err(forbidden("sign in first")) };
-    let category = text(&m, "category", 60)?.ok_or_else(|| bad("category", "missing", "'category' is required"))?;
+    let Some(account) = who.account.clone() else { return Err(forbidden("请先登录 / sign in first")) };
+    let category = text(&m, "category", 60)?.ok_or_else(|| bad("category", "missing", "缺少必填项 'category' / 'category' is required"))?;
     if cfg.catalogue.category(&category).is_none() {
-        return Err(bad("category", "unknown_category", format!("no category '{category}'")));
+        return Err(bad("category", "unknown_category", format!("没有诉求类别 '{category}' / no category '{category}'")));
     }
-    let description = text(&m, "description", 4000)?.ok_or_else(|| bad("description", "missing", "'description' is required"))?;
+    let description = text(&m, "description", 4000)?
+        .ok_or_else(|| bad("description", "missing", "缺少必填项 'description' / 'description' is required"))?;
     let enterprise_id = match account.role {
         Role::Enterprise => {
-            let own = account.enterprise_id.ok_or_else(|| forbidden("this account has no enterprise"))?;
+            let own = account.enterprise_id.ok_or_else(|| forbidden("该账户未关联企业 / this account has no enterprise"))?;
             if m.get("enterprise_id").and_then(Value::as_i64).is_some_and(|x| x != own) {
                 return Err(ApiError {
                     status: StatusCode::FORBIDDEN,
@@ -282,26 +292,26 @@ pub async fn create(
             }
             own
         }
-        _ => {
-            m.get("enterprise_id").and_then(Value::as_i64).ok_or_else(|| bad("enterprise_id", "missing", "'enterprise_id' is required"))?
-        }
+        _ => m
+            .get("enterprise_id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| bad("enterprise_id", "missing", "缺少必填项 'enterprise_id' / 'enterprise_id' is required"))?,
     };
     let found = s.with_store(move |st| st.enterprises_by_id(&[enterprise_id])).await?;
     let Some((_, enterprise)) = found.into_iter().next() else {
-        return Err(bad("enterprise_id", "unknown_enterprise", format!("no enterprise {enterprise_id}")));
+        return Err(bad("enterprise_id", "unknown_enterprise", format!("没有企业 {enterprise_id} / no enterprise {enterprise_id}")));
     };
     let data = s.data();
     let region_code = match text(&m, "region_code", 20)? {
         Some(r) => {
             if data.regions.get(data.regions.current_code(&r)).is_none() {
-                return Err(bad("region_code", "unknown_region", format!("no region '{r}'")));
+                return Err(bad("region_code", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
             }
             r
         }
-        None => enterprise
-            .region_code
-            .clone()
-            .ok_or_else(|| bad("region_code", "missing", "the enterprise has no region; give 'region_code'"))?,
+        None => enterprise.region_code.clone().ok_or_else(|| {
+            bad("region_code", "missing", "该企业没有所属地区，请给出 'region_code' / the enterprise has no region; give 'region_code'")
+        })?,
     };
     if account.role == Role::Officer && !who.may_write_region(&region_code, &data.regions) {
         return Err(ApiError {
@@ -313,7 +323,8 @@ pub async fn create(
     }
     let attachments: Vec<AttachmentMeta> = match m.get("attachments") {
         None | Some(Value::Null) => vec![],
-        Some(v) => serde_json::from_value(v.clone()).map_err(|e| bad("attachments", "invalid_attachments", format!("attachments: {e}")))?,
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|e| bad("attachments", "invalid_attachments", format!("附件格式有误 / attachments: {e}")))?,
     };
     let at = now();
     // Time to the second plus 24 random bits: unique across restarts, readable on the phone.
@@ -337,14 +348,16 @@ pub async fn act(
 ) -> Result<Json<Value>, ApiError> {
     let m = body(&b, &["version", "action", "reason", "days", "text", "rating", "comment", "department", "note"])?;
     let cfg = config(&s)?;
-    let version =
-        m.get("version").and_then(Value::as_i64).ok_or_else(|| bad("version", "missing", "'version' (the one you read) is required"))?;
-    let action = text(&m, "action", 20)?.ok_or_else(|| bad("action", "missing", "'action' is required"))?;
+    let version = m
+        .get("version")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| bad("version", "missing", "缺少必填项 'version'（您读取时的版本） / 'version' (the one you read) is required"))?;
+    let action = text(&m, "action", 20)?.ok_or_else(|| bad("action", "missing", "缺少必填项 'action' / 'action' is required"))?;
     let tid = id.clone();
     let mut t = s
         .with_store(move |st| st.ticket(&tid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no request '{id}'")))?;
+        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("没有诉求 '{id}' / no request '{id}'")))?;
     if !may_see(&s, &cfg.catalogue, &who, &t) {
         return Err(forbidden("您无权处理此诉求 / this request is not yours"));
     }
@@ -359,7 +372,7 @@ pub async fn act(
             parameter: Some("version".into()),
         });
     }
-    let account = who.account.clone().ok_or_else(|| forbidden("sign in first"))?;
+    let account = who.account.clone().ok_or_else(|| forbidden("请先登录 / sign in first"))?;
     let role = account.role;
     let holder = works_department(&cfg.catalogue, account.department.as_deref(), t.department.as_deref());
     let is_dept = role == Role::Admin || (role == Role::Department && holder);
@@ -375,22 +388,22 @@ pub async fn act(
         }
         "return" => {
             need(is_dept, "退单")?;
-            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "a return needs a reason"))?;
+            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "退单须说明原因 / a return needs a reason"))?;
             t.return_to_dispatch(reason, at, actor).map_err(ticket_error)?;
         }
         "extend" => {
             need(is_dept, "申请延期")?;
-            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "an extension needs a reason"))?;
+            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "申请延期须说明原因 / an extension needs a reason"))?;
             let days = m
                 .get("days")
                 .and_then(Value::as_u64)
                 .filter(|d| (1..=30).contains(d))
-                .ok_or_else(|| bad("days", "invalid_days", "days must be 1–30"))?;
+                .ok_or_else(|| bad("days", "invalid_days", "days 应为 1–30 天 / days must be 1–30"))?;
             svc::extend(&mut t, &cfg.calendar, &reason, days as u32, at, &actor).map_err(ticket_error)?;
         }
         "answer" => {
             need(is_dept, "答复")?;
-            let answer = text(&m, "text", 4000)?.ok_or_else(|| bad("text", "missing", "'text' (the answer) is required"))?;
+            let answer = text(&m, "text", 4000)?.ok_or_else(|| bad("text", "missing", "缺少必填项 'text'（答复内容） / 'text' (the answer) is required"))?;
             t.answer(answer, at, actor).map_err(ticket_error)?;
         }
         "dispatch" => {
@@ -401,9 +414,9 @@ pub async fn act(
         "rate" => {
             let own = role == Role::Enterprise && account.enterprise_id == Some(t.enterprise_id);
             need(own || is_officer, "评价")?;
-            let r = text(&m, "rating", 30)?.ok_or_else(|| bad("rating", "missing", "'rating' is required"))?;
+            let r = text(&m, "rating", 30)?.ok_or_else(|| bad("rating", "missing", "缺少必填项 'rating' / 'rating' is required"))?;
             let rating = Rating::parse(&r)
-                .map_err(|_| bad("rating", "invalid_rating", format!("'{r}' is not satisfied, basically_satisfied or dissatisfied")))?;
+                .map_err(|_| bad("rating", "invalid_rating", format!("'{r}' 应为 satisfied、basically_satisfied 或 dissatisfied / '{r}' is not satisfied, basically_satisfied or dissatisfied")))?;
             svc::rate(&mut t, &cfg.catalogue, &cfg.calendar, rating, text(&m, "comment", 1000)?, at, &actor).map_err(ticket_error)?;
         }
         "urge" | "supervise" => {
@@ -414,7 +427,7 @@ pub async fn act(
             return Err(bad(
                 "action",
                 "invalid_action",
-                format!("'{other}' is not accept, return, extend, answer, dispatch, rate, urge or supervise"),
+                format!("'{other}' 应为 accept、return、extend、answer、dispatch、rate、urge 或 supervise / '{other}' is not accept, return, extend, answer, dispatch, rate, urge or supervise"),
             ))
         }
     }
@@ -484,7 +497,7 @@ pub async fn put_calendar(
         .get("year")
         .and_then(Value::as_i64)
         .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| bad("year", "invalid_year", "year must be 2000–2100"))? as i32;
+        .ok_or_else(|| bad("year", "invalid_year", "year 应在 2000–2100 之间 / year must be 2000–2100"))? as i32;
     let cfg = config(&s)?;
     let mut cal = WorkCalendar::new();
     for e in cfg.calendar.entries().filter(|e| chrono::Datelike::year(&e.date) != year) {
@@ -494,11 +507,12 @@ pub async fn put_calendar(
         let field = format!("entries[{i}]");
         let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
         let date = NaiveDate::parse_from_str(&g("date"), "%Y-%m-%d")
-            .map_err(|_| bad(&field, "invalid_date", format!("'{}' is not a date", g("date"))))?;
+            .map_err(|_| bad(&field, "invalid_date", format!("'{0}' 不是日期 / '{0}' is not a date", g("date"))))?;
         if chrono::Datelike::year(&date) != year {
-            return Err(bad(&field, "wrong_year", format!("{date} is not in {year}")));
+            return Err(bad(&field, "wrong_year", format!("{date} 不在 {year} 年内 / {date} is not in {year}")));
         }
-        let kind = svc::DayKind::parse(&g("kind")).ok_or_else(|| bad(&field, "invalid_kind", "kind must be holiday or workday"))?;
+        let kind = svc::DayKind::parse(&g("kind"))
+            .ok_or_else(|| bad(&field, "invalid_kind", "kind 应为 holiday 或 workday / kind must be holiday or workday"))?;
         cal.add(date, kind, g("name")).map_err(|x| bad(&field, x.code(), x.to_string()))?;
     }
     let csv = cal.to_csv();
@@ -548,7 +562,7 @@ pub async fn policy_matches(State(s): State<Arc<ServerState>>, Path(id): Path<St
         .iter()
         .find(|x| x.id == id)
         .cloned()
-        .ok_or_else(|| ApiError::not_found("unknown_policy", format!("no policy '{id}'")))?;
+        .ok_or_else(|| ApiError::not_found("unknown_policy", format!("没有政策 '{id}' / no policy '{id}'")))?;
     let data = s.data();
     let tax = data.snapshot.taxonomy.clone();
     let regions = data.regions.clone();
@@ -601,7 +615,7 @@ pub async fn enterprise_policies(
     let cfg = config(&s)?;
     let found = s.with_store(move |st| st.enterprises_by_id(&[eid])).await?;
     let Some((_, e)) = found.into_iter().next() else {
-        return Err(ApiError::not_found("unknown_enterprise", format!("no enterprise {eid}")));
+        return Err(ApiError::not_found("unknown_enterprise", format!("没有企业 {eid} / no enterprise {eid}")));
     };
     let data = s.data();
     let ms = chainscope_engine::policies_for_enterprise(

@@ -16,14 +16,18 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     let text = |k: &str| p.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let building = match text("building") {
         None => None,
-        Some(b) => Some(
-            ParkKind::parse(&b).map_err(|_| ApiError::bad("building", "invalid_kind", format!("'{b}' is not a park or carrier kind")))?,
-        ),
+        Some(b) => Some(ParkKind::parse(&b).map_err(|_| {
+            ApiError::bad("building", "invalid_kind", format!("'{b}' 不是园区或载体类型 / '{b}' is not a park or carrier kind"))
+        })?),
     };
     let mut logistics = Vec::new();
     for k in list(&p, "logistics") {
         logistics.push(HubKind::parse(&k).ok_or_else(|| {
-            ApiError::bad("logistics", "invalid_hub_kind", format!("'{k}' is not port, rail_freight, airport or sea_rail"))
+            ApiError::bad(
+                "logistics",
+                "invalid_hub_kind",
+                format!("'{k}' 应为 port、rail_freight、airport 或 sea_rail / '{k}' is not port, rail_freight, airport or sea_rail"),
+            )
         })?);
     }
     let mut weights = SiteWeights::default();
@@ -37,7 +41,7 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     ] {
         if let Some(v) = number::<f64>(&p, name)? {
             if !(0.0..=100.0).contains(&v) {
-                return Err(ApiError::bad(name, "invalid_weight", format!("{name} must be between 0 and 100")));
+                return Err(ApiError::bad(name, "invalid_weight", format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
             }
             *slot = v;
         }
