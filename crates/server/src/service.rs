@@ -571,12 +571,16 @@ pub async fn policy_matches(State(s): State<Arc<ServerState>>, Path(id): Path<St
         .with_store(move |st| {
             let mut ents = Vec::new();
             let mut ids: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-            st.for_each_enterprise_with_id(&mut |id, e| {
-                if !local_only || e.flags.local {
-                    ids.insert(e.key.clone(), id);
-                    ents.push(e);
-                }
-            })?;
+            let mut take = |id: i64, e: chainscope_model::Enterprise| {
+                ids.insert(e.key.clone(), id);
+                ents.push(e);
+            };
+            // The city's own enterprises are read through their index; the whole world only when asked for.
+            if local_only {
+                st.for_each_local_enterprise(&mut take)?;
+            } else {
+                st.for_each_enterprise_with_id(&mut take)?;
+            }
             let names: std::collections::HashMap<&str, &str> = ents.iter().map(|e| (e.key.as_str(), e.name.as_str())).collect();
             let ms = chainscope_engine::matches_for_policy(&policy, ents.iter(), &tax, |c, a| regions.is_within(c, a), today);
             let named: Vec<(Value, String)> = ms

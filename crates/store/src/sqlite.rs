@@ -8,6 +8,10 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
+/// The local enterprises (`Flags::local`, bit 16), written exactly as the condition of the partial index
+/// `enterprise_local` (migration 7) so that the planner reads the index.
+const LOCAL_ROWS: &str = "(flags & 16) != 0";
+
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
@@ -16,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_pipeline.sql"),
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_service.sql"),
+    include_str!("../migrations/0007_local_index.sql"),
 ];
 
 pub struct SqliteStore {
@@ -629,6 +634,16 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn for_each_local_enterprise(&self, f: &mut dyn FnMut(i64, Enterprise)) -> Result<()> {
+        let mut st = self.conn.prepare(&format!("SELECT id, {ENTERPRISE_COLS} FROM enterprise WHERE {LOCAL_ROWS} ORDER BY id"))?;
+        let mut q = st.query([])?;
+        while let Some(r) = q.next()? {
+            let id: i64 = r.get(0)?;
+            f(id, enterprise_from_row(r)?);
+        }
+        Ok(())
+    }
+
     fn for_each_snapshot_row(&self, f: &mut dyn FnMut(&SnapshotRow<'_>)) -> Result<()> {
         use rusqlite::types::ValueRef;
         use rusqlite::OpenFlags;
@@ -1159,5 +1174,24 @@ fn next_version(tx: &rusqlite::Transaction<'_>, table: &str, id: &str, expected:
         (Some(_), None) => Err(StoreError::NotFound(id.to_string())),
         (Some(e), Some(c)) if e != c => Err(StoreError::Conflict(id.to_string(), e, c)),
         (Some(_), Some(c)) => Ok(c + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_rows_are_the_local_flag_and_are_read_through_the_index() {
+        let local = Flags { local: true, ..Flags::default() };
+        assert_eq!(u32::from(local.bits()), 16, "LOCAL_ROWS tests the bit Flags::local sets");
+        assert_eq!(Flags::from_bits(16), local);
+        let st = SqliteStore::open_in_memory().expect("store");
+        let plan: Vec<String> = st
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN SELECT id FROM enterprise WHERE {LOCAL_ROWS} ORDER BY id"))
+            .and_then(|mut q| q.query_map([], |r| r.get::<_, String>(3))?.collect())
+            .expect("plan");
+        assert!(plan.iter().any(|l| l.contains("enterprise_local")), "{plan:?}");
     }
 }
