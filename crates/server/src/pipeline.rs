@@ -718,7 +718,7 @@ fn check_department_edit(
     // The same bureau whether the account names it by catalogue id or by name (with or without the city's name).
     let cfg = s.service();
     let theirs = |t: &Task| match &cfg {
-        Some(c) => crate::service::same_department(&c.catalogue, dept, &t.department),
+        Some(c) => crate::service::same_department(s, &c.catalogue, dept, &t.department),
         None => t.department == dept,
     };
     let others_before: Vec<&Task> = before.checklist.iter().filter(|t| !theirs(t)).collect();

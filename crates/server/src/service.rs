@@ -50,17 +50,31 @@ fn forbidden(message: &str) -> ApiError {
 }
 
 /// Whether a department account works the given department (by id or by its Chinese name).
-fn works_department(cat: &Catalogue, account_dept: Option<&str>, dept_id: Option<&str>) -> bool {
+fn works_department(s: &ServerState, cat: &Catalogue, account_dept: Option<&str>, dept_id: Option<&str>) -> bool {
     let (Some(mine), Some(id)) = (account_dept, dept_id) else { return false };
-    mine == id || cat.department(id).is_some_and(|d| same_department(cat, mine, &d.name_zh))
+    mine == id || cat.department(id).is_some_and(|d| same_department(s, cat, mine, &d.name_zh))
+}
+
+/// The home city's name without 市 (徐州市 → 徐州), as department names may carry it in front.
+fn city_stem(s: &ServerState) -> String {
+    let data = s.data();
+    let home = data.stats["home_region"].as_str().unwrap_or("");
+    data.regions.get(data.regions.current_code(home)).map(|r| r.name_zh.trim_end_matches('市').to_string()).unwrap_or_default()
 }
 
 /// Whether an account's department (a catalogue id or a name) and a department named in text are the same
-/// bureau: names are compared without the city's name in front (徐州市自然资源和规划局 = 市自然资源和规划局).
-pub fn same_department(cat: &Catalogue, account_dept: &str, name: &str) -> bool {
-    fn bare(s: &str) -> &str {
-        s.trim().trim_start_matches("徐州")
-    }
+/// bureau: names are compared without the home city's name in front (徐州市自然资源和规划局 = 市自然资源和规划局 in
+/// Xuzhou; whichever city the data is for).
+pub fn same_department(s: &ServerState, cat: &Catalogue, account_dept: &str, name: &str) -> bool {
+    let stem = city_stem(s);
+    let bare = |x: &str| -> String {
+        let x = x.trim();
+        if stem.is_empty() {
+            x.to_string()
+        } else {
+            x.strip_prefix(stem.as_str()).unwrap_or(x).to_string()
+        }
+    };
     let mine = cat.department(account_dept).map_or(account_dept, |d| d.name_zh.as_str());
     account_dept == name || bare(mine) == bare(name)
 }
@@ -72,8 +86,8 @@ fn may_see(s: &ServerState, cat: &Catalogue, who: &Identity, t: &Ticket) -> bool
         Role::Admin | Role::Leader => true,
         Role::Officer => who.may_write_region(&t.region_code, &s.data().regions),
         Role::Department => {
-            works_department(cat, a.department.as_deref(), t.department.as_deref())
-                || t.events.iter().any(|e| works_department(cat, a.department.as_deref(), e.department.as_deref()))
+            works_department(s, cat, a.department.as_deref(), t.department.as_deref())
+                || t.events.iter().any(|e| works_department(s, cat, a.department.as_deref(), e.department.as_deref()))
         }
         Role::Enterprise => a.enterprise_id == Some(t.enterprise_id),
     }
@@ -374,7 +388,7 @@ pub async fn act(
     }
     let account = who.account.clone().ok_or_else(|| forbidden("请先登录 / sign in first"))?;
     let role = account.role;
-    let holder = works_department(&cfg.catalogue, account.department.as_deref(), t.department.as_deref());
+    let holder = works_department(&s, &cfg.catalogue, account.department.as_deref(), t.department.as_deref());
     let is_dept = role == Role::Admin || (role == Role::Department && holder);
     let is_officer = role == Role::Admin || (role == Role::Officer && who.may_write_region(&t.region_code, &s.data().regions));
     let at = now();
