@@ -62,13 +62,16 @@ impl Reference {
 
 #[derive(Debug, Error, PartialEq)]
 pub enum ChainError {
-    #[error("unknown chain '{0}'")]
+    #[error("未知产业链 '{0}' / unknown chain '{0}'")]
     UnknownChain(String),
-    #[error("unknown reference '{0}' (expected province, country or world)")]
+    #[error("未知的参照范围 '{0}'（应为 province、country 或 world） / unknown reference '{0}' (expected province, country or world)")]
     UnknownReference(String),
     /// The home region (or its province or country) is not in the snapshot's region dictionary: no enterprise
     /// with a region inside it was loaded, so the reference area cannot be delimited.
-    #[error("the {level} of home region '{home}' is not known to the snapshot")]
+    #[error(
+        "快照中没有本地地区 '{home}' 所在{}的数据 / the {level} of home region '{home}' is not known to the snapshot",
+        crate::term_zh(level)
+    )]
     ReferenceUnavailable { home: String, level: &'static str },
 }
 

@@ -139,23 +139,23 @@ impl ComplexityResult {
 
 #[derive(Debug, Error, PartialEq)]
 pub enum ComplexityError {
-    #[error("{values} values for {regions} regions × {industries} industries (expected {})", regions * industries)]
+    #[error("{regions} 个地区 × {industries} 个行业应有 {expected} 个值，实际为 {values} 个 / {values} values for {regions} regions × {industries} industries (expected {expected})", expected = regions * industries)]
     Shape { regions: usize, industries: usize, values: usize },
-    #[error("{kind} '{name}' is listed twice")]
+    #[error("{} '{name}' 重复出现 / {kind} '{name}' is listed twice", crate::term_zh(kind))]
     DuplicateName { kind: &'static str, name: String },
-    #[error("region '{region}', industry '{industry}' is given twice")]
+    #[error("地区 '{region}'、行业 '{industry}' 的值重复给出 / region '{region}', industry '{industry}' is given twice")]
     DuplicatePair { region: String, industry: String },
-    #[error("value {value} for region '{region}', industry '{industry}' is not a finite non-negative number")]
+    #[error("地区 '{region}'、行业 '{industry}' 的值 {value} 不是有限的非负数 / value {value} for region '{region}', industry '{industry}' is not a finite non-negative number")]
     InvalidValue { region: String, industry: String, value: f64 },
-    #[error("RCA threshold {0} is not a finite positive number")]
+    #[error("RCA 阈值 {0} 不是有限的正数 / RCA threshold {0} is not a finite positive number")]
     InvalidThreshold(f64),
-    #[error("{regions} regions and {industries} industries have non-zero totals; at least 2 of each are needed")]
+    #[error("合计不为零的地区有 {regions} 个、行业有 {industries} 个，两者都至少需要 2 个 / {regions} regions and {industries} industries have non-zero totals; at least 2 of each are needed")]
     TooSmall { regions: usize, industries: usize },
-    #[error("no presence (RCA >= threshold) for regions {regions:?} / industries {industries:?}: ECI and PCI are undefined")]
+    #[error("地区 {regions:?} 和行业 {industries:?} 的 RCA 全部低于阈值（没有显著存在）：ECI 和 PCI 无定义 / no presence (RCA >= threshold) for regions {regions:?} / industries {industries:?}: ECI and PCI are undefined")]
     NoPresence { regions: Vec<String>, industries: Vec<String> },
-    #[error("the second eigenvalue {lambda2} is zero or not separated from its neighbour {neighbour} (disconnected or symmetric data): ECI and PCI are not determined")]
+    #[error("第二特征值 {lambda2} 为零，或与相邻特征值 {neighbour} 无法区分（数据不连通或对称）：ECI 和 PCI 无法确定 / the second eigenvalue {lambda2} is zero or not separated from its neighbour {neighbour} (disconnected or symmetric data): ECI and PCI are not determined")]
     DegenerateEigenvalue { lambda2: f64, neighbour: f64 },
-    #[error("ECI's sign is undefined: diversity or the eigenvector is constant, or they are uncorrelated")]
+    #[error("ECI 的符号无法确定：多样性或特征向量为常数，或二者不相关 / ECI's sign is undefined: diversity or the eigenvector is constant, or they are uncorrelated")]
     UndefinedSign,
 }
 

@@ -65,11 +65,11 @@ pub struct HeatFilter {
 
 #[derive(Debug, Error, PartialEq)]
 pub enum HeatError {
-    #[error("unknown {kind} '{id}'")]
+    #[error("未知{} '{id}' / unknown {kind} '{id}'", crate::term_zh(kind))]
     Unknown { kind: &'static str, id: String },
-    #[error("H3 resolution {0} is outside 3..=9")]
+    #[error("H3 分辨率 {0} 不在 3..=9 范围内 / H3 resolution {0} is outside 3..=9")]
     Resolution(u8),
-    #[error("'{0:x}' is not an H3 cell index")]
+    #[error("'{0:x}' 不是有效的 H3 单元索引 / '{0:x}' is not an H3 cell index")]
     Cell(u64),
 }
 

@@ -24,3 +24,6 @@ pub use service::{
     deadline_for, service_metrics, CalendarEntry, CalendarError, DayKind, Escalation, ServiceMetrics, ServiceStats, WorkCalendar,
 };
 pub use snapshot::{AdminLevel, Snapshot, SnapshotBuilder};
+
+/// The Chinese half of bilingual error messages names kinds with the model's words.
+use chainscope_model::error::term_zh;

@@ -13,7 +13,7 @@ pub enum RelatednessError {
     Filter(#[from] HeatError),
     #[error(transparent)]
     Complexity(#[from] ComplexityError),
-    #[error("region '{0}' has no enterprises at this level, so it has no row in the matrix")]
+    #[error("地区 '{0}' 在该行政级别上没有企业，因此矩阵中没有它的行 / region '{0}' has no enterprises at this level, so it has no row in the matrix")]
     FocusMissing(String),
 }
 

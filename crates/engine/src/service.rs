@@ -65,15 +65,17 @@ pub struct CalendarEntry {
 /// Why a calendar file or edit was refused. `code()` is stable; `line` counts from 1.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CalendarError {
-    #[error("line {line}: expected 'date,kind,name'")]
+    #[error("第 {line} 行：格式应为 'date,kind,name'（日期,类型,名称） / line {line}: expected 'date,kind,name'")]
     Malformed { line: usize },
-    #[error("line {line}: '{value}' is not a date (use YYYY-MM-DD)")]
+    #[error("第 {line} 行：'{value}' 不是日期（请用 YYYY-MM-DD） / line {line}: '{value}' is not a date (use YYYY-MM-DD)")]
     Date { line: usize, value: String },
-    #[error("line {line}: '{value}' is not a day kind (use holiday or workday)")]
+    #[error("第 {line} 行：'{value}' 不是有效的日期类型（请用 holiday 或 workday） / line {line}: '{value}' is not a day kind (use holiday or workday)")]
     Kind { line: usize, value: String },
-    #[error("line {line}: {date} is listed twice")]
+    #[error("第 {line} 行：{date} 重复列出 / line {line}: {date} is listed twice")]
     Duplicate { line: usize, date: NaiveDate },
-    #[error("{date} is a weekday: only a Saturday or Sunday can be a make-up working day")]
+    #[error(
+        "{date} 是工作日：只有周六或周日才能设为调休上班日 / {date} is a weekday: only a Saturday or Sunday can be a make-up working day"
+    )]
     WorkdayNotWeekend { date: NaiveDate },
 }
 

@@ -95,21 +95,31 @@ pub struct SiteRequest {
     pub limit: usize,
 }
 
+const WEIGHT_RULE: &str = "each weight between 0 and 100, at least one above 0";
+
+/// The Chinese for a [`SiteError::Weights`] detail.
+fn weights_zh(detail: &str) -> &str {
+    match detail {
+        WEIGHT_RULE => "每个权重都应在 0 到 100 之间，且至少一个大于 0",
+        other => other,
+    }
+}
+
 #[derive(Debug, Error, PartialEq)]
 pub enum SiteError {
-    #[error("give the project's node or cluster")]
+    #[error("请给出项目所属的节点或集群 / give the project's node or cluster")]
     NoIndustry,
-    #[error("unknown node '{0}'")]
+    #[error("未知节点 '{0}' / unknown node '{0}'")]
     UnknownNode(String),
-    #[error("unknown cluster '{0}'")]
+    #[error("未知集群 '{0}' / unknown cluster '{0}'")]
     UnknownCluster(String),
-    #[error("give the land (ha) or floor space (m²) the project needs")]
+    #[error("请给出项目所需的用地（公顷）或建筑面积（平方米） / give the land (ha) or floor space (m²) the project needs")]
     NoSpace,
-    #[error("{0} must be a positive number below {1}")]
+    #[error("{0} 应为小于 {1} 的正数 / {0} must be a positive number below {1}")]
     OutOfRange(&'static str, f64),
-    #[error("invalid weights: {0}")]
+    #[error("权重无效：{zh} / invalid weights: {0}", zh = weights_zh(.0))]
     Weights(String),
-    #[error("limit must be between 1 and 500")]
+    #[error("limit 应在 1 到 500 之间 / limit must be between 1 and 500")]
     Limit,
 }
 
@@ -197,7 +207,7 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
     check_positive("budget_yuan_m2", req.budget_yuan_m2, 1_000_000.0)?;
     let w = req.weights.as_array();
     if w.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 100.0) || w.iter().sum::<f64>() <= 0.0 {
-        return Err(SiteError::Weights("each weight between 0 and 100, at least one above 0".into()));
+        return Err(SiteError::Weights(WEIGHT_RULE.into()));
     }
     if req.limit == 0 || req.limit > 500 {
         return Err(SiteError::Limit);

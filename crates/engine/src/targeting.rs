@@ -70,10 +70,10 @@ impl Weights {
     fn check(&self) -> Result<(), TargetError> {
         let w = self.as_array();
         if w.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > 100.0) {
-            return Err(TargetError::Weights("every weight must be between 0 and 100".into()));
+            return Err(TargetError::Weights(WEIGHT_RANGE.into()));
         }
         if w.iter().sum::<f64>() <= 0.0 {
-            return Err(TargetError::Weights("at least one weight must be above 0".into()));
+            return Err(TargetError::Weights(WEIGHT_POSITIVE.into()));
         }
         Ok(())
     }
@@ -85,15 +85,27 @@ impl Default for Weights {
     }
 }
 
+const WEIGHT_RANGE: &str = "every weight must be between 0 and 100";
+const WEIGHT_POSITIVE: &str = "at least one weight must be above 0";
+
+/// The Chinese for a [`TargetError::Weights`] detail.
+fn weights_zh(detail: &str) -> &str {
+    match detail {
+        WEIGHT_RANGE => "每个权重都应在 0 到 100 之间",
+        WEIGHT_POSITIVE => "至少一个权重应大于 0",
+        other => other,
+    }
+}
+
 #[derive(Debug, Error, PartialEq)]
 pub enum TargetError {
     #[error(transparent)]
     Filter(#[from] HeatError),
-    #[error("choose at least one tier, cluster, chain or node")]
+    #[error("请至少选择一个层级、集群、产业链或节点 / choose at least one tier, cluster, chain or node")]
     NoNodes,
-    #[error("invalid weights: {0}")]
+    #[error("权重无效：{zh} / invalid weights: {0}", zh = weights_zh(.0))]
     Weights(String),
-    #[error("limit must be between 1 and 10000")]
+    #[error("limit 应在 1 到 10000 之间 / limit must be between 1 and 10000")]
     Limit,
 }
 

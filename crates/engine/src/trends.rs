@@ -14,13 +14,13 @@ use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq)]
 pub enum TrendError {
-    #[error("unknown {kind} '{id}'")]
+    #[error("未知{} '{id}' / unknown {kind} '{id}'", crate::term_zh(kind))]
     Unknown { kind: &'static str, id: String },
-    #[error("year range {from}..={to} is empty or starts before year 1")]
+    #[error("年份范围 {from}..={to} 为空，或起始年份小于 1 / year range {from}..={to} is empty or starts before year 1")]
     InvalidRange { from: u16, to: u16 },
-    #[error("year {0} is outside the series")]
+    #[error("年份 {0} 超出序列范围 / year {0} is outside the series")]
     YearOutOfSeries(u16),
-    #[error("CAGR is undefined: the start value is zero")]
+    #[error("起始值为零，年均复合增长率（CAGR）无定义 / CAGR is undefined: the start value is zero")]
     ZeroStart,
 }
 

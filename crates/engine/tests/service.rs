@@ -120,7 +120,10 @@ fn calendar_edits_and_errors() {
     assert_eq!(WorkCalendar::from_csv(&cal.to_csv()).expect("round trip"), cal);
 
     let e = WorkCalendar::from_csv("# c\n2025-01-01,holiday,元旦\n2025-01-01,holiday,元旦\n").unwrap_err();
-    assert_eq!((e.code(), e.to_string().starts_with("line 3")), ("calendar_duplicate_date", true));
+    assert_eq!(
+        (e.code(), e.to_string().starts_with("第 3 行：") && e.to_string().contains(" / line 3:")),
+        ("calendar_duplicate_date", true)
+    );
     assert_eq!(WorkCalendar::from_csv("2025-02-30,holiday,x").unwrap_err().code(), "calendar_bad_date");
     assert_eq!(WorkCalendar::from_csv("2025-02-03,off,x").unwrap_err().code(), "calendar_bad_kind");
     assert_eq!(WorkCalendar::from_csv("2025-02-03").unwrap_err().code(), "calendar_malformed");

@@ -8,49 +8,49 @@ use thiserror::Error;
 /// A problem with one value. `code()` is stable; the message is for people.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ValidationError {
-    #[error("required value is missing")]
+    #[error("缺少必填值 / required value is missing")]
     Missing,
-    #[error("unified social credit code must have 18 characters, found {0}")]
+    #[error("统一社会信用代码应为 18 位，实际为 {0} 位 / unified social credit code must have 18 characters, found {0}")]
     UsccLength(usize),
-    #[error("unified social credit code has a character outside the GB 32100 alphabet: '{0}'")]
+    #[error("统一社会信用代码含有 GB 32100 字符集以外的字符：'{0}' / unified social credit code has a character outside the GB 32100 alphabet: '{0}'")]
     UsccCharacter(char),
-    #[error("unified social credit code check character should be '{expected}', found '{found}'")]
+    #[error("统一社会信用代码校验位应为 '{expected}'，实际为 '{found}' / unified social credit code check character should be '{expected}', found '{found}'")]
     UsccCheck { expected: char, found: char },
-    #[error("LEI must have 20 letters or digits, found {0} characters")]
+    #[error("LEI 应为 20 位字母或数字，实际为 {0} 个字符 / LEI must have 20 letters or digits, found {0} characters")]
     LeiLength(usize),
-    #[error("LEI has an invalid character: '{0}'")]
+    #[error("LEI 含有无效字符：'{0}' / LEI has an invalid character: '{0}'")]
     LeiCharacter(char),
-    #[error("LEI check digits do not verify (ISO 7064 mod 97-10)")]
+    #[error("LEI 校验位验证未通过（ISO 7064 mod 97-10） / LEI check digits do not verify (ISO 7064 mod 97-10)")]
     LeiCheck,
-    #[error("region code '{0}' is not a known region")]
+    #[error("行政区划代码 '{0}' 不是已知地区 / region code '{0}' is not a known region")]
     UnknownRegion(String),
-    #[error("region code '{0}' is malformed (expected 6 digits, an ISO 3166 code or a zone code)")]
+    #[error("行政区划代码 '{0}' 格式不正确（应为 6 位数字、ISO 3166 代码或功能区代码） / region code '{0}' is malformed (expected 6 digits, an ISO 3166 code or a zone code)")]
     RegionFormat(String),
-    #[error("latitude {0} is outside -90..90")]
+    #[error("纬度 {0} 超出 -90..90 范围 / latitude {0} is outside -90..90")]
     Latitude(f64),
-    #[error("longitude {0} is outside -180..180")]
+    #[error("经度 {0} 超出 -180..180 范围 / longitude {0} is outside -180..180")]
     Longitude(f64),
-    #[error("only one of latitude and longitude is given")]
+    #[error("纬度和经度只给出了其中一个 / only one of latitude and longitude is given")]
     HalfCoordinate,
-    #[error("'{0}' is not a date (use YYYY-MM-DD)")]
+    #[error("'{0}' 不是日期（请用 YYYY-MM-DD） / '{0}' is not a date (use YYYY-MM-DD)")]
     Date(String),
-    #[error("'{0}' is not a number")]
+    #[error("'{0}' 不是数字 / '{0}' is not a number")]
     Number(String),
-    #[error("amount {0} is negative")]
+    #[error("金额 {0} 为负数 / amount {0} is negative")]
     Negative(f64),
-    #[error("'{0}' is not a yes/no value")]
+    #[error("'{0}' 不是有效的是/否值 / '{0}' is not a yes/no value")]
     Flag(String),
-    #[error("'{0}' is not a valid industry code (GB/T 4754)")]
+    #[error("'{0}' 不是有效的行业代码（GB/T 4754） / '{0}' is not a valid industry code (GB/T 4754)")]
     IndustryCode(String),
-    #[error("unknown chain node '{0}'")]
+    #[error("未知的产业链节点 '{0}' / unknown chain node '{0}'")]
     UnknownNode(String),
-    #[error("unknown value '{0}'")]
+    #[error("未知的取值 '{0}' / unknown value '{0}'")]
     UnknownValue(String),
-    #[error("'{0}' is malformed")]
+    #[error("'{0}' 格式不正确 / '{0}' is malformed")]
     Malformed(String),
-    #[error("the row has {found} of {expected} columns (truncated line?)")]
+    #[error("该行只有 {found} 列，应有 {expected} 列（行被截断？） / the row has {found} of {expected} columns (truncated line?)")]
     ShortRow { found: usize, expected: usize },
-    #[error("value is longer than {0} characters")]
+    #[error("值的长度超过 {0} 个字符 / value is longer than {0} characters")]
     TooLong(usize),
 }
 
@@ -74,6 +74,26 @@ impl ValidationError {
             Self::Malformed(_) | Self::ShortRow { .. } => "malformed",
             Self::TooLong(_) => "too_long",
         }
+    }
+}
+
+/// The Chinese word for an English kind name that an error message puts into its sentence ("node" → "节点"),
+/// for the Chinese half of the bilingual messages; anything else comes back as it is.
+pub fn term_zh(en: &str) -> &str {
+    match en {
+        "tier" => "层级",
+        "cluster" => "集群",
+        "chain" => "产业链",
+        "node" => "节点",
+        "department" => "部门",
+        "category" => "类别",
+        "flag" => "标记",
+        "region" => "地区",
+        "industry" => "行业",
+        "province" => "省份",
+        "country" => "国家",
+        "world" => "全球范围",
+        other => other,
     }
 }
 

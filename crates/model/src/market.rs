@@ -68,26 +68,30 @@ impl MarketItem {
         let bad = |field, code, message: String| Err(ItemProblem { field, code, message });
         let len = |s: &str| s.chars().count();
         if self.title.trim().is_empty() {
-            return bad("title", "missing", "say what is offered or needed".into());
+            return bad("title", "missing", "请说明供给或需求的内容 / say what is offered or needed".into());
         }
         if len(&self.title) > 200 {
-            return bad("title", "too_long", "the title is longer than 200 characters".into());
+            return bad("title", "too_long", "标题超过 200 个字符 / the title is longer than 200 characters".into());
         }
         if self.poster.trim().is_empty() {
-            return bad("poster", "missing", "say who posts it".into());
+            return bad("poster", "missing", "请说明发布者 / say who posts it".into());
         }
         if len(&self.poster) > 200 {
-            return bad("poster", "too_long", "the poster is longer than 200 characters".into());
+            return bad("poster", "too_long", "发布者名称超过 200 个字符 / the poster is longer than 200 characters".into());
         }
         if self.description.as_deref().is_some_and(|d| len(d) > 4000) {
-            return bad("description", "too_long", "the description is longer than 4000 characters".into());
+            return bad("description", "too_long", "描述超过 4000 个字符 / the description is longer than 4000 characters".into());
         }
         if self.quantity.as_deref().is_some_and(|q| len(q) > 200) {
-            return bad("quantity", "too_long", "the quantity is longer than 200 characters".into());
+            return bad("quantity", "too_long", "数量超过 200 个字符 / the quantity is longer than 200 characters".into());
         }
         if let Some(v) = self.valid_until {
             if v < self.posted_on {
-                return bad("valid_until", "in_the_past", format!("{v} is before the posting date {}", self.posted_on));
+                return bad(
+                    "valid_until",
+                    "in_the_past",
+                    format!("有效期 {v} 早于发布日期 {p} / {v} is before the posting date {p}", p = self.posted_on),
+                );
             }
         }
         Ok(())

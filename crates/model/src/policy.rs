@@ -163,25 +163,28 @@ impl Policy {
 /// Why a policy list was refused. Each error names the policy and the field. `code()` is stable.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum PolicyError {
-    #[error("policy file is not valid TOML: {0}")]
+    #[error("政策文件不是有效的 TOML：{0} / policy file is not valid TOML: {0}")]
     Parse(String),
-    #[error("duplicate policy id '{0}'")]
+    #[error("政策 ID '{0}' 重复 / duplicate policy id '{0}'")]
     Duplicate(String),
-    #[error("policy '{policy}': '{field}' is empty")]
+    #[error("政策 '{policy}'：'{field}' 为空 / policy '{policy}': '{field}' is empty")]
     Missing { policy: String, field: &'static str },
-    #[error("policy '{policy}': {field} '{value}' is not a date (use YYYY-MM-DD)")]
+    #[error("政策 '{policy}'：{field} 的值 '{value}' 不是日期（请用 YYYY-MM-DD） / policy '{policy}': {field} '{value}' is not a date (use YYYY-MM-DD)")]
     Date { policy: String, field: &'static str, value: String },
-    #[error("policy '{policy}': {first} is after {second}")]
+    #[error("政策 '{policy}'：{first} 晚于 {second} / policy '{policy}': {first} is after {second}")]
     DateOrder { policy: String, first: &'static str, second: &'static str },
-    #[error("policy '{policy}': unknown flag '{flag}' (use srdi, high_tech, listed or chain_leader)")]
+    #[error("政策 '{policy}'：未知标记 '{flag}'（可用 srdi、high_tech、listed 或 chain_leader） / policy '{policy}': unknown flag '{flag}' (use srdi, high_tech, listed or chain_leader)")]
     UnknownFlag { policy: String, flag: String },
-    #[error("policy '{policy}': unknown size band '{value}' (use micro, small, medium or large)")]
+    #[error("政策 '{policy}'：未知的企业规模 '{value}'（可用 micro、small、medium 或 large） / policy '{policy}': unknown size band '{value}' (use micro, small, medium or large)")]
     SizeBand { policy: String, value: String },
-    #[error("policy '{policy}': '{value}' is not a GB/T 4754 code (a section letter A–T, or 2 to 4 digits)")]
+    #[error("政策 '{policy}'：'{value}' 不是 GB/T 4754 行业代码（应为门类字母 A–T，或 2 到 4 位数字） / policy '{policy}': '{value}' is not a GB/T 4754 code (a section letter A–T, or 2 to 4 digits)")]
     IndustryCode { policy: String, value: String },
-    #[error("policy '{policy}': {field} must not be negative")]
+    #[error("政策 '{policy}'：{field} 不能为负数 / policy '{policy}': {field} must not be negative")]
     Negative { policy: String, field: &'static str },
-    #[error("policy '{policy}': {field} names unknown {kind} '{id}'")]
+    #[error(
+        "政策 '{policy}'：{field} 引用了未知的{} '{id}' / policy '{policy}': {field} names unknown {kind} '{id}'",
+        crate::error::term_zh(kind)
+    )]
     UnknownReference { policy: String, field: &'static str, kind: &'static str, id: String },
 }
 

@@ -129,15 +129,15 @@ impl Stage {
 /// Why a stage move was refused. `code()` is stable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoveError {
-    #[error("the project is already at stage '{0}'")]
+    #[error("项目已处于 '{0}' 阶段 / the project is already at stage '{0}'")]
     SameStage(&'static str),
-    #[error("cannot move from '{from}' to '{to}': allowed are {allowed}")]
+    #[error("不能从 '{from}' 阶段转到 '{to}' 阶段：可转到的阶段为 {} / cannot move from '{from}' to '{to}': allowed are {allowed}", if allowed == "none" { "无" } else { allowed })]
     NotAllowed { from: &'static str, to: &'static str, allowed: String },
-    #[error("moving back, dropping or reopening needs a reason")]
+    #[error("退回、终止或重新开启项目须填写原因 / moving back, dropping or reopening needs a reason")]
     ReasonRequired,
-    #[error("the move's date {date} is before the last recorded move ({last})")]
+    #[error("本次阶段变更日期 {date} 早于上一次记录的变更（{last}） / the move's date {date} is before the last recorded move ({last})")]
     DateBeforeLast { date: NaiveDate, last: NaiveDate },
-    #[error("the move's date {0} is in the future")]
+    #[error("本次阶段变更日期 {0} 晚于今天 / the move's date {0} is in the future")]
     DateInFuture(NaiveDate),
 }
 

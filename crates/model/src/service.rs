@@ -100,21 +100,23 @@ pub struct RoutingRule {
 /// Why a catalogue was refused. `code()` is stable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CatalogueError {
-    #[error("service catalogue is not valid TOML: {0}")]
+    #[error("服务目录文件不是有效的 TOML：{0} / service catalogue is not valid TOML: {0}")]
     Parse(String),
-    #[error("duplicate {kind} id '{id}'")]
+    #[error("{} ID '{id}' 重复 / duplicate {kind} id '{id}'", crate::error::term_zh(kind))]
     Duplicate { kind: &'static str, id: String },
-    #[error("{item} names unknown category '{category}'")]
+    #[error("{item} 引用了未知类别 '{category}' / {item} names unknown category '{category}'")]
     UnknownCategory { item: String, category: String },
-    #[error("{item} names unknown department '{department}'")]
+    #[error("{item} 引用了未知部门 '{department}' / {item} names unknown department '{department}'")]
     UnknownDepartment { item: String, department: String },
-    #[error("category '{0}' has a time limit of 0 working days but is not an emergency")]
+    #[error(
+        "类别 '{0}' 的办理时限为 0 个工作日，但它不是紧急类别 / category '{0}' has a time limit of 0 working days but is not an emergency"
+    )]
     ZeroDeadline(String),
-    #[error("category '{id}' is an emergency (same day) but has a time limit of {days} working days: use 0")]
+    #[error("类别 '{id}' 为紧急类别（当天办理），办理时限却为 {days} 个工作日：应设为 0 / category '{id}' is an emergency (same day) but has a time limit of {days} working days: use 0")]
     EmergencyDeadline { id: String, days: u32 },
-    #[error("two routing rules for category '{category}' in region '{region}'")]
+    #[error("类别 '{category}' 在地区 '{region}' 有两条分派规则 / two routing rules for category '{category}' in region '{region}'")]
     DuplicateRule { category: String, region: String },
-    #[error("{item}: '{field}' is empty")]
+    #[error("{item}：'{field}' 为空 / {item}: '{field}' is empty")]
     Missing { item: String, field: &'static str },
 }
 
@@ -450,36 +452,52 @@ pub struct AttachmentMeta {
     pub mime: String,
 }
 
+/// The Chinese for a [`TicketError::InvalidTransition`] action, for the Chinese half of its message.
+fn action_zh(action: &str) -> &str {
+    match action {
+        "dispatch" => "派单",
+        "accept" => "签收",
+        "return" => "退单",
+        "extend" => "延期",
+        "answer" => "答复",
+        "rate" => "评价",
+        "close" => "办结",
+        "urge" => "催办",
+        "supervise" => "督办",
+        other => other,
+    }
+}
+
 /// Why a ticket step was refused. `code()` is stable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TicketError {
-    #[error("cannot {action} a ticket in state '{state}'")]
+    #[error("诉求处于 '{state}' 状态，不能{} / cannot {action} a ticket in state '{state}'", action_zh(action))]
     InvalidTransition { action: &'static str, state: &'static str },
-    #[error("a reason is required")]
+    #[error("须填写原因 / a reason is required")]
     ReasonRequired,
-    #[error("'{0}' is empty")]
+    #[error("'{0}' 为空 / '{0}' is empty")]
     Missing(&'static str),
-    #[error("the ticket has already had its one extension")]
+    #[error("该诉求已延期过一次，不能再延期 / the ticket has already had its one extension")]
     ExtensionUsed,
-    #[error("an extension must be requested on or before the deadline ({deadline})")]
+    #[error("延期须在办理期限（{deadline}）当天或之前申请 / an extension must be requested on or before the deadline ({deadline})")]
     ExtensionAfterDeadline { deadline: NaiveDate },
-    #[error("an extension must add at least one working day")]
+    #[error("延期至少须增加一个工作日 / an extension must add at least one working day")]
     ExtensionDays,
-    #[error("the new deadline {new} is not after the current one ({current})")]
+    #[error("新的办理期限 {new} 不晚于当前期限（{current}） / the new deadline {new} is not after the current one ({current})")]
     DeadlineNotLater { new: NaiveDate, current: NaiveDate },
-    #[error("the deadline {deadline} is before the day of the step ({day})")]
+    #[error("办理期限 {deadline} 早于该步骤的日期（{day}） / the deadline {deadline} is before the day of the step ({day})")]
     DeadlineBeforeStart { deadline: NaiveDate, day: NaiveDate },
-    #[error("the ticket has no deadline")]
+    #[error("该诉求没有办理期限 / the ticket has no deadline")]
     NoDeadline,
-    #[error("the ticket has not been answered yet (state '{0}')")]
+    #[error("该诉求尚未答复（状态 '{0}'） / the ticket has not been answered yet (state '{0}')")]
     NotAnswered(&'static str),
-    #[error("a dissatisfied rating sends the ticket back and needs the new deadline")]
+    #[error("评价为不满意会将诉求退回重办，须给出新的办理期限 / a dissatisfied rating sends the ticket back and needs the new deadline")]
     RedoDeadlineRequired,
-    #[error("the step's time {at} is before the last recorded step ({last})")]
+    #[error("该步骤的时间 {at} 早于上一次记录的步骤（{last}） / the step's time {at} is before the last recorded step ({last})")]
     TimeBeforeLast { at: NaiveDateTime, last: NaiveDateTime },
-    #[error("unknown category '{0}'")]
+    #[error("未知类别 '{0}' / unknown category '{0}'")]
     UnknownCategory(String),
-    #[error("unknown department '{0}'")]
+    #[error("未知部门 '{0}' / unknown department '{0}'")]
     UnknownDepartment(String),
 }
 

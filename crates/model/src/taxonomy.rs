@@ -114,13 +114,13 @@ struct TaxonomyFile {
 
 #[derive(Debug, Error)]
 pub enum TaxonomyError {
-    #[error("taxonomy file is not valid TOML: {0}")]
+    #[error("产业链分类文件不是有效的 TOML：{0} / taxonomy file is not valid TOML: {0}")]
     Parse(String),
-    #[error("duplicate {kind} id '{id}'")]
+    #[error("{} ID '{id}' 重复 / duplicate {kind} id '{id}'", crate::error::term_zh(kind))]
     Duplicate { kind: &'static str, id: String },
-    #[error("{kind} '{id}' refers to unknown {target} '{target_id}'")]
+    #[error("{kind_zh} '{id}' 引用了未知的{target_zh} '{target_id}' / {kind} '{id}' refers to unknown {target} '{target_id}'", kind_zh = crate::error::term_zh(kind), target_zh = crate::error::term_zh(target))]
     Dangling { kind: &'static str, id: String, target: &'static str, target_id: String },
-    #[error("node '{0}': industry code '{1}' is not 2 to 4 digits")]
+    #[error("节点 '{0}'：行业代码 '{1}' 不是 2 到 4 位数字 / node '{0}': industry code '{1}' is not 2 to 4 digits")]
     Code(String, String),
 }
 

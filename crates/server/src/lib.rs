@@ -229,7 +229,7 @@ impl ServerState {
         let me = self.clone();
         let out = tokio::task::spawn_blocking(move || {
             let Some(m) = &me.records else {
-                return Err(api::ApiError::unavailable("records_unavailable", "this server has no record store"));
+                return Err(api::ApiError::unavailable("records_unavailable", "本服务器未配置记录库 / this server has no record store"));
             };
             let mut guard = match m.lock() {
                 Ok(g) => g,
@@ -326,7 +326,8 @@ async fn stats(State(s): State<Arc<ServerState>>) -> Json<serde_json::Value> {
 }
 
 async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": {"code": "not_found", "message": "no such route"}}))).into_response()
+    (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": {"code": "not_found", "message": "没有该路由 / no such route"}})))
+        .into_response()
 }
 
 fn escape(s: &str) -> String {

@@ -85,7 +85,7 @@ pub async fn asset(method: Method, uri: Uri, headers: HeaderMap) -> Response {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
             [(header::ALLOW, "GET, HEAD")],
-            Json(serde_json::json!({"error": {"code": "method_not_allowed", "message": "only GET and HEAD"}})),
+            Json(serde_json::json!({"error": {"code": "method_not_allowed", "message": "仅支持 GET 和 HEAD 请求 / only GET and HEAD"}})),
         )
             .into_response();
     }
