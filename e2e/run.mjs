@@ -1679,7 +1679,23 @@ try {
     assert(d.overdue_tasks.some((o) => o.project_id === old.json.id), 'API: the dashboard lists them');
     await page.goto(`${base}/#/dashboard`);
     await viewReady(page, 'dashboard');
-    assert(await page.locator(`#dash-overdue-tasks tr[data-id="${old.json.id}"] a[href="#/project/${old.json.id}"]`).count() > 0, 'overdue items on the dashboard link to the project');
+    // Who is behind: the count per department adds up to the list, as the API has it.
+    const perDept = {};
+    for (const o of d.overdue_tasks) perDept[o.department || '–'] = (perDept[o.department || '–'] || 0) + 1;
+    const shownDepts = await page.$$eval('#dash-overdue-tasks-by-dept li', (ls) => ls.map((l) => [l.dataset.department, Number(l.dataset.count)]));
+    eq(shownDepts.map(([, n]) => n), [...shownDepts.map(([, n]) => n)].sort((a, b) => b - a), 'departments with the most overdue items first');
+    eq(Object.fromEntries([...shownDepts].sort()), Object.fromEntries(Object.entries(perDept).sort()), 'overdue items by department = API');
+    eq(await page.getAttribute('#dash-overdue-tasks-n', 'data-count'), String(d.overdue_tasks.length), 'overdue item count = API');
+    // The first few rows show; the rest (all in the DOM, in the API's order) on request.
+    eq(await page.$$eval('#dash-overdue-tasks tbody tr', (trs) => trs.map((tr) => tr.dataset.task)), d.overdue_tasks.map((o) => o.task_id), 'overdue rows = API, longest overdue first');
+    const visibleRows = () => page.locator('#dash-overdue-tasks tbody tr:visible').count();
+    if (d.overdue_tasks.length > 15) {
+      eq(await visibleRows(), 15, 'fifteen rows before "see all"');
+      await page.click('#dash-overdue-tasks-all');
+      eq(await page.getAttribute('#dash-overdue-tasks-all', 'aria-expanded'), 'true', 'the button says the list is open');
+    }
+    eq(await visibleRows(), d.overdue_tasks.length, 'every row after "see all"');
+    assert(await page.locator(`#dash-overdue-tasks tr[data-id="${old.json.id}"] a[href="#/project/${old.json.id}"]`).first().isVisible(), 'overdue items on the dashboard link to the project');
     await closePage(page);
   });
 

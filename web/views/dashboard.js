@@ -170,19 +170,56 @@ export function overdueStartsTable(d, { all = false, id = 'dash-overdue-starts' 
   return out;
 }
 
-/** Overdue checklist items (as of today): each links to its project. */
-export function overdueTasksTable(d, { id = 'dash-overdue-tasks' } = {}) {
+/**
+ * Overdue checklist items (as of today): first who is behind — the count per department with its oldest item — then
+ * the items, the longest overdue first, each linking to its project. The dashboard shows the first few and the rest
+ * on request (the rows are there, hidden); a report (`all`) shows every one.
+ */
+export function overdueTasksTable(d, { all = false, id = 'dash-overdue-tasks' } = {}) {
   const rows = d.overdue_tasks || [];
   if (!rows.length) return emptyNote(t('db_no_overdue_tasks'));
-  return h('div', { class: 'scroll' }, h('table', { class: 'late-table', id },
+  const byDept = new Map();
+  for (const o of rows) {
+    const k = o.department || '–';
+    const e = byDept.get(k) || { n: 0, oldest: 0 };
+    e.n += 1;
+    e.oldest = Math.max(e.oldest, o.days_over || 0);
+    byDept.set(k, e);
+  }
+  const depts = [...byDept.entries()].sort((a, b) => b[1].n - a[1].n || b[1].oldest - a[1].oldest || a[0].localeCompare(b[0]));
+  const max = depts[0][1].n;
+  const summary = h('ul', { class: 'bars late-depts', id: `${id}-by-dept`, 'aria-label': t('db_overdue_by_dept') }, depts.map(([name, e]) =>
+    h('li', { dataset: { department: name, count: String(e.n) } },
+      h('span', {}, name),
+      h('span', { class: 'bar-track' }, h('span', { class: 'bar-fill late-fill', style: { width: `${(100 * e.n) / max}%` } })),
+      h('span', { class: 'bar-value' }, t('db_overdue_dept_n', { n: num(e.n), d: num(e.oldest) })))));
+  const hidden = all ? 0 : Math.max(0, rows.length - OVERDUE_SHOWN);
+  const table = h('table', { class: `late-table${hidden ? ' folded' : ''}`, id },
     h('thead', {}, h('tr', {}, [[t('pj_task')], [t('pl_col_name')], [t('pj_department')], [t('pj_due'), 1], [t('db_days_over'), 1]]
       .map(([c, n]) => h('th', { scope: 'col', class: n ? 'num' : null }, c)))),
-    h('tbody', {}, rows.map((o) => h('tr', { dataset: { id: o.project_id, task: o.task_id } },
+    h('tbody', {}, rows.map((o, i) => h('tr', { dataset: { id: o.project_id, task: o.task_id }, class: i >= OVERDUE_SHOWN && hidden ? 'extra' : null },
       h('td', {}, o.title_zh),
       h('td', { class: 'name' }, h('a', { href: hrefProject(o.project_id) }, o.project_name)),
       h('td', { dataset: { label: t('pj_department') } }, o.department),
       h('td', { class: 'num', dataset: { label: t('pj_due') } }, o.due),
-      h('td', { class: 'num late-text', dataset: { label: t('db_days_over') } }, t('pj_days_over', { n: num(o.days_over) })))))));
+      h('td', { class: 'num late-text', dataset: { label: t('db_days_over') } }, t('pj_days_over', { n: num(o.days_over) }))))));
+  const out = [
+    h('p', { class: 'small' }, h('strong', { class: 'late-text', id: `${id}-n`, dataset: { count: String(rows.length) } },
+      t('db_n_overdue_tasks', { n: num(rows.length), k: num(depts.length) }))),
+    summary,
+    h('div', { class: 'scroll' }, table),
+  ];
+  if (hidden) {
+    const btn = h('button', { type: 'button', class: 'btn', id: `${id}-all`, 'aria-controls': id, 'aria-expanded': 'false' },
+      t('pl_see_all_n', { n: num(rows.length) }));
+    btn.addEventListener('click', () => {
+      const open = table.classList.toggle('folded') === false;
+      btn.setAttribute('aria-expanded', String(open));
+      btn.textContent = open ? t('db_show_fewer') : t('pl_see_all_n', { n: num(rows.length) });
+    });
+    out.push(h('p', { class: 'more-rows' }, btn));
+  }
+  return out;
 }
 
 /** The year's events so far, the fair first, with their figures. */

@@ -98,7 +98,7 @@ export async function render(root, ctx) {
     projects.length ? projectTable(projects, { id: 'rp-projects-table', officer: false }) : emptyNote(t('rp_none_signed')),
     projects.length ? h('p', { class: 'small no-print' }, h('a', { href: hrefPipeline({ ...inPeriod, view: 'table', sort: 'signed' }) }, t('rp_open_list'))) : null);
   const s5 = section('rp-late', t('db_overdue_starts'), overdueStartsTable(y, { all: true, id: 'rp-overdue-starts' }),
-    h('h3', {}, t('db_overdue_tasks')), overdueTasksTable(y, { id: 'rp-overdue-tasks' }));
+    h('h3', {}, t('db_overdue_tasks')), overdueTasksTable(y, { all: true, id: 'rp-overdue-tasks' }));
 
   busy.replaceWith(h('div', { class: 'report', id: 'report', dataset: { period: r.period, lang: lang() } }, head, controls, actions, meta, s1, s2, s3, s4, s5));
   root.dataset.ready = 'ok';
