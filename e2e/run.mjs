@@ -2026,10 +2026,28 @@ try {
     await dept.goto(`${base}/#/tickets`);
     await viewReady(dept, 'tickets');
     assert(await dept.locator(`#tk-table tr[data-id="${id}"]`).count() === 1, 'in the department\'s list');
+    // 待办: the navigation counts what waits for the bureau; the new request is marked 待我签收, and the filter keeps
+    // exactly the API's to-do list.
+    const todo0 = await api('/api/v1/tickets/todo', 'dept_nrp');
+    assert(todo0.steps.accept >= 1, 'API: at least this request to accept');
+    await dept.waitForSelector('#nav-todo');
+    eq(await dept.getAttribute('#nav-todo', 'data-total'), String(todo0.total), 'the navigation badge = API to-do total');
+    eq(await dept.getAttribute(`#tk-table tr[data-id="${id}"] .todo-badge`, 'data-waiting'), 'accept', 'marked 待我签收');
+    eq(await text(dept, `#tk-table tr[data-id="${id}"] .todo-badge`), '待我签收', 'in words');
+    await dept.click('#tk-f-todo');
+    await dept.waitForFunction(() => location.hash.includes('todo=true') && document.getElementById('view').dataset.ready === 'ok');
+    const mine = await api('/api/v1/tickets?todo=true', 'dept_nrp');
+    eq(Number(await viewAttr(dept, 'total')), mine.total, 'the to-do filter = API');
+    eq(mine.total, todo0.total, 'API: the to-do list has as many as the count');
+    eq(await dept.locator('#tk-table tbody tr:not(:has(.todo-badge))').count(), 0, 'every row waits for the bureau');
     await dept.click(`#tk-table tr[data-id="${id}"] a.tk-link`);
     await ticketReady(dept, id);
     await dept.click('#tk-accept');
     await waitState(dept, 'working');
+    // After 签收 it waits for the answer: the badge is read again.
+    const todo1 = await api('/api/v1/tickets/todo', 'dept_nrp');
+    eq([todo1.steps.accept, todo1.steps.answer], [todo0.steps.accept - 1, todo0.steps.answer + 1], 'API: from to-accept to to-answer');
+    await dept.waitForFunction((n) => document.getElementById('nav-todo')?.dataset.total === String(n), todo1.total);
     tk = await api(`/api/v1/tickets/${id}`);
     eq(await dept.getAttribute('#tk-deadline', 'data-deadline'), tk.deadline, 'the deadline set at acceptance');
     assert(Number(await dept.getAttribute('#tk-deadline .tk-dl-left', 'data-left')) > 0, 'working days left shown');
@@ -2515,7 +2533,7 @@ try {
       await noOverflow(page, `${shot} in English`);
       await page.screenshot({ path: join(SHOTS, `${shot.replace('-390', '-en-390')}.png`), fullPage: true });
     }
-    eq(await text(page, '#nav a[data-route="tickets"]'), 'Requests', 'English navigation');
+    eq(await page.$eval('#nav a[data-route="tickets"]', (a) => a.firstChild.textContent.trim()), 'Requests', 'English navigation (beside any 待办 badge)');
     await page.click('#lang');
     for (const p of Object.values(pages)) await closePage(p);
   });

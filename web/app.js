@@ -9,7 +9,7 @@
 // Who is signed in comes from /api/v1/auth/me before the first view; the navigation shows each role its entries,
 // and a route the account may not open shows a sign-in prompt (signed out) or a short note (another role).
 
-import { t, nm, lang, setLang } from './i18n.js';
+import { t, nm, num, lang, setLang } from './i18n.js';
 import { h, errorBox, authBox, parseHash, makeHash, loginHref, getJson } from './api.js';
 import {
   account, accountName, loadSession, mayOpen, seesNav, signOut, onSessionChange, setSession, homeHash,
@@ -112,6 +112,38 @@ async function logout() {
   }
 }
 
+// 待办: how many requests wait for the signed-in account's step, as a badge on the navigation's 企业诉求 entry
+// (/api/v1/tickets/todo; read at every route change and every minute while the page is open).
+let todo = null;
+let todoAt = 0;
+function showTodo() {
+  const a = document.querySelector('#nav a[data-route="tickets"]');
+  if (!a) return;
+  a.querySelector('.nav-badge')?.remove();
+  a.removeAttribute('title');
+  if (!todo || !todo.total || a.hidden) return;
+  const label = t('todo_badge', { n: num(todo.total), o: num(todo.overdue || 0) });
+  a.title = label;
+  a.append(h('span', { class: `nav-badge${todo.overdue ? ' late' : ''}`, id: 'nav-todo', dataset: { total: String(todo.total), overdue: String(todo.overdue || 0) },
+    'aria-label': label }, num(todo.total)));
+}
+async function refreshTodo(force = false) {
+  if (!account() || !seesNav('tickets')) {
+    todo = null;
+    return;
+  }
+  if (!force && Date.now() - todoAt < 2000) return; // one read for a burst of route changes
+  todoAt = Date.now();
+  try {
+    todo = await getJson('/api/v1/tickets/todo');
+  } catch (e) {
+    todo = null; // the badge is a convenience: the list itself reports errors
+  }
+  showTodo();
+}
+setInterval(() => refreshTodo(true), 60000);
+window.addEventListener('chainscope:todo', () => refreshTodo(true));
+
 function chrome(name, rest = []) {
   document.title = `${t('app_title')} · Chainscope`;
   document.getElementById('brand').textContent = t('app_title');
@@ -137,6 +169,8 @@ function chrome(name, rest = []) {
     if (a.dataset.route === current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  showTodo();
+  refreshTodo();
   userBox(name);
   const btn = document.getElementById('lang');
   btn.textContent = t('lang_switch');
@@ -301,6 +335,7 @@ window.addEventListener('chainscope:auth', async (ev) => {
 onSessionChange(() => {
   const { name, rest } = parseHash(location.hash);
   chrome(name, rest);
+  refreshTodo(true);
 });
 // A link to another route: the view is left (see leaving()); this runs before the browser follows the link.
 document.addEventListener('click', (ev) => {

@@ -138,7 +138,7 @@ export function ticketTabs(current) {
 // ---------------------------------------------------------------------------------------------------------------
 // The list and the form that files a request
 
-const FILTERS = ['state', 'department', 'region', 'overdue'];
+const FILTERS = ['state', 'department', 'region', 'overdue', 'todo'];
 
 async function renderList(root, ctx) {
   const { signal } = ctx;
@@ -183,6 +183,9 @@ async function renderList(root, ctx) {
     r === 'department' ? null : sel('tk-f-dept', 'department', t('tk_department'), [['', t('f_all')], ...(cat.departments || []).map((x) => [x.id, nm(x)])], filters.department),
     r === 'enterprise' ? null : h('label', { class: 'field', for: 'tk-f-region', dataset: { param: 'region' } }, h('span', {}, t('pl_board')),
       h('select', { id: 'tk-f-region', name: 'region', onchange: (e) => go('region')(e.target.value) }, boardOptions(boards, filters.region, { empty: t('f_all') }))),
+    h('label', { class: 'check', for: 'tk-f-todo' },
+      h('input', { type: 'checkbox', id: 'tk-f-todo', name: 'todo', checked: filters.todo === 'true', onchange: (e) => go('todo')(e.target.checked ? 'true' : '') }),
+      t('tk_todo_only')),
     h('label', { class: 'check', for: 'tk-f-overdue' },
       h('input', { type: 'checkbox', id: 'tk-f-overdue', name: 'overdue', checked: filters.overdue === 'true', onchange: (e) => go('overdue')(e.target.checked ? 'true' : '') }),
       t('tk_overdue_only')));
@@ -211,6 +214,7 @@ export function ticketTable(items, cat, cal, today, { id, caption } = {}) {
     class: tk.overdue ? 'late' : null },
   h('td', { class: 'name' }, h('a', { href: hrefTicket(tk.id), class: 'tk-link' }, tx(tk.category_name) || tk.category), ' ',
     h('span', { class: 'small muted tk-id' }, tk.id), ' ', escalationBadge(tk),
+    tk.waiting_for ? [' ', h('span', { class: 'badge todo-badge', dataset: { waiting: tk.waiting_for } }, t(`tk_waiting_${tk.waiting_for}`))] : null,
     h('div', { class: 'small tk-desc-short' }, shorten(tk.description, 80))),
   h('td', { dataset: { label: t('tk_enterprise') } }, entLink(tk.enterprise_id)),
   h('td', { dataset: { label: t('pl_board') } }, tk.region ? nm(tk.region) || tk.region.code : tk.region_code),
@@ -420,6 +424,7 @@ async function renderTicket(root, ctx, id) {
       status.textContent = done || t('tk_done_step', { step: eventLabel(tk.events[tk.events.length - 1].kind), v: tk.version });
       root.dataset.lastWrite = 'ok';
       root.dataset.lastAction = body.action;
+      window.dispatchEvent(new CustomEvent('chainscope:todo')); // the navigation's 待办 count changes with the step
     } catch (e) {
       if (e.name === 'AbortError') return;
       for (const b of form.querySelectorAll('button')) b.disabled = false;

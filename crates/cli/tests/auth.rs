@@ -54,6 +54,7 @@ const MATRIX: &[(&str, &str, &str, &str, &str)] = &[
     ("/api/v1/service/dashboard", "GET", "/api/v1/service/dashboard", "", "aldo"),
     ("/api/v1/tickets", "GET", "/api/v1/tickets", "", "aldoe"),
     ("/api/v1/tickets", "POST", "/api/v1/tickets", r#"{"category":""}"#, "aoe"),
+    ("/api/v1/tickets/todo", "GET", "/api/v1/tickets/todo", "", "aldoe"),
     ("/api/v1/tickets/{id}", "GET", "/api/v1/tickets/none", "", "aldoe"),
     ("/api/v1/tickets/{id}/actions", "POST", "/api/v1/tickets/none/actions", r#"{"version":1,"action":"accept"}"#, "aldoe"),
     ("/api/v1/calendar", "GET", "/api/v1/calendar?year=2025", "", "paldoe"),

@@ -65,6 +65,14 @@ fn act(w: &World, who: &Session, t: &Value, body: Value) -> common::Reply {
     w.s.send_as(who, "POST", &format!("/api/v1/tickets/{}/actions", t["id"].as_str().expect("id")), &b)
 }
 
+/// The caller's to-do counts by step (`/tickets/todo`).
+fn todo(w: &World, who: &Session, step: &str) -> u64 {
+    let v = w.s.json_as(who, "/api/v1/tickets/todo");
+    let steps = v["steps"].as_object().expect("steps");
+    assert_eq!(v["total"].as_u64(), Some(steps.values().filter_map(Value::as_u64).sum()), "total = sum of the steps: {v}");
+    steps[step].as_u64().expect("a count")
+}
+
 fn ok(r: common::Reply) -> Value {
     assert_eq!(r.status, 200, "{}", common::text(&r.body));
     r.json()
@@ -73,6 +81,8 @@ fn ok(r: common::Reply) -> Value {
 #[test]
 fn a_request_goes_round_the_loop_and_every_step_is_kept() {
     let w = world();
+    let (accept0, answer0) = (todo(&w, &w.nrp, "accept"), todo(&w, &w.nrp, "answer"));
+    assert_eq!(todo(&w, &w.ent, "rate"), 0);
     let filed = w.s.send_as(&w.ent, "POST", "/api/v1/tickets", &json!({"category": "land", "description": "扩建厂房需新增用地20亩，请协调供地", "attachments": [{"name": "规划图.pdf", "size_bytes": 120000, "mime": "application/pdf"}]}));
     assert_eq!(filed.status, 201, "{}", common::text(&filed.body));
     let t = filed.json();
@@ -82,6 +92,12 @@ fn a_request_goes_round_the_loop_and_every_step_is_kept() {
         (Some("dispatched"), Some("nrp"), Some(w.eid))
     );
     assert_eq!(t["region"]["code"], "320312");
+    // It waits for the bureau's 签收, and for no one else's step.
+    assert_eq!(todo(&w, &w.nrp, "accept"), accept0 + 1);
+    let mine = w.s.json_as(&w.nrp, "/api/v1/tickets?todo=true");
+    let item = mine["items"].as_array().expect("items").iter().find(|x| x["id"] == t["id"]).expect("in the bureau's to-do list");
+    assert_eq!(item["waiting_for"], "accept");
+    assert!(w.s.json_as(&w.ndrc, "/api/v1/tickets?todo=true")["items"].as_array().expect("items").iter().all(|x| x["id"] != t["id"]));
     // Another department may not take it; another enterprise may not see it.
     assert_eq!(act(&w, &w.ndrc, &t, json!({"action": "accept"})).status, 403);
     assert_eq!(w.s.get_as(&w.other_ent, &format!("/api/v1/tickets/{}", t["id"].as_str().expect("id"))).status, 403);
@@ -102,15 +118,23 @@ fn a_request_goes_round_the_loop_and_every_step_is_kept() {
     let mut stale = t.clone();
     stale["version"] = json!(1);
     assert_eq!(act(&w, &w.nrp, &stale, json!({"action": "answer", "text": "x"})).status, 409);
+    assert_eq!((todo(&w, &w.nrp, "accept"), todo(&w, &w.nrp, "answer")), (accept0, answer0 + 1), "accepted: now to answer");
     let t = ok(act(&w, &w.nrp, &t, json!({"action": "answer", "text": "已列入年度供地计划"})));
     assert_eq!(t["state"], "answered");
+    assert_eq!(
+        (todo(&w, &w.nrp, "answer"), todo(&w, &w.ent, "rate"), todo(&w, &w.other_ent, "rate")),
+        (answer0, 1, 0),
+        "answered: the enterprise rates"
+    );
     // The enterprise is not satisfied: back to the department, counted as reopened.
     assert_eq!(act(&w, &w.nrp, &t, json!({"action": "rate", "rating": "satisfied"})).status, 403, "departments do not rate themselves");
     let t = ok(act(&w, &w.ent, &t, json!({"action": "rate", "rating": "dissatisfied", "comment": "没有明确时间"})));
     assert_eq!((t["state"].as_str(), t["reopens"].as_u64()), (Some("working"), Some(1)));
+    assert_eq!((todo(&w, &w.nrp, "answer"), todo(&w, &w.ent, "rate")), (answer0 + 1, 0), "sent back: to answer again");
     let t = ok(act(&w, &w.nrp, &t, json!({"action": "answer", "text": "10月底前完成挂牌出让"})));
     let t = ok(act(&w, &w.ent, &t, json!({"action": "rate", "rating": "satisfied"})));
     assert_eq!(t["state"], "closed");
+    assert_eq!((todo(&w, &w.nrp, "answer"), todo(&w, &w.ent, "rate")), (answer0, 0), "closed: waits for no one");
     let kinds: Vec<&str> = t["events"].as_array().expect("events").iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(kinds, vec!["filed", "dispatched", "accepted", "extended", "answered", "rated", "answered", "rated"]);
     let actors: Vec<&str> = t["events"].as_array().expect("events").iter().filter_map(|e| e["actor"].as_str()).collect();
@@ -197,11 +221,22 @@ fn a_returned_request_is_re_routed_and_the_return_counted() {
     assert_eq!(act(&w, &w.ndrc, &t, json!({"action": "return"})).json()["error"]["parameter"], "reason");
     let t = ok(act(&w, &w.ndrc, &t, json!({"action": "return", "reason": "供电接入属供电公司与工信部门"})));
     assert_eq!((t["state"].as_str(), t["returns"].as_u64()), (Some("returned"), Some(1)));
+    let dispatch0 = todo(&w, &w.officer, "dispatch");
+    assert!(dispatch0 >= 1, "the return waits for the officer of its 板块");
+    assert!(w.s.json_as(&w.officer, "/api/v1/tickets?todo=true")["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|x| x["id"] == t["id"] && x["waiting_for"] == "dispatch"));
     // Only an officer of the 板块 (or an administrator) re-routes.
     assert_eq!(act(&w, &w.ent, &t, json!({"action": "dispatch", "department": "miit"})).status, 403);
     assert_eq!(act(&w, &w.officer, &t, json!({"action": "dispatch", "department": "nowhere"})).status, 422);
     let t = ok(act(&w, &w.officer, &t, json!({"action": "dispatch", "department": "miit"})));
     assert_eq!((t["state"].as_str(), t["department"].as_str()), (Some("dispatched"), Some("miit")));
+    assert_eq!(todo(&w, &w.officer, "dispatch"), dispatch0 - 1, "re-routed: off the officer's list");
+    // Overdue requests of the 板块 wait for the officer's 催办.
+    let late = w.s.json_as(&w.officer, "/api/v1/tickets?overdue=true")["total"].as_u64();
+    assert_eq!(Some(todo(&w, &w.officer, "urge")), late);
     // The officer urges; the urge is recorded without changing the state.
     let t = ok(act(&w, &w.officer, &t, json!({"action": "urge", "note": "请尽快签收"})));
     assert_eq!(t["state"], "dispatched");

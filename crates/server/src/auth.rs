@@ -102,6 +102,7 @@ pub const RULES: &[(&str, &str, Allow)] = &[
     ("/api/v1/service/dashboard", "GET", Allow::Roles(&[Admin, Leader, Officer, Department])),
     ("/api/v1/tickets", "GET", Allow::SignedIn),
     ("/api/v1/tickets", "POST", Allow::Roles(&[Admin, Officer, Enterprise])),
+    ("/api/v1/tickets/todo", "GET", Allow::SignedIn),
     ("/api/v1/tickets/{id}", "GET", Allow::SignedIn),
     ("/api/v1/tickets/{id}/actions", "POST", Allow::SignedIn),
     ("/api/v1/calendar", "GET", Allow::Public),

@@ -287,6 +287,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/api/v1/service/catalogue", get(service::catalogue).put(service::put_catalogue))
         .route("/api/v1/service/dashboard", get(service::dashboard))
         .route("/api/v1/tickets", get(service::list).post(service::create))
+        .route("/api/v1/tickets/todo", get(service::todo))
         .route("/api/v1/tickets/{id}", get(service::get))
         .route("/api/v1/tickets/{id}/actions", axum::routing::post(service::act))
         .route("/api/v1/calendar", get(service::calendar).put(service::put_calendar))

@@ -326,6 +326,7 @@ fn service_paths() -> Value {
         q("department", "string", "department id"),
         q("region", "string", "板块 code"),
         q("overdue", "boolean", "only requests past their deadline"),
+        q("todo", "boolean", "only requests waiting for the caller's step (each item's waiting_for names it)"),
     ];
     let year = [q("year", "integer", "only this year")];
     let fmt = q_enum("format", "json (default) or toml (the text administrators edit)", &["json", "toml"]);
@@ -340,6 +341,7 @@ fn service_paths() -> Value {
             "get": op("enterprise requests (企业诉求)", "The requests the caller may see: an enterprise its own, a department those it holds or held, an officer those of their 板块, leaders and administrators all.", list.iter().collect(), "requests", false)["get"].clone(),
             "post": write_op("file a request", "JSON body: category, description, and optionally region_code, enterprise_id (officers), attachments [{name, size_bytes, mime}]. Routed at once by category × 板块.", "201", "the request", &[]),
         },
+        "/api/v1/tickets/todo": op("requests waiting for me (待办)", "Counts of the requests waiting for the caller's step: accept and answer (the department holding it), dispatch (an officer of its 板块 or an administrator, after filing or a return), rate (its enterprise), urge (an officer, overdue) and supervise (a leader, overdue); with how many of them are overdue.", vec![], "{total, overdue, steps: {accept, answer, dispatch, rate, urge, supervise}}", false),
         "/api/v1/tickets/{id}": op("one request", "The request with every step, its deadline in working days, overdue and escalation.", vec![&tid], "the request", true),
         "/api/v1/tickets/{id}/actions": {"post": write_op("a step of the request", "JSON body: version and action: accept, return (reason), extend (reason, days; once, before the deadline), answer (text) by the department holding it; dispatch (department) by an officer after a return; rate (rating, comment) by the enterprise — dissatisfied sends it back; urge or supervise (note). 422 for a step not allowed now.", "200", "the request", &[&tid])},
         "/api/v1/calendar": {

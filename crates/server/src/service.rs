@@ -16,6 +16,7 @@ use chainscope_engine::WorkCalendar;
 use chainscope_model::{AttachmentMeta, Catalogue, Policy, Rating, Role, Ticket, TicketState};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The settings the service loop runs on.
@@ -207,10 +208,56 @@ pub async fn put_policies(
     Ok(Json(json!({"policies": n})))
 }
 
-/// `GET /api/v1/tickets?state=&department=&region=&overdue=`: the requests the caller may see.
+/// The step a request waits for from this caller (待办), if any: 签收 or 答复 for the department holding it, 派单 of
+/// a new or returned request for an officer of its 板块 (or an administrator), 评价 of an answer for its enterprise,
+/// and for an overdue request 催办 by the officer or 督办 by a leader.
+fn waiting_for(s: &ServerState, cat: &Catalogue, who: &Identity, t: &Ticket, at: NaiveDateTime) -> Option<&'static str> {
+    let a = who.account.as_ref()?;
+    let in_board = || who.may_write_region(&t.region_code, &s.data().regions);
+    match a.role {
+        Role::Department if works_department(s, cat, a.department.as_deref(), t.department.as_deref()) => match t.state {
+            TicketState::Dispatched => Some("accept"),
+            TicketState::Working => Some("answer"),
+            _ => None,
+        },
+        Role::Department => None,
+        Role::Officer | Role::Admin
+            if matches!(t.state, TicketState::Filed | TicketState::Returned) && (a.role == Role::Admin || in_board()) =>
+        {
+            Some("dispatch")
+        }
+        Role::Officer if svc::is_overdue(t, at) && in_board() => Some("urge"),
+        Role::Leader if svc::is_overdue(t, at) => Some("supervise"),
+        Role::Enterprise if a.enterprise_id == Some(t.enterprise_id) && t.state == TicketState::Answered => Some("rate"),
+        _ => None,
+    }
+}
+
+/// The steps [`waiting_for`] can name, in the order the to-do list shows them.
+pub const TODO_STEPS: [&str; 6] = ["accept", "answer", "dispatch", "rate", "urge", "supervise"];
+
+/// `GET /api/v1/tickets/todo`: how many requests wait for the caller, by step, and how many of those are overdue —
+/// the figure on the navigation, read often, so it carries counts only.
+pub async fn todo(State(s): State<Arc<ServerState>>, Extension(who): Extension<Identity>) -> Result<Json<Value>, ApiError> {
+    let cfg = config(&s)?;
+    let tickets = s.with_store(|st| st.tickets()).await?;
+    let at = now();
+    let mut steps: BTreeMap<&str, u64> = TODO_STEPS.iter().map(|k| (*k, 0)).collect();
+    let (mut total, mut overdue) = (0u64, 0u64);
+    for t in &tickets {
+        if let Some(step) = waiting_for(&s, &cfg.catalogue, &who, t, at) {
+            *steps.entry(step).or_default() += 1;
+            total += 1;
+            overdue += u64::from(svc::is_overdue(t, at));
+        }
+    }
+    Ok(Json(json!({"total": total, "overdue": overdue, "steps": steps})))
+}
+
+/// `GET /api/v1/tickets?state=&department=&region=&overdue=&todo=`: the requests the caller may see.
 pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<Identity>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
-    known_params(&p, &["state", "department", "region", "overdue"])?;
+    known_params(&p, &["state", "department", "region", "overdue", "todo"])?;
     let cfg = config(&s)?;
     let state = match p.get("state").map(|x| x.trim()).filter(|x| !x.is_empty()) {
         None => None,
@@ -220,6 +267,7 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
         ),
     };
     let overdue = crate::api::boolean(&p, "overdue")?;
+    let todo = crate::api::boolean(&p, "todo")?;
     let tickets = s.with_store(|st| st.tickets()).await?;
     let at = now();
     let items: Vec<Value> = tickets
@@ -229,8 +277,14 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
         .filter(|t| p.get("department").is_none_or(|d| t.department.as_deref() == Some(d.as_str())))
         .filter(|t| p.get("region").is_none_or(|r| t.region_code == *r))
         .filter(|t| overdue.is_none_or(|o| svc::is_overdue(t, at) == o))
+        .map(|t| (t, waiting_for(&s, &cfg.catalogue, &who, t, at)))
+        .filter(|(_, w)| todo.is_none_or(|want| w.is_some() == want))
         .rev()
-        .map(|t| ticket_json(&s, &cfg, t, at))
+        .map(|(t, w)| {
+            let mut v = ticket_json(&s, &cfg, t, at);
+            v["waiting_for"] = json!(w);
+            v
+        })
         .collect();
     Ok(Json(json!({"total": items.len(), "items": items})))
 }
