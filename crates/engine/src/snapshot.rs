@@ -107,7 +107,7 @@ pub struct Snapshot {
     /// Founding year, 0 when unknown.
     pub founded: Vec<u16>,
     /// Yearly growth of revenue (else employees) over the last reported years, NaN when unknown
-    /// (see [`crate::targeting::growth`]).
+    /// (see [`chainscope_model::enterprise::growth`]).
     pub growth: Vec<f32>,
     /// [`Flags`] bits plus [`SYNTHETIC_BIT`].
     pub flags: Vec<u8>,
@@ -212,7 +212,7 @@ impl SnapshotBuilder {
             founded: e.founded.map(|d| chrono::Datelike::year(&d).clamp(0, u16::MAX as i32) as u16).unwrap_or(0),
             flags: e.flags.bits(),
             synthetic: e.synthetic,
-            growth: crate::targeting::growth(&e.series, None).map_or(f32::NAN, |g| g as f32),
+            growth: chainscope_model::enterprise::growth(&e.series, None).map_or(f32::NAN, |g| g as f32),
         };
         self.push_row(&row, e.memberships.iter().map(|m| m.node.as_str()), regions);
     }

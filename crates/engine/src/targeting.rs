@@ -25,7 +25,7 @@ use crate::complexity::ComplexityOptions;
 use crate::heat::{HeatError, HeatFilter, Weight};
 use crate::relatedness::digest;
 use crate::snapshot::{AdminLevel, Snapshot, NO_REGION};
-use chainscope_model::{RegionRegistry, YearFigure};
+use chainscope_model::RegionRegistry;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -128,21 +128,8 @@ impl TargetError {
     }
 }
 
-/// Yearly growth rate (CAGR) of revenue over the last three reported years up to `until` (inclusive), else of
-/// employees; `None` without two usable years.
-pub fn growth(series: &[YearFigure], until: Option<i32>) -> Option<f64> {
-    let within = |y: i32| until.is_none_or(|u| y <= u);
-    let pick = |get: &dyn Fn(&YearFigure) -> Option<f64>| -> Option<f64> {
-        let mut pts: Vec<(i32, f64)> =
-            series.iter().filter(|f| within(f.year)).filter_map(|f| get(f).filter(|v| *v > 0.0).map(|v| (f.year, v))).collect();
-        pts.sort_by_key(|p| p.0);
-        let last = *pts.last()?;
-        let first = pts[pts.len().saturating_sub(3)];
-        let years = (last.0 - first.0) as f64;
-        (years > 0.0).then(|| (last.1 / first.1).powf(1.0 / years) - 1.0)
-    };
-    pick(&|f| f.revenue).or_else(|| pick(&|f| f.employees.map(f64::from)))
-}
+/// Growth belongs to an enterprise's yearly figures; it lives in the model, and is named here too for rankings.
+pub use chainscope_model::enterprise::growth;
 
 /// Node-level facts for the home city, computed once per snapshot and reused by every ranking, with the per-row
 /// columns of every possible candidate (the parts that do not depend on the query) so that a ranking is one pass.

@@ -61,6 +61,22 @@ pub struct YearFigure {
     pub employees: Option<u32>,
 }
 
+/// Yearly growth rate (CAGR) of revenue over the last three reported years up to `until` (inclusive), else of
+/// employees; `None` without two usable years.
+pub fn growth(series: &[YearFigure], until: Option<i32>) -> Option<f64> {
+    let within = |y: i32| until.is_none_or(|u| y <= u);
+    let pick = |get: &dyn Fn(&YearFigure) -> Option<f64>| -> Option<f64> {
+        let mut pts: Vec<(i32, f64)> =
+            series.iter().filter(|f| within(f.year)).filter_map(|f| get(f).filter(|v| *v > 0.0).map(|v| (f.year, v))).collect();
+        pts.sort_by_key(|p| p.0);
+        let last = *pts.last()?;
+        let first = pts[pts.len().saturating_sub(3)];
+        let years = (last.0 - first.0) as f64;
+        (years > 0.0).then(|| (last.1 / first.1).powf(1.0 / years) - 1.0)
+    };
+    pick(&|f| f.revenue).or_else(|| pick(&|f| f.employees.map(f64::from)))
+}
+
 /// Where a record came from and how fresh it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
