@@ -1,7 +1,7 @@
 //! `chainscope bench …`: benchmarks that print figures. Each measured step runs as its own process so that its
 //! peak memory is its own.
 
-use crate::app::App;
+use crate::init;
 use anyhow::{bail, Context};
 use chainscope_engine::heat::{heat, Grouping, HeatCell, HeatFilter, Weight};
 use chainscope_engine::snapshot::NO_REGION;
@@ -100,7 +100,7 @@ fn bench_leads(data_dir: &Path, enterprises: u64, seed: u64, runs: usize, dump: 
     let dir = data_dir.join("bench");
     std::fs::create_dir_all(&dir)?;
     let store = heat_store(&dir, enterprises, seed)?;
-    let app = App::open(&store, true)?;
+    let app = init::open(&store, true)?;
     let snap = crate::snapshot::build(&app)?;
     let t = Instant::now();
     let ctx = Context::new(&snap, &app.regions);
@@ -319,7 +319,7 @@ fn heat_store(dir: &Path, enterprises: u64, seed: u64) -> anyhow::Result<PathBuf
 
 /// `bench snapshot-build`: one snapshot build from the store, as JSON on stdout.
 fn snapshot_build(data_dir: &Path) -> anyhow::Result<()> {
-    let app = App::open(data_dir, true)?;
+    let app = init::open(data_dir, true)?;
     let t = Instant::now();
     let snap = crate::snapshot::build(&app)?;
     let seconds = t.elapsed().as_secs_f64();
@@ -580,7 +580,7 @@ fn bench_heat(data_dir: &Path, enterprises: u64, seed: u64, runs: usize, build_r
     }
     let b = measure_builds(&store.display().to_string(), build_runs)?;
 
-    let app = App::open(&store, true)?;
+    let app = init::open(&store, true)?;
     let t = Instant::now();
     let snap = crate::snapshot::build(&app)?;
     let in_process = t.elapsed().as_secs_f64();

@@ -10,15 +10,17 @@ mod complexity_cmd;
 mod dataset;
 mod generate;
 mod import;
+mod init;
 mod serve;
 mod snapshot;
 mod stats;
 mod users;
 
 use anyhow::Context;
-use app::{App, InitMode};
+use app::App;
 use chainscope_store::Store;
 use clap::{Parser, Subcommand};
+use init::InitMode;
 use std::path::PathBuf;
 
 /// Chainscope — 产业链招商热力图 / industry-chain investment heat map.
@@ -253,7 +255,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 anyhow::bail!("{} is already initialised (use --force to start over)", path.display());
             }
             let t = std::time::Instant::now();
-            app.initialise(if empty { InitMode::Empty } else { InitMode::Default })?;
+            init::initialise(&mut app, if empty { InitMode::Empty } else { InitMode::Default })?;
             users::ensure_first_admin(&mut app.store)?;
             let c = app.store.counts()?;
             if !cli.quiet {
@@ -270,7 +272,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { kind, file, sheet, skip_invalid, rejects, json } => {
-            let mut app = App::open(&cli.data_dir, cli.quiet || json)?;
+            let mut app = init::open(&cli.data_dir, cli.quiet || json)?;
             let opts = import::Options { skip_invalid, check_only: false, rejects, progress: !cli.quiet && !json };
             let report = import::run(&mut app, kind, import::Input::File { path: &file, sheet: sheet.as_deref() }, &opts)?;
             if json {
@@ -282,7 +284,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(if report.rejected_count > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Check { kind, file, sheet, json } => {
-            let mut app = App::open_for_check(&cli.data_dir)?;
+            let mut app = init::open_for_check(&cli.data_dir)?;
             let opts = import::Options { skip_invalid: true, check_only: true, rejects: None, progress: false };
             let report = import::run(&mut app, kind, import::Input::File { path: &file, sheet: sheet.as_deref() }, &opts)?;
             if json {
@@ -297,7 +299,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(if report.rejected_count > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Export { kind, file, include_personal } => {
-            let app = App::open(&cli.data_dir, cli.quiet)?;
+            let app = init::open(&cli.data_dir, cli.quiet)?;
             let n = export(&app, kind, &file, include_personal)?;
             if !cli.quiet {
                 eprintln!("exported {n} rows to {}", file.display());
@@ -305,7 +307,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { json } => {
-            let app = App::open(&cli.data_dir, cli.quiet || json)?;
+            let app = init::open(&cli.data_dir, cli.quiet || json)?;
             let v = stats::compute(&app, &snapshot::build(&app)?)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&v)?);
@@ -315,7 +317,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { enterprises, seed, out } => {
-            let mut app = App::open(&cli.data_dir, cli.quiet)?;
+            let mut app = init::open(&cli.data_dir, cli.quiet)?;
             let t = std::time::Instant::now();
             match out {
                 Some(path) => {
@@ -348,7 +350,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Serve { bind, port, trusted_proxies } => {
             let proxies = chainscope_server::auth::TrustedProxies::parse(&trusted_proxies)
                 .map_err(|e| anyhow::anyhow!("--trusted-proxy / CHAINSCOPE_TRUSTED_PROXIES: {e}"))?;
-            let app = App::open(&cli.data_dir, cli.quiet)?;
+            let app = init::open(&cli.data_dir, cli.quiet)?;
             let data = serve::load(&app, cli.quiet)?;
             let store_path = cli.data_dir.join(app::STORE_FILE);
             let records = chainscope_store::SqliteStore::open(&store_path)?;
@@ -373,7 +375,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User { action } => {
-            let mut app = App::open(&cli.data_dir, true)?;
+            let mut app = init::open(&cli.data_dir, true)?;
             let regions = app.regions.clone();
             match action {
                 UserAction::Add { username, role, regions: r, department, enterprise, name, password_stdin } => {
@@ -390,7 +392,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Backtest { as_of, k, preset, json } => {
-            let app = App::open(&cli.data_dir, cli.quiet)?;
+            let app = init::open(&cli.data_dir, cli.quiet)?;
             let report = backtest::run(&app, as_of, &k, &preset)?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
@@ -411,7 +413,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let matrix = match (input, level) {
                 (Some(file), _) => complexity_cmd::read_csv(&file)?,
                 (None, Some(level)) => {
-                    let app = App::open(&cli.data_dir, cli.quiet)?;
+                    let app = init::open(&cli.data_dir, cli.quiet)?;
                     let snap = snapshot::build(&app)?;
                     let level = match level.as_str() {
                         "country" => chainscope_engine::AdminLevel::Country,

@@ -2,7 +2,7 @@
 //! store records a change (`changed_at`, written by every import).
 
 use crate::app::App;
-use crate::{snapshot, stats};
+use crate::{init, snapshot, stats};
 use chainscope_server::{Data, Source};
 use chainscope_store::{SqliteStore, Store};
 use std::path::PathBuf;
@@ -72,7 +72,7 @@ impl Source for DirSource {
     }
 
     fn load(&self) -> Result<Data, String> {
-        let app = App::open(&self.data_dir, true).map_err(|e| format!("{e:#}"))?;
+        let app = init::open(&self.data_dir, true).map_err(|e| format!("{e:#}"))?;
         load(&app, true).map_err(|e| format!("{e:#}"))
     }
 }
