@@ -2436,6 +2436,21 @@ try {
     eq([refused.status, refused.json.error.code], [403, 'outside_scope'], 'API: another department\'s item refused');
     await page.screenshot({ path: join(SHOTS, 'project-department-1280.png'), fullPage: true });
     await closeExpecting(page, [403]);
+    // The bureau's work list: the pipeline filtered to projects with its open items, each with its count.
+    const dp = await newPage(DESKTOP, 'zh', 'dept_plan');
+    await dp.goto(`${base}/#/pipeline?view=table`);
+    await viewReady(dp, 'pipeline');
+    await dp.click('#pl-tasks-mine');
+    await dp.waitForFunction(() => location.hash.includes('tasks_of=') && document.getElementById('view').dataset.ready === 'ok');
+    const dept = USERS.dept_plan.department;
+    const work = await api(`/api/v1/projects?tasks_of=${encodeURIComponent(dept)}&limit=50`, 'dept_plan');
+    eq(Number(await viewAttr(dp, 'total')), work.total, 'the department filter = API');
+    const row = work.items.find((x) => x.id === p.id);
+    assert(row && row.tasks_of.open === mine.length, `API: the new project with its ${mine.length} open items of the department`);
+    eq(await dp.getAttribute(`#pl-table tr[data-id="${p.id}"] .todo-badge`, 'data-open'), String(mine.length), 'its count in the row');
+    eq(await dp.locator('#pl-table tbody tr').count(), Math.min(50, work.total), 'rows = API page');
+    eq(await dp.locator('#pl-table tbody tr:not(:has(.todo-badge))').count(), 0, 'every row has open items of the department');
+    await closePage(dp);
     const leader = await newPage(DESKTOP, 'zh', 'leader1');
     await leader.goto(`${base}/#/project/${p.id}`);
     await viewReady(leader, 'project');

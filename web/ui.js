@@ -501,6 +501,14 @@ export function overdueBadge(p) {
   return null;
 }
 
+/** A department's open checklist items in a project (when the list was asked with tasks_of), overdue ones counted. */
+export function tasksBadge(p) {
+  const k = p && p.tasks_of;
+  if (!k || !k.open) return null;
+  return h('span', { class: `badge todo-badge${k.overdue ? ' late-todo' : ''}`, dataset: { open: String(k.open), overdue: String(k.overdue) } },
+    k.overdue ? t('pl_tasks_of_late', { n: num(k.open), o: num(k.overdue) }) : t('pl_tasks_of', { n: num(k.open) }));
+}
+
 /** The 板块 of the home city (districts, counties and development zones), from the region API, cached. */
 export async function loadBoards(signal) {
   const r = await getJson('/api/v1/regions/320300', { signal, cached: true });
@@ -598,7 +606,7 @@ export function projectTable(items, { id, caption, sort, onSort, officer = true 
     return th;
   }));
   const rows = items.map((p) => h('tr', { dataset: { id: p.id, stage: p.stage, synthetic: p.synthetic ? '1' : '0' } },
-    h('td', { class: 'name' }, h('a', { href: hrefProject(p.id), class: 'proj-link' }, p.name || p.id), ' ', overdueBadge(p),
+    h('td', { class: 'name' }, h('a', { href: hrefProject(p.id), class: 'proj-link' }, p.name || p.id), ' ', overdueBadge(p), ' ', tasksBadge(p),
       p.investor ? h('div', { class: 'small muted investor' }, p.investor) : null),
     h('td', { class: 'c-stage', dataset: { label: t('stage') } }, stageBadge(p.stage)),
     h('td', { class: 'c-region', dataset: { label: t('pl_board') } }, p.region ? nm(p.region) || p.region.code : '–'),

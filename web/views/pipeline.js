@@ -7,14 +7,14 @@ import { t, nm, num } from '../i18n.js';
 import { getJson, sendJson, h, errorBox, loading, makeHash, demoBadge, isDemoData } from '../api.js';
 import {
   money, pager, emptyNote, formField, clearFieldErrors, showFieldError, STAGES, BANDS, CHANNELS, hrefProject,
-  stageLabel, bandLabel, channelLabel, classText, overdueBadge, loadBoards, boardOptions, classOptions, classValue,
+  stageLabel, bandLabel, channelLabel, classText, overdueBadge, tasksBadge, loadBoards, boardOptions, classOptions, classValue,
   projectTable,
 } from '../ui.js';
 import { account, accountName, isWriter } from '../session.js';
 
 /** The filters of /api/v1/projects the URL carries, in the order the chips list them. */
 export const PIPELINE_FILTERS = ['stage', 'region', 'tier', 'cluster', 'other', 'band', 'q', 'signed_from', 'signed_to', 'overdue', 'event', 'officer',
-  'stage_on', 'reached', 'reached_from', 'reached_to'];
+  'stage_on', 'reached', 'reached_from', 'reached_to', 'tasks_of'];
 const SORTS = ['recent', 'amount', 'signed', 'name'];
 const LIMIT = 50;
 const CARDS = 8;
@@ -55,6 +55,8 @@ export async function render(root, ctx) {
   ctx.setTitle(t('pl_heading'));
 
   // ---- filters: every change is a new URL (the first page)
+  const me = account();
+  const myDept = me && me.role === 'department' && me.department ? me.department : '';
   const go = (k) => (v) => {
     const change = { [k]: v };
     if (k === 'tier') change.cluster = '';
@@ -87,10 +89,14 @@ export async function render(root, ctx) {
   h('label', { class: 'check', for: 'pl-overdue' },
     h('input', { type: 'checkbox', id: 'pl-overdue', name: 'overdue', checked: filters.overdue === 'true', onchange: (e) => go('overdue')(e.target.checked ? 'true' : '') }),
     t('pl_overdue_only')),
+  // Department staff: the projects with open 全兜办 items of their bureau.
+  myDept ? h('label', { class: 'check', for: 'pl-tasks-mine' },
+    h('input', { type: 'checkbox', id: 'pl-tasks-mine', name: 'tasks_of', checked: filters.tasks_of === myDept, onchange: (e) => go('tasks_of')(e.target.checked ? myDept : '') }),
+    t('pl_tasks_mine')) : null,
   h('p', { class: 'form-error error-inline', role: 'alert', hidden: true }));
 
   // The filters the form has no control for (from a drill-down link), as removable chips.
-  const hidden = ['event', 'officer', 'stage_on', 'reached', 'reached_from', 'reached_to'].filter((k) => filters[k]);
+  const hidden = ['event', 'officer', 'stage_on', 'reached', 'reached_from', 'reached_to', ...(myDept ? [] : ['tasks_of'])].filter((k) => filters[k]);
   const chips = hidden.length ? h('ul', { class: 'chips', id: 'pl-chips', 'aria-label': t('active_filters') },
     hidden.map((k) => h('li', { class: 'chip-filter', dataset: { key: k } }, `${t(`pl_f_${k}`)}${t('colon')}${k === 'reached' ? stageLabel(filters[k]) : filters[k]}`,
       h('a', { href: hashWith({ [k]: '' }), class: 'chip-x', 'aria-label': t('remove_filter', { f: `${t(`pl_f_${k}`)} ${filters[k]}` }) }, '×')))) : null;
@@ -202,7 +208,7 @@ export async function render(root, ctx) {
 
 function card(p) {
   return h('li', { class: 'pl-card', dataset: { id: p.id } },
-    h('a', { href: hrefProject(p.id), class: 'pl-card-name' }, p.name || p.id), ' ', overdueBadge(p),
+    h('a', { href: hrefProject(p.id), class: 'pl-card-name' }, p.name || p.id), ' ', overdueBadge(p), ' ', tasksBadge(p),
     p.investor ? h('p', { class: 'small muted' }, p.investor) : null,
     h('p', { class: 'pl-card-meta small' }, [p.region ? nm(p.region) : null, classText(p.class), p.amount != null ? money(p.amount) : null]
       .filter(Boolean).map((x, i) => [i ? ' · ' : '', x])));

@@ -173,6 +173,50 @@ fn one_department_account_works_its_requests_and_its_checklist_items() {
     eia["note"] = json!("x");
     let r = w.s.send_as(&w.nrp, "PATCH", &format!("/api/v1/projects/{id}"), &json!({"version": p["version"], "checklist": checklist}));
     assert_eq!(r.status, 403);
+
+    // The bureau's own work list: projects with open items of nrp, by id or by name, each with its counts.
+    let by_id = w.s.json_as(&w.nrp, "/api/v1/projects?tasks_of=nrp&limit=10000");
+    let by_name = w.s.json_as(
+        &w.nrp,
+        "/api/v1/projects?tasks_of=%E5%B8%82%E8%87%AA%E7%84%B6%E8%B5%84%E6%BA%90%E5%92%8C%E8%A7%84%E5%88%92%E5%B1%80&limit=10000",
+    );
+    let ids =
+        |v: &Value| v["items"].as_array().expect("items").iter().filter_map(|x| x["id"].as_str().map(str::to_string)).collect::<Vec<_>>();
+    assert!(by_id["total"].as_u64().is_some_and(|n| n > 0));
+    assert_eq!(ids(&by_id), ids(&by_name), "市自然资源和规划局 is nrp");
+    for x in by_id["items"].as_array().expect("items").iter().take(20) {
+        let open = x["tasks_of"]["open"].as_u64().expect("open count");
+        let pid = x["id"].as_str().expect("id");
+        let full = w.s.json_as(&w.nrp, &format!("/api/v1/projects/{pid}"));
+        let mine = full["checklist"]
+            .as_array()
+            .expect("checklist")
+            .iter()
+            .filter(|t| {
+                t["department"].as_str().is_some_and(|d| d.contains("自然资源和规划局"))
+                    && matches!(t["status"].as_str(), Some("todo" | "doing"))
+            })
+            .count() as u64;
+        assert!(open >= 1 && open == mine, "{pid}: {open} open items of nrp, the project has {mine}");
+        assert!(x["tasks_of"]["overdue"].as_u64().is_some_and(|o| o <= open));
+    }
+    // Its land item done: the project leaves the list when nothing else of nrp is open.
+    let p = w.s.json_as(&w.admin, &format!("/api/v1/projects/{id}"));
+    let mut checklist = p["checklist"].as_array().expect("checklist").clone();
+    let nrp_items = |c: &Vec<Value>| {
+        c.iter().filter(|t| t["department"].as_str().is_some_and(|d| d.contains("自然资源和规划局"))).cloned().collect::<Vec<Value>>()
+    };
+    let had_open = nrp_items(&checklist).iter().any(|t| matches!(t["status"].as_str(), Some("todo" | "doing")));
+    assert_eq!(ids(&by_id).contains(&id), had_open, "listed exactly when an nrp item is open");
+    for t in checklist.iter_mut().filter(|t| t["department"].as_str().is_some_and(|d| d.contains("自然资源和规划局"))) {
+        t["status"] = json!(if had_open { "done" } else { "todo" });
+    }
+    let r = w.s.send_as(&w.nrp, "PATCH", &format!("/api/v1/projects/{id}"), &json!({"version": p["version"], "checklist": checklist}));
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    let after = w.s.json_as(&w.nrp, "/api/v1/projects?tasks_of=nrp&limit=10000");
+    assert_eq!(ids(&after).contains(&id), !had_open, "{id} leaves the list when its nrp items are done, joins it when one opens");
+    let r = w.s.get_as(&w.nrp, "/api/v1/projects?tasks_of=&limit=1");
+    assert_eq!(r.status, 200, "an empty tasks_of is no filter");
 }
 
 #[test]

@@ -162,6 +162,8 @@ struct ListFilter {
     stage_on: Option<NaiveDate>,
     /// Reached this stage within `[reached_from, reached_to]` (as the dashboard counts it).
     reached: Option<(Stage, NaiveDate, NaiveDate)>,
+    /// Only projects with open checklist items of this department (a catalogue id or a name).
+    tasks_of: Option<String>,
 }
 
 fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Result<ListFilter, ApiError> {
@@ -212,6 +214,7 @@ fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Result<ListFilte
         signed_from: date_param(p, "signed_from")?,
         signed_to: date_param(p, "signed_to")?,
         overdue: crate::api::boolean(p, "overdue")?,
+        tasks_of: text("tasks_of"),
         stage_on: date_param(p, "stage_on")?,
         reached: match p.get("reached").map(|x| x.trim()).filter(|x| !x.is_empty()) {
             None => None,
@@ -288,7 +291,25 @@ fn passes(s: &ServerState, tax: &Taxonomy, f: &ListFilter, p: &Project, today: N
             return false;
         }
     }
+    if let Some(dept) = &f.tasks_of {
+        if department_tasks(s, p, dept, today).0 == 0 {
+            return false;
+        }
+    }
     true
+}
+
+/// Open and overdue checklist items of one department (a catalogue id or a name, compared as
+/// [`crate::service::same_department`] does) in a project.
+fn department_tasks(s: &ServerState, p: &Project, dept: &str, today: NaiveDate) -> (usize, usize) {
+    let cfg = s.service();
+    let theirs = |t: &&Task| match &cfg {
+        Some(c) => crate::service::same_department(s, &c.catalogue, dept, &t.department),
+        None => t.department == dept,
+    };
+    let open = p.checklist.iter().filter(|t| t.status.is_open()).filter(theirs).count();
+    let late = p.checklist.iter().filter(|t| t.overdue(today)).filter(theirs).count();
+    (open, late)
 }
 
 /// `GET /api/v1/projects`: the project table with filters, counts by stage (for the board) and paging.
@@ -334,7 +355,19 @@ pub async fn list(State(s): State<Arc<ServerState>>, q: Params) -> Result<Respon
         return xlsx_response("projects.xlsx", &[project_sheet("项目 projects", &s, tax, &rows)]);
     }
     let amount: f64 = rows.iter().filter_map(|r| r.amount).sum();
-    let items: Vec<Value> = rows.iter().skip(offset).take(limit).map(|x| summary_json(&s, tax, x, t)).collect();
+    let items: Vec<Value> = rows
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|x| {
+            let mut v = summary_json(&s, tax, x, t);
+            if let Some(dept) = &f.tasks_of {
+                let (open, overdue) = department_tasks(&s, x, dept, t);
+                v["tasks_of"] = json!({"department": dept, "open": open, "overdue": overdue});
+            }
+            v
+        })
+        .collect();
     Ok(Json(json!({
         "total": rows.len(), "amount": amount, "offset": offset, "limit": limit,
         "stages": Stage::ALL.iter().map(|st| {
