@@ -118,6 +118,10 @@ enum Command {
         /// the login throttle and the audit log. Leave empty when browsers connect directly.
         #[arg(long = "trusted-proxy", env = "CHAINSCOPE_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<String>,
+        /// When the session cookie is marked Secure: auto (on localhost, or over HTTPS through a trusted proxy that
+        /// sends X-Forwarded-Proto; not on plain HTTP, where browsers would drop it), always, or never.
+        #[arg(long, env = "CHAINSCOPE_COOKIE_SECURE", default_value = "auto")]
+        cookie_secure: String,
     },
     /// Back-test the lead ranking: rank with only what was known at a date, then measure precision@k and recall@k
     /// against the outside enterprises that arrived after it (branches founded here, projects signed), beside a
@@ -347,9 +351,19 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { bind, port, trusted_proxies } => {
+        Command::Serve { bind, port, trusted_proxies, cookie_secure } => {
             let proxies = chainscope_server::auth::TrustedProxies::parse(&trusted_proxies)
                 .map_err(|e| anyhow::anyhow!("--trusted-proxy / CHAINSCOPE_TRUSTED_PROXIES: {e}"))?;
+            let cookie_secure = chainscope_server::auth::CookieSecure::parse(&cookie_secure)
+                .map_err(|e| anyhow::anyhow!("--cookie-secure / CHAINSCOPE_COOKIE_SECURE: {e}"))?;
+            let loopback = bind.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) || bind == "localhost";
+            if !loopback && proxies.is_empty() && cookie_secure == chainscope_server::auth::CookieSecure::Auto && !cli.quiet {
+                eprintln!(
+                    "注意：以明文 HTTP 对外提供服务，会话 Cookie 不带 Secure 标记；请在前面部署 HTTPS 并用 --trusted-proxy 声明代理。\n\
+                     note: serving plain HTTP beyond this machine, so session cookies are not marked Secure; put HTTPS in front \
+                     and name the proxy with --trusted-proxy."
+                );
+            }
             let app = init::open(&cli.data_dir, cli.quiet)?;
             let data = serve::load(&app, cli.quiet)?;
             let store_path = cli.data_dir.join(app::STORE_FILE);
@@ -365,6 +379,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 .with_records(Box::new(records))
                 .with_account_store(Box::new(accounts))
                 .with_trusted_proxies(proxies)
+                .with_cookie_secure(cookie_secure)
                 .with_source(std::sync::Arc::new(serve::DirSource::new(cli.data_dir.clone())?)),
             );
             drop(app);

@@ -329,6 +329,48 @@ fn behind_a_trusted_proxy_each_caller_has_its_own_allowance() {
 }
 
 #[test]
+fn the_session_cookie_is_secure_where_browsers_can_keep_it() {
+    let env = Env::new();
+    env.ok(&["init", "--empty"]);
+    env.add_user("officer1", "officer", &["--regions", "320312"]);
+    let cookie = |s: &Server, headers: &[(&str, &str)]| {
+        let r = s.raw("POST", "/api/v1/auth/login", headers, Some(&json!({"username": "officer1", "password": TEST_PASSWORD})));
+        assert_eq!(r.status, 200, "{}", common::text(&r.body));
+        let c = r.header("set-cookie").expect("a cookie").to_string();
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"), "{c}");
+        c.contains("Secure")
+    };
+    // auto (the default): Secure on localhost; not on a plain-HTTP intranet address, where the browser would drop it;
+    // a forwarded https is believed only from a trusted proxy.
+    let s = Server::start(&env, &[]);
+    assert!(cookie(&s, &[("Host", "localhost:8343")]));
+    assert!(cookie(&s, &[("Host", "127.0.0.1:8343")]));
+    assert!(!cookie(&s, &[("Host", "10.20.30.40:8343")]));
+    assert!(!cookie(&s, &[("Host", "chainscope.xz.gov.cn"), ("X-Forwarded-Proto", "https")]), "not from a trusted proxy");
+    let host = ("Host", "10.20.30.40:8343");
+    let r = s.raw("POST", "/api/v1/auth/login", &[host], Some(&json!({"username": "officer1", "password": TEST_PASSWORD})));
+    let session = r.header("set-cookie").and_then(|c| c.split(';').next()).expect("cookie").to_string();
+    let csrf = r.json()["csrf"].as_str().expect("csrf").to_string();
+    let out = s.raw("POST", "/api/v1/auth/logout", &[host, ("Cookie", &session), ("X-CSRF-Token", &csrf)], None);
+    assert_eq!(out.status, 200, "{}", common::text(&out.body));
+    let cleared = out.header("set-cookie").unwrap_or_default();
+    assert!(cleared.contains("Max-Age=0") && !cleared.contains("Secure"), "logout clears the same cookie: {cleared}");
+    drop(s);
+    let s = Server::start(&env, &[("CHAINSCOPE_TRUSTED_PROXIES", "127.0.0.1")]);
+    assert!(cookie(&s, &[("Host", "chainscope.xz.gov.cn"), ("X-Forwarded-Proto", "https")]), "HTTPS through the proxy");
+    assert!(!cookie(&s, &[("Host", "chainscope.xz.gov.cn"), ("X-Forwarded-Proto", "http")]));
+    drop(s);
+    let s = Server::start(&env, &[("CHAINSCOPE_COOKIE_SECURE", "always")]);
+    assert!(cookie(&s, &[("Host", "10.20.30.40:8343")]));
+    drop(s);
+    let s = Server::start(&env, &[("CHAINSCOPE_COOKIE_SECURE", "never")]);
+    assert!(!cookie(&s, &[("Host", "localhost:8343")]));
+    drop(s);
+    let out = env.run(&["serve", "--port", "0", "--cookie-secure", "sometimes"]);
+    assert!(!out.status.success() && common::text(&out.stderr).contains("sometimes"), "{}", common::text(&out.stderr));
+}
+
+#[test]
 fn hostile_text_is_stored_as_text_and_personal_data_stays_private() {
     let w = world();
     let s = &w.server;

@@ -1,7 +1,7 @@
 //! Accounts, sessions and who may call what.
 //!
 //! - Passwords are kept as Argon2id hashes. A login creates a fresh random session token (the one the browser may
-//!   have held before is discarded: no session fixation), sent in an `HttpOnly; Secure; SameSite=Strict` cookie;
+//!   have held before is discarded: no session fixation), sent in an `HttpOnly; SameSite=Strict` cookie, `Secure` as [`CookieSecure`] says;
 //!   only its SHA-256 is stored.
 //! - Every state-changing request of a session must carry the session's CSRF token in `X-CSRF-Token`.
 //! - Five wrong passwords in a row lock the account for 15 minutes; more than 20 login attempts from one address
@@ -280,6 +280,56 @@ impl ServerState {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
+/// Whether the browser reached the server over HTTPS: only through a trusted proxy that says so
+/// (`X-Forwarded-Proto: https`), since the server itself speaks plain HTTP.
+#[derive(Debug, Clone, Copy)]
+pub struct ViaHttps(pub bool);
+
+/// When the session cookie carries `Secure`. Browsers keep a `Secure` cookie only from HTTPS or from localhost, so
+/// on an intranet served over plain HTTP a `Secure` cookie would make signing in impossible.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CookieSecure {
+    /// `Secure` when the page is on localhost or came over HTTPS through a trusted proxy; not on plain HTTP.
+    #[default]
+    Auto,
+    /// Always `Secure` (HTTPS in front, and no plain-HTTP access wanted).
+    Always,
+    /// Never `Secure` (a closed network without HTTPS, knowingly).
+    Never,
+}
+
+impl CookieSecure {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "auto" | "" => Ok(Self::Auto),
+            "always" => Ok(Self::Always),
+            "never" => Ok(Self::Never),
+            other => Err(format!("'{other}' 应为 auto、always 或 never / '{other}' is not auto, always or never")),
+        }
+    }
+
+    /// Whether this request's cookie is `Secure`.
+    fn applies(self, headers: &HeaderMap, https: bool) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => https || headers.get(header::HOST).and_then(|h| h.to_str().ok()).is_some_and(is_local_host),
+        }
+    }
+}
+
+/// Whether a Host header names this machine's loopback (which browsers treat as a secure context).
+fn is_local_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host })
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` header is believed. Behind a proxy every
 /// request comes from the proxy's address; without this list the login throttle would count all users as one
 /// caller and the audit log would name the proxy. The header is read only from these peers, since anyone else can
@@ -419,6 +469,14 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     req.extensions_mut().insert(identity);
     let client = client_ip(&req, &s.trusted_proxies);
     req.extensions_mut().insert(ClientIp(client));
+    let peer_is_proxy = req.extensions().get::<ConnectInfo<SocketAddr>>().is_some_and(|c| s.trusted_proxies.contains(c.0.ip()));
+    let https = peer_is_proxy
+        && req
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').next_back().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
+    req.extensions_mut().insert(ViaHttps(https));
     let target = req.uri().path().to_string();
     // What a write asked to change goes into the audit line (bodies of the sign-in routes, which hold passwords,
     // never do).
@@ -452,8 +510,9 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn session_cookie(token: &str, max_age: i64) -> HeaderValue {
-    let v = format!("{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}");
+fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { " Secure;" } else { "" };
+    let v = format!("{COOKIE}={token}; Path=/; HttpOnly;{secure} SameSite=Strict; Max-Age={max_age}");
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("cs_session=; Path=/; Max-Age=0"))
 }
 
@@ -481,6 +540,7 @@ fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a s
 pub async fn login(
     State(s): State<Arc<ServerState>>,
     Extension(ClientIp(client)): Extension<ClientIp>,
+    Extension(ViaHttps(https)): Extension<ViaHttps>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
@@ -589,18 +649,24 @@ pub async fn login(
     .await?;
     s.audit(AuditEntry { actor: account.username.clone(), action: "login".into(), ip, ..Default::default() }).await;
     let mut res = Json(json!({"account": account_json(&account), "csrf": csrf})).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, SESSION_HOURS * 3600));
+    let secure = s.cookie_secure.applies(&headers, https);
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&token, SESSION_HOURS * 3600, secure));
     Ok(res)
 }
 
 /// `POST /api/v1/auth/logout`: end this session.
-pub async fn logout(State(s): State<Arc<ServerState>>, Extension(id): Extension<Identity>) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(s): State<Arc<ServerState>>,
+    Extension(id): Extension<Identity>,
+    Extension(ViaHttps(https)): Extension<ViaHttps>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if let Some(th) = id.token_hash.clone() {
         s.with_accounts(move |st| st.delete_session(&th)).await?;
     }
     s.audit(AuditEntry { actor: id.actor(), action: "logout".into(), ..Default::default() }).await;
     let mut res = Json(json!({"ok": true})).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", 0));
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", 0, s.cookie_secure.applies(&headers, https)));
     Ok(res)
 }
 
@@ -894,6 +960,26 @@ mod tests {
         for bad in ["10.0.0.0/33", "proxy.local", "10.0.0.0/x", "::1/129"] {
             let e = TrustedProxies::parse(&[bad]).expect_err(bad);
             assert!(e.contains(bad), "{e}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised_with_or_without_a_port() {
+        for h in [
+            "localhost",
+            "localhost:8343",
+            "LOCALHOST",
+            "app.localhost:1",
+            "127.0.0.1",
+            "127.0.0.1:8343",
+            "127.1.2.3",
+            "[::1]",
+            "[::1]:8343",
+        ] {
+            assert!(super::is_local_host(h), "{h}");
+        }
+        for h in ["10.0.0.5", "10.0.0.5:8343", "chainscope.xz.gov.cn", "localhost.example.com", "[fd00::1]:80", ""] {
+            assert!(!super::is_local_host(h), "{h}");
         }
     }
 

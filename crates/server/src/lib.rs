@@ -95,6 +95,7 @@ pub struct ServerState {
     accounts: Option<Mutex<Box<dyn chainscope_store::Store>>>,
     throttle: auth::Throttle,
     trusted_proxies: auth::TrustedProxies,
+    cookie_secure: auth::CookieSecure,
     source: Option<Arc<dyn Source>>,
     refreshing: Mutex<()>,
 }
@@ -111,6 +112,7 @@ impl ServerState {
             accounts: None,
             throttle: auth::Throttle::default(),
             trusted_proxies: auth::TrustedProxies::default(),
+            cookie_secure: auth::CookieSecure::default(),
             source: None,
             refreshing: Mutex::new(()),
         }
@@ -131,6 +133,12 @@ impl ServerState {
     /// Believe `X-Forwarded-For` from these reverse proxies (see [`auth::TrustedProxies`]).
     pub fn with_trusted_proxies(mut self, proxies: auth::TrustedProxies) -> Self {
         self.trusted_proxies = proxies;
+        self
+    }
+
+    /// When the session cookie is `Secure` (see [`auth::CookieSecure`]).
+    pub fn with_cookie_secure(mut self, mode: auth::CookieSecure) -> Self {
+        self.cookie_secure = mode;
         self
     }
 

@@ -262,9 +262,11 @@ impl Server {
         for (k, v) in headers {
             extra.push_str(&format!("{k}: {v}\r\n"));
         }
+        // A Host among the extra headers replaces the default (the server's address).
+        let host =
+            if headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) { String::new() } else { format!("Host: {}\r\n", self.addr) };
         let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
-            self.addr,
+            "{method} {path} HTTP/1.1\r\n{host}Content-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
             body.len()
         );
         s.write_all(req.as_bytes()).expect("send");
