@@ -977,3 +977,38 @@ fn backtest_beats_random_and_largest_first_on_the_default_data() {
     let o = env.run(&["backtest", "--k", "0"]);
     assert!(!o.status.success() && text(&o.stderr).contains("--k"));
 }
+
+#[test]
+fn a_backup_taken_while_serving_is_a_whole_store_that_opens_as_the_original() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    env.add_user("officer1", "officer", &["--regions", "320312"]);
+    let server = common::Server::start(&env, &[]);
+    // A write just before the copy is in it.
+    let s = server.login("officer1", common::TEST_PASSWORD);
+    let r = server.send_as(&s, "POST", "/api/v1/projects", &serde_json::json!({"name": "备份前的项目", "region_code": "320312"}));
+    assert_eq!(r.status, 201, "{}", common::text(&r.body));
+    let out = env.file("backup-1.db");
+    let printed = common::text(&env.ok(&["backup", out.to_str().expect("utf-8 path")]).stdout);
+    assert!(printed.contains("integrity check ok"), "{printed}");
+    drop(server);
+    let original = env.json(&["stats", "--json"]);
+    // The copy as another data directory: the same figures, the new project and the account inside.
+    let restored = Env::new();
+    std::fs::create_dir_all(restored.data()).expect("data dir");
+    std::fs::copy(&out, restored.db()).expect("copy");
+    assert_eq!(restored.json(&["stats", "--json"]), original);
+    let st = restored.store();
+    assert!(st.projects().expect("projects").iter().any(|p| p.name == "备份前的项目"));
+    assert!(st.account_by_name("officer1").expect("accounts").is_some());
+    // A second backup to the same file is refused and leaves it as it was.
+    let before = std::fs::read(&out).expect("read");
+    let again = env.run(&["backup", out.to_str().expect("utf-8 path")]);
+    assert!(!again.status.success());
+    assert!(common::text(&again.stderr).contains("backup-1.db"), "{}", common::text(&again.stderr));
+    assert_eq!(std::fs::read(&out).expect("read"), before);
+    // Nothing to back up in an empty directory.
+    let none = Env::new();
+    let r = none.run(&["backup", none.file("x.db").to_str().expect("utf-8 path")]);
+    assert!(!r.status.success() && !none.file("x.db").exists());
+}

@@ -45,6 +45,23 @@ impl SqliteStore {
         Ok(s)
     }
 
+    /// A consistent copy of the whole store in one new file (`VACUUM INTO`), taken while others read and write,
+    /// then checked (`PRAGMA integrity_check`) before this returns with what the copy holds. An existing file is
+    /// never overwritten.
+    pub fn backup_to(&self, dest: &Path) -> Result<KindCounts> {
+        if dest.exists() {
+            return Err(StoreError::Exists(dest.display().to_string()));
+        }
+        let target = dest.to_str().ok_or_else(|| StoreError::Corrupt(format!("the path {} is not UTF-8", dest.display())))?;
+        self.conn.execute("VACUUM INTO ?1", [target])?;
+        let copy = Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt(format!("the copy {} fails its integrity check: {check}", dest.display())));
+        }
+        counts_of(&copy)
+    }
+
     /// An in-memory store (for tests of callers; the real tests use files).
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
@@ -1137,21 +1154,7 @@ impl Store for SqliteStore {
     }
 
     fn counts(&self) -> Result<KindCounts> {
-        let one = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
-        Ok(KindCounts {
-            regions: one("SELECT count(*) FROM region")?,
-            enterprises: one("SELECT count(*) FROM enterprise")?,
-            enterprises_synthetic: one("SELECT count(*) FROM enterprise WHERE synthetic = 1")?,
-            memberships: one(
-                "SELECT coalesce(sum(length(nodes) - length(replace(nodes, ';', '')) + 1), 0) FROM enterprise WHERE nodes IS NOT NULL",
-            )?,
-            parks: one("SELECT count(*) FROM park WHERE kind = 'park'")?,
-            carriers: one("SELECT count(*) FROM park WHERE kind <> 'park'")?,
-            hubs: one("SELECT count(*) FROM hub")?,
-            projects: one("SELECT count(*) FROM project")?,
-            events: one("SELECT count(*) FROM event")?,
-            targets: one("SELECT count(*) FROM target")?,
-        })
+        counts_of(&self.conn)
     }
 
     fn log_import(&mut self, kind: &str, file: &str, read: u64, c: WriteCounts, rejected: u64) -> Result<()> {
@@ -1175,6 +1178,25 @@ fn next_version(tx: &rusqlite::Transaction<'_>, table: &str, id: &str, expected:
         (Some(e), Some(c)) if e != c => Err(StoreError::Conflict(id.to_string(), e, c)),
         (Some(_), Some(c)) => Ok(c + 1),
     }
+}
+
+/// Records by kind, on any connection to a store.
+fn counts_of(conn: &Connection) -> Result<KindCounts> {
+    let one = |sql: &str| -> Result<u64> { Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+    Ok(KindCounts {
+        regions: one("SELECT count(*) FROM region")?,
+        enterprises: one("SELECT count(*) FROM enterprise")?,
+        enterprises_synthetic: one("SELECT count(*) FROM enterprise WHERE synthetic = 1")?,
+        memberships: one(
+            "SELECT coalesce(sum(length(nodes) - length(replace(nodes, ';', '')) + 1), 0) FROM enterprise WHERE nodes IS NOT NULL",
+        )?,
+        parks: one("SELECT count(*) FROM park WHERE kind = 'park'")?,
+        carriers: one("SELECT count(*) FROM park WHERE kind <> 'park'")?,
+        hubs: one("SELECT count(*) FROM hub")?,
+        projects: one("SELECT count(*) FROM project")?,
+        events: one("SELECT count(*) FROM event")?,
+        targets: one("SELECT count(*) FROM target")?,
+    })
 }
 
 #[cfg(test)]
