@@ -12,19 +12,19 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
+    #[error("数据库错误：{0} / database error: {0}")]
     Db(#[from] rusqlite::Error),
-    #[error("the store at {0} was written by a newer Chainscope (schema version {1}); upgrade Chainscope")]
+    #[error("{0} 处的数据库由更新版本的 Chainscope 写入（结构版本 {1}），请升级 Chainscope / the store at {0} was written by a newer Chainscope (schema version {1}); upgrade Chainscope")]
     TooNew(String, i64),
-    #[error("stored record is corrupt: {0}")]
+    #[error("存储的记录已损坏：{0} / stored record is corrupt: {0}")]
     Corrupt(String),
-    #[error("cannot create the data directory {0}: {1}")]
+    #[error("无法创建数据目录 {0}：{1} / cannot create the data directory {0}: {1}")]
     DataDir(String, std::io::Error),
-    #[error("version conflict on {0}: it was changed by someone else (expected version {1}, found {2})")]
+    #[error("{0} 已被他人修改（应为版本 {1}，实为 {2}） / version conflict on {0}: it was changed by someone else (expected version {1}, found {2})")]
     Conflict(String, i64, i64),
-    #[error("not found: {0}")]
+    #[error("未找到：{0} / not found: {0}")]
     NotFound(String),
-    #[error("already exists: {0}")]
+    #[error("已存在：{0} / already exists: {0}")]
     Exists(String),
 }
 
