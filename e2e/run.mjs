@@ -1823,7 +1823,7 @@ try {
   // ---- accounts and roles, service requests, policies, administration ------------------------------------------
 
   const NAV_ALL = ['overview', 'map', 'chain', 'list', 'leads', 'siteplan', 'market', 'pipeline', 'dashboard', 'events', 'report',
-    'targets', 'policies', 'tickets', 'admin/users', 'admin/audit', 'admin/calendar'];
+    'targets', 'policies', 'tickets', 'admin/users', 'admin/audit', 'admin/calendar', 'admin/settings'];
   const NAV_OF_ROLE = {
     anonymous: ['overview', 'map', 'chain', 'list', 'siteplan', 'policies'],
     officer1: ['overview', 'map', 'chain', 'list', 'leads', 'siteplan', 'market', 'pipeline', 'dashboard', 'events', 'report', 'targets', 'policies', 'tickets'],
@@ -2680,6 +2680,69 @@ try {
     await closePage(leader);
     const refused = await api2('PUT', '/api/v1/targets', { year, items: [{ scope: 'city', key: city, metric: 'projects', value: 1 }] }, 'leader1');
     eq(refused.status, 403, 'API: a leader may not write');
+  });
+
+  await test('catalogue and policies (目录与政策): check shows what a text would change, a bad text is refused where it is wrong and kept, a department holding open requests cannot be removed', async () => {
+    const tomlOf = async (path) => (await authFetch(`${path}?format=toml`)).text();
+    const catalogue0 = await tomlOf('/api/v1/service/catalogue');
+    const policies0 = await tomlOf('/api/v1/policies');
+    const page = await newPage(DESKTOP, 'zh', 'admin');
+    await page.goto(`${base}/#/admin/settings`);
+    eq(await ready(page, 'admin'), 'ok', 'the settings page');
+    eq(await page.getAttribute('#nav a[aria-current="page"]', 'data-route'), 'admin/settings', 'its navigation entry');
+    eq(await page.inputValue('#set-catalogue-text'), catalogue0, 'the catalogue as the server keeps it');
+    eq(await page.inputValue('#set-policies-text'), policies0, 'the policies as the server keeps them');
+    const state = (k) => page.getAttribute(`#set-${k}`, 'data-state');
+    const after = async (k, btn) => {
+      await page.click(`#set-${k}-${btn}`);
+      await page.waitForFunction((x) => !['busy', 'idle'].includes(document.getElementById(`set-${x}`).dataset.state), k);
+      return state(k);
+    };
+    // The unchanged text checks clean and changes no id.
+    eq(await after('policies', 'check'), 'checked', 'the stored policies check');
+    eq(await page.getAttribute('#set-policies-status li', 'data-change'), 'none', 'no id added or removed');
+    // A broken text: refused, the message shown, the text kept, nothing stored.
+    const broken = `${policies0}\n[[policy]]\nid = "e2e-broken"\n`;
+    await page.fill('#set-policies-text', broken);
+    eq(await after('policies', 'save'), 'error', 'a policy without its fields is refused');
+    assert((await text(page, '#set-policies-error')).length > 10, 'the server says what is wrong');
+    eq(await page.getAttribute('#set-policies-text', 'aria-invalid'), 'true', 'the text is marked');
+    eq(await page.inputValue('#set-policies-text'), broken, 'and kept as typed');
+    eq(await tomlOf('/api/v1/policies'), policies0, 'API: nothing stored');
+    // A new department: check names it, save stores it.
+    const withTemp = `${catalogue0}\n[[department]]\nid = "e2e-tmp"\nname_zh = "E2E临时部门"\nname_en = "E2E temporary department"\n`;
+    await page.fill('#set-catalogue-text', withTemp);
+    eq(await after('catalogue', 'check'), 'checked', 'checked');
+    assert((await text(page, '#set-catalogue-status li[data-change="dept_added"]')).includes('e2e-tmp'), 'the check names the new department');
+    assert(!(await api('/api/v1/service/catalogue')).departments.some((d) => d.id === 'e2e-tmp'), 'API: a check stores nothing');
+    eq(await after('catalogue', 'save'), 'saved', 'saved');
+    assert((await api('/api/v1/service/catalogue')).departments.some((d) => d.id === 'e2e-tmp'), 'API: stored');
+    // A request routed to it (returned by its first department, re-routed by an officer)…
+    const filed = await api2('POST', '/api/v1/tickets', { category: 'land', description: `E2E 目录测试 ${uniq()}`, enterprise_id: USERS.ent1.enterprise }, 'officer1');
+    eq(filed.status, 201, 'API: filed');
+    const holder = Object.keys(USERS).find((u) => USERS[u].department === filed.json.department) || 'admin';
+    const returned = await api2('POST', `/api/v1/tickets/${filed.json.id}/actions`, { version: filed.json.version, action: 'return', reason: '不属本部门' }, holder);
+    eq(returned.status, 200, 'API: returned');
+    const moved = await api2('POST', `/api/v1/tickets/${filed.json.id}/actions`, { version: returned.json.version, action: 'dispatch', department: 'e2e-tmp' }, 'officer1');
+    eq([moved.status, moved.json.department], [200, 'e2e-tmp'], 'API: re-routed to the new department');
+    // …so the old text, without it, is refused: the check says why, the save is a 409 naming it.
+    await page.fill('#set-catalogue-text', catalogue0);
+    eq(await after('catalogue', 'check'), 'checked', 'the check itself answers');
+    assert((await text(page, '#set-catalogue-status li[data-change="held"]')).includes('e2e-tmp'), 'the check warns of the open request');
+    eq(await after('catalogue', 'save'), 'error', 'the save is refused');
+    eq(await page.getAttribute('#set-catalogue', 'data-error'), 'department_in_use', 'because the department holds an open request');
+    assert((await text(page, '#set-catalogue-error')).includes('e2e-tmp'), 'the message names it');
+    assert((await api('/api/v1/service/catalogue')).departments.some((d) => d.id === 'e2e-tmp'), 'API: the department is still there');
+    await page.screenshot({ path: join(SHOTS, 'admin-settings-1280.png'), fullPage: true });
+    await closeExpecting(page, [400, 409]);
+    const phone = await newPage(MOBILE, 'zh', 'admin');
+    await phone.goto(`${base}/#/admin/settings`);
+    eq(await ready(phone, 'admin'), 'ok', 'the settings page at 390 px');
+    await noOverflow(phone, 'catalogue and policies');
+    await phone.screenshot({ path: join(SHOTS, 'admin-settings-390.png'), fullPage: true });
+    await closePage(phone);
+    const refused = await authFetch('/api/v1/policies?check=true', { method: 'PUT', body: undefined, as: 'leader1' });
+    eq(refused.status, 403, 'API: a leader may not even check');
   });
 } catch (e) {
   results.push({ name: 'setup', ok: false });

@@ -74,6 +74,44 @@ function errorOf(res, body) {
     err.parameter ?? null, err.message || `HTTP ${res.status}`);
 }
 
+/** GET a text document (a setting as TOML). */
+export async function getText(path, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { Accept: 'application/toml, text/plain' }, signal });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(t('error_network'), 0, 'network');
+  }
+  if (!res.ok) {
+    let body = null;
+    try { body = await res.json(); } catch { /* not JSON */ }
+    throw errorOf(res, body);
+  }
+  return res.text();
+}
+
+/** PUT (or another method) a text body (a setting as TOML); answers the JSON reply or throws an ApiError. */
+export async function sendText(method, path, text, { signal } = {}) {
+  let res;
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/toml; charset=utf-8' };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  try {
+    res = await fetch(path, { method, signal, headers, body: text });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(t('error_network'), 0, 'network');
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`HTTP ${res.status}`, res.status, 'invalid_json');
+  }
+  if (!res.ok) throw errorOf(res, body);
+  return body;
+}
+
 /** POST (or another method) a JSON body; answers the JSON reply or throws an ApiError naming the field at fault. */
 export async function sendJson(method, path, data, { signal } = {}) {
   let res;

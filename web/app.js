@@ -5,7 +5,7 @@
 // #/pipeline?view=table&region=320312, #/project/p-2022-0001, #/events?year=2022, #/event/fair-2022,
 // #/dashboard?month=2022-09 (…&screen=1: the big screen), #/report?period=2022-Q3, #/targets?year=2027, #/login?next=…, #/password,
 // #/tickets?state=&department=&region=&overdue=, #/ticket/{id}, #/service, #/policies, #/policy/{id},
-// #/admin/users, #/admin/audit, #/admin/calendar?year=
+// #/admin/users, #/admin/audit, #/admin/calendar?year=, #/admin/settings
 // Who is signed in comes from /api/v1/auth/me before the first view; the navigation shows each role its entries,
 // and a route the account may not open shows a sign-in prompt (signed out) or a short note (another role).
 

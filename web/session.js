@@ -45,6 +45,7 @@ export const NAV_ROLES = {
   'admin/users': ['admin'],
   'admin/audit': ['admin'],
   'admin/calendar': ['admin'],
+  'admin/settings': ['admin'],
 };
 
 let current = null;

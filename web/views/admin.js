@@ -4,9 +4,12 @@
 // #/admin/audit?limit=: the latest audit lines (sign-ins, account changes, every write).
 // #/admin/calendar?year=: the year's holidays and make-up working days of the working-day clock, edited and saved
 // with PUT /api/v1/calendar (every entry is checked by the server before anything changes).
+// #/admin/settings: the service catalogue (departments, request categories, routing) and the policies as the TOML
+// text the server keeps, with 检查 (what the text would change; nothing stored) and 保存; the server's message says
+// what is wrong and where, and the text stays as typed.
 
 import { t, nm, num } from '../i18n.js';
-import { getJson, sendJson, h, errorBox, loading, makeHash } from '../api.js';
+import { getJson, sendJson, getText, sendText, h, errorBox, loading, makeHash } from '../api.js';
 import { panel, emptyNote, formField, clearFieldErrors, showFieldError, loadBoards, dateText, todayIso } from '../ui.js';
 import { ROLES, account } from '../session.js';
 import { loadCatalogue } from './tickets.js';
@@ -15,6 +18,7 @@ export async function render(root, ctx) {
   const sub = ctx.rest[0] || 'users';
   if (sub === 'audit') return renderAudit(root, ctx);
   if (sub === 'calendar') return renderCalendar(root, ctx);
+  if (sub === 'settings') return renderSettings(root, ctx);
   if (sub === 'users') return renderUsers(root, ctx);
   root.append(h('div', { class: 'error', role: 'alert' }, t('error_unknown_route', { hash: location.hash })));
   root.dataset.ready = 'error';
@@ -23,7 +27,7 @@ export async function render(root, ctx) {
 
 function adminTabs(current) {
   return h('nav', { class: 'tabs', id: 'adm-tabs', 'aria-label': t('adm_tabs') },
-    [['users', t('nav_admin_users')], ['audit', t('nav_admin_audit')], ['calendar', t('nav_admin_calendar')]].map(([k, label]) => h('a', {
+    [['users', t('nav_admin_users')], ['audit', t('nav_admin_audit')], ['calendar', t('nav_admin_calendar')], ['settings', t('nav_admin_settings')]].map(([k, label]) => h('a', {
       href: makeHash('admin', [k]), id: `tab-adm-${k}`, class: 'tab', 'aria-current': k === current ? 'page' : null,
     }, label)));
 }
@@ -434,5 +438,92 @@ async function renderCalendar(root, ctx) {
           .map((c) => h('th', { scope: 'col' }, c)))), body)),
       h('h3', {}, t('adm_cal_add_h')), addForm,
       h('div', { class: 'actions' }, save), saveError, status));
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Catalogue and policies (the TOML the server keeps)
+
+const SETTINGS = [
+  { key: 'catalogue', path: '/api/v1/service/catalogue', heading: 'adm_set_catalogue', intro: 'adm_set_catalogue_intro' },
+  { key: 'policies', path: '/api/v1/policies', heading: 'adm_set_policies', intro: 'adm_set_policies_intro' },
+];
+
+/** The words for what a checked or saved text changes (ids added and removed, open requests in the way). */
+function changeList(key, r) {
+  const c = r.changes || {};
+  const items = [];
+  const ids = (label, list) => { if (list && list.length) items.push(h('li', { dataset: { change: label } }, t(`adm_set_${label}`, { ids: list.join(t('list_sep')) }))); };
+  if (key === 'catalogue') {
+    ids('dept_added', c.departments_added);
+    ids('dept_removed', c.departments_removed);
+    ids('cat_added', c.categories_added);
+    ids('cat_removed', (c.categories_removed || []).map((x) => (x.open ? `${x.category} (${t('adm_set_open_n', { n: num(x.open) })})` : x.category)));
+    for (const x of c.open_requests_held_by_removed || []) {
+      items.push(h('li', { class: 'late-text', dataset: { change: 'held' } }, t('adm_set_held', { d: x.department, n: num(x.open) })));
+    }
+  } else {
+    ids('pol_added', c.added);
+    ids('pol_removed', c.removed);
+  }
+  if (!items.length) items.push(h('li', { dataset: { change: 'none' } }, t('adm_set_no_id_change')));
+  return h('ul', { class: 'adm-set-changes' }, items);
+}
+
+async function renderSettings(root, ctx) {
+  const { signal } = ctx;
+  const busy = loading();
+  root.append(busy);
+  let texts;
+  try {
+    texts = await Promise.all(SETTINGS.map((x) => getText(`${x.path}?format=toml`, { signal })));
+  } catch (e) {
+    if (e.name === 'AbortError') return null;
+    busy.replaceWith(adminTabs('settings'), errorBox(e, () => ctx.reload()));
+    root.dataset.ready = 'error';
+    return null;
+  }
+  if (signal.aborted) return null;
+  ctx.setTitle(t('nav_admin_settings'));
+  const panels = SETTINGS.map((x, i) => {
+    const area = h('textarea', { id: `set-${x.key}-text`, class: 'toml-text', rows: '22', spellcheck: 'false', autocomplete: 'off', 'aria-label': t(x.heading) });
+    area.value = texts[i];
+    const status = h('div', { class: 'set-status', id: `set-${x.key}-status`, role: 'status' });
+    const error = h('p', { class: 'form-error error-inline', id: `set-${x.key}-error`, role: 'alert', hidden: true });
+    const checkBtn = h('button', { type: 'button', class: 'btn', id: `set-${x.key}-check` }, t('adm_set_check'));
+    const saveBtn = h('button', { type: 'button', class: 'btn primary', id: `set-${x.key}-save` }, t('adm_set_save'));
+    const box = h('div', { class: 'set-box', id: `set-${x.key}`, dataset: { state: 'idle' } },
+      h('p', { class: 'muted small' }, t(x.intro)), area, error, h('div', { class: 'actions' }, checkBtn, saveBtn), status);
+    async function send(check) {
+      error.hidden = true;
+      area.removeAttribute('aria-invalid');
+      status.replaceChildren();
+      box.dataset.state = 'busy';
+      for (const b of [checkBtn, saveBtn]) b.disabled = true;
+      try {
+        const r = await sendText('PUT', `${x.path}${check ? '?check=true' : ''}`, area.value, { signal });
+        const counts = x.key === 'catalogue'
+          ? t('adm_set_counts_catalogue', { d: num(r.departments), c: num(r.categories) })
+          : t('adm_set_counts_policies', { n: num(r.policies) });
+        status.replaceChildren(h('p', {}, h('strong', {}, t(check ? 'adm_set_checked' : 'adm_set_saved')), ' ', counts), changeList(x.key, r));
+        box.dataset.state = check ? 'checked' : 'saved';
+        if (!check) texts[i] = area.value;
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        error.hidden = false;
+        error.textContent = `${t('error_title')}${t('colon')}${e.detail}`;
+        area.setAttribute('aria-invalid', 'true');
+        box.dataset.state = 'error';
+        box.dataset.error = e.code || 'error';
+      } finally {
+        for (const b of [checkBtn, saveBtn]) b.disabled = false;
+      }
+    }
+    checkBtn.addEventListener('click', () => send(true));
+    saveBtn.addEventListener('click', () => send(false));
+    return panel(`set-${x.key}-panel`, t(x.heading), box);
+  });
+  busy.replaceWith(adminTabs('settings'), h('div', { class: 'view-head' }, h('h1', {}, t('nav_admin_settings'))),
+    h('p', { class: 'muted intro' }, t('adm_set_intro')), ...panels);
   return null;
 }

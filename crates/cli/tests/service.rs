@@ -248,6 +248,33 @@ fn administrators_edit_the_catalogue_and_the_policies_as_text() {
     let r = put(&w.admin, "/api/v1/policies", &policies);
     assert_eq!(r.status, 200, "{}", common::text(&r.body));
     assert_eq!(w.s.json("/api/v1/policies")["items"].as_array().map(Vec::len), before);
+    // A check stores nothing and says which ids would come and go.
+    let one_less = policies.replacen("[[policy]]", "[[policy]]\nid = \"e2e-new\"\nname_zh = \"新政策\"\n\n[[policy]]", 1);
+    let r = put(&w.admin, "/api/v1/policies?check=true", &one_less);
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    assert_eq!((r.json()["check"].as_bool(), r.json()["changes"]["added"].clone()), (Some(true), json!(["e2e-new"])));
+    assert_eq!(w.s.json("/api/v1/policies")["items"].as_array().map(Vec::len), before, "nothing stored by a check");
+    // The catalogue without a department that holds an open request: the check warns, the save is refused.
+    let current = common::text(&w.s.get("/api/v1/service/catalogue?format=toml").body);
+    let with_temp = format!("{current}\n[[department]]\nid = \"temp\"\nname_zh = \"临时部门\"\n");
+    let r = put(&w.admin, "/api/v1/service/catalogue?check=true", &with_temp);
+    assert_eq!(r.json()["changes"]["departments_added"], json!(["temp"]));
+    assert!(w.s.json("/api/v1/service/catalogue")["departments"].as_array().expect("departments").iter().all(|d| d["id"] != "temp"));
+    assert_eq!(put(&w.admin, "/api/v1/service/catalogue", &with_temp).status, 200);
+    let t = w.s.send_as(&w.ent, "POST", "/api/v1/tickets", &json!({"category": "land", "description": "再次用地"})).json();
+    // An administrator may take any department's step.
+    let t = ok(act(&w, &w.admin, &t, json!({"action": "return", "reason": "请改派"})));
+    let t = ok(act(&w, &w.officer, &t, json!({"action": "dispatch", "department": "temp"})));
+    assert_eq!(t["department"], "temp");
+    let r = put(&w.admin, "/api/v1/service/catalogue?check=true", &current);
+    assert_eq!(r.json()["changes"]["open_requests_held_by_removed"], json!([{"department": "temp", "open": 1}]));
+    let r = put(&w.admin, "/api/v1/service/catalogue", &current);
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (409, Some("department_in_use")));
+    assert!(r.json()["error"]["message"].as_str().is_some_and(|m| m.contains("temp (1)")));
+    assert!(
+        w.s.json("/api/v1/service/catalogue")["departments"].as_array().expect("departments").iter().any(|d| d["id"] == "temp"),
+        "kept"
+    );
 }
 
 #[test]

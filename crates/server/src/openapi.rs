@@ -312,9 +312,13 @@ fn account_paths() -> Value {
 
 /// A write whose body is TOML text.
 fn toml_op(summary: &str, description: &str) -> Value {
+    let check = q("check", "boolean", "true: check the text and report what it would change; nothing is stored");
     json!({"summary": summary, "description": description,
+        "parameters": params(&[&check]),
         "requestBody": {"required": true, "content": {"application/toml": {"schema": {"type": "string"}}}},
-        "responses": {"200": {"description": "what was stored"}, "400": {"description": "the text is invalid; the message says where", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}})
+        "responses": {"200": {"description": "what was stored (or, with check, what would change)"},
+            "400": {"description": "the text is invalid; the message says where", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "409": {"description": "the catalogue would remove a department that still holds open requests", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}})
 }
 
 /// The enterprise-service loop, the working-day calendar and policies.

@@ -159,19 +159,65 @@ fn toml_body(b: &[u8]) -> Result<String, ApiError> {
     Ok(text.to_string())
 }
 
-/// `PUT /api/v1/service/catalogue` (TOML, the format of data/xuzhou-343/service_catalogue.toml): replace the
-/// catalogue (administrators). It is checked whole first; requests already filed keep their department ids.
+/// What replacing the catalogue `old` by `new` changes: department and category ids added and removed, and the
+/// open requests held by (or filed under) what would be removed.
+fn catalogue_changes(old: &Catalogue, new: &Catalogue, tickets: &[Ticket]) -> (Value, Vec<(String, usize)>) {
+    let ids = |v: &mut dyn Iterator<Item = &String>| v.cloned().collect::<std::collections::BTreeSet<String>>();
+    let (od, nd) = (ids(&mut old.departments.iter().map(|d| &d.id)), ids(&mut new.departments.iter().map(|d| &d.id)));
+    let (oc, nc) = (ids(&mut old.categories.iter().map(|c| &c.id)), ids(&mut new.categories.iter().map(|c| &c.id)));
+    let open: Vec<&Ticket> = tickets.iter().filter(|t| t.state.is_open()).collect();
+    let held: Vec<(String, usize)> = od
+        .difference(&nd)
+        .map(|d| (d.clone(), open.iter().filter(|t| t.department.as_deref() == Some(d.as_str())).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let filed: Vec<Value> =
+        oc.difference(&nc).map(|c| json!({"category": c, "open": open.iter().filter(|t| t.category == *c).count()})).collect();
+    let summary = json!({
+        "departments_added": nd.difference(&od).collect::<Vec<_>>(),
+        "departments_removed": od.difference(&nd).collect::<Vec<_>>(),
+        "categories_added": nc.difference(&oc).collect::<Vec<_>>(),
+        "categories_removed": filed,
+        "open_requests_held_by_removed": held.iter().map(|(d, n)| json!({"department": d, "open": n})).collect::<Vec<_>>(),
+    });
+    (summary, held)
+}
+
+/// `PUT /api/v1/service/catalogue[?check=true]` (TOML, the format of data/xuzhou-343/service_catalogue.toml): replace
+/// the catalogue (administrators). It is checked whole first; requests already filed keep their department ids, so a
+/// department that still holds open requests cannot be removed (409 `department_in_use`: re-route them first).
+/// With `check=true` nothing is stored: the answer says what the new text would change.
 pub async fn put_catalogue(
     State(s): State<Arc<ServerState>>,
     Extension(who): Extension<Identity>,
+    q: Params,
     b: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
+    let p = q.0;
+    known_params(&p, &["check"])?;
+    let check = crate::api::boolean(&p, "check")?.unwrap_or(false);
     let text = toml_body(&b)?;
     let catalogue = Catalogue::from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
     let cfg = config(&s)?;
+    let tickets = s.with_store(|st| st.tickets()).await?;
+    let (changes, held) = catalogue_changes(&cfg.catalogue, &catalogue, &tickets);
+    let n = (catalogue.departments.len(), catalogue.categories.len());
+    if check {
+        return Ok(Json(json!({"check": true, "departments": n.0, "categories": n.1, "changes": changes})));
+    }
+    if !held.is_empty() {
+        let list = held.iter().map(|(d, n)| format!("{d} ({n})")).collect::<Vec<_>>().join(", ");
+        return Err(ApiError {
+            status: StatusCode::CONFLICT,
+            code: "department_in_use",
+            message: format!(
+                "以下部门仍有未办结的诉求，不能删除（请先改派）：{list} / these departments still hold open requests and cannot be removed (re-route them first): {list}"
+            ),
+            parameter: Some("body".into()),
+        });
+    }
     let stored = text.clone();
     s.with_accounts(move |st| st.set_meta("service_catalogue", &stored)).await?;
-    let n = (catalogue.departments.len(), catalogue.categories.len());
     s.set_service(ServiceConfig { catalogue, calendar: cfg.calendar.clone(), policies: cfg.policies.clone() });
     s.audit(chainscope_store::AuditEntry {
         actor: who.actor(),
@@ -180,23 +226,34 @@ pub async fn put_catalogue(
         ..Default::default()
     })
     .await;
-    Ok(Json(json!({"departments": n.0, "categories": n.1})))
+    Ok(Json(json!({"departments": n.0, "categories": n.1, "changes": changes})))
 }
 
-/// `PUT /api/v1/policies` (TOML, the format of data/xuzhou-343/policies.toml): replace the policies
-/// (administrators), checked whole first, including that every cluster and node named exists.
+/// `PUT /api/v1/policies[?check=true]` (TOML, the format of data/xuzhou-343/policies.toml): replace the policies
+/// (administrators), checked whole first, including that every cluster and node named exists. With `check=true`
+/// nothing is stored: the answer lists the policy ids added and removed.
 pub async fn put_policies(
     State(s): State<Arc<ServerState>>,
     Extension(who): Extension<Identity>,
+    q: Params,
     b: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
+    let p = q.0;
+    known_params(&p, &["check"])?;
+    let check = crate::api::boolean(&p, "check")?.unwrap_or(false);
     let text = toml_body(&b)?;
     let policies = chainscope_model::policies_from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
     chainscope_model::check_policy_references(&policies, &s.data().snapshot.taxonomy).map_err(|e| bad("body", e.code(), e.to_string()))?;
     let cfg = config(&s)?;
+    let n = policies.len();
+    let old: std::collections::BTreeSet<&str> = cfg.policies.iter().map(|p| p.id.as_str()).collect();
+    let new: std::collections::BTreeSet<&str> = policies.iter().map(|p| p.id.as_str()).collect();
+    let changes = json!({"added": new.difference(&old).collect::<Vec<_>>(), "removed": old.difference(&new).collect::<Vec<_>>()});
+    if check {
+        return Ok(Json(json!({"check": true, "policies": n, "changes": changes})));
+    }
     let stored = text.clone();
     s.with_accounts(move |st| st.set_meta("policies", &stored)).await?;
-    let n = policies.len();
     s.set_service(ServiceConfig { catalogue: cfg.catalogue.clone(), calendar: cfg.calendar.clone(), policies });
     s.audit(chainscope_store::AuditEntry {
         actor: who.actor(),
@@ -205,7 +262,7 @@ pub async fn put_policies(
         ..Default::default()
     })
     .await;
-    Ok(Json(json!({"policies": n})))
+    Ok(Json(json!({"policies": n, "changes": changes})))
 }
 
 /// The step a request waits for from this caller (待办), if any: 签收 or 答复 for the department holding it, 派单 of
