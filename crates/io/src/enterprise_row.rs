@@ -70,7 +70,8 @@ pub fn enterprise_from_row(
                 line,
                 f,
                 "formula_text",
-                "text starting with =, +, - or @ is stored as text and neutralised on export",
+                "以 =、+、- 或 @ 开头的内容按文本保存，导出时会转义以免被当作公式 / \
+                 text starting with =, +, - or @ is stored as text and neutralised on export",
             ));
         }
     }
@@ -86,7 +87,8 @@ pub fn enterprise_from_row(
                         line,
                         "uscc",
                         "uscc_org_check",
-                        "the embedded organisation code fails its GB 11714 check (legacy code?): kept and flagged",
+                        "统一社会信用代码内嵌的组织机构代码未通过 GB 11714 校验（旧代码？），已保留并标记 / \
+                         the embedded organisation code fails its GB 11714 check (legacy code?): kept and flagged",
                     ));
                 }
                 uscc = Some(u.code);
@@ -132,7 +134,7 @@ pub fn enterprise_from_row(
                     line,
                     "district",
                     "region_unresolved",
-                    "province/city/district names did not match a known region",
+                    "省/市/区县名称未能匹配到已知地区 / province/city/district names did not match a known region",
                 ));
             }
             None => {}

@@ -5,25 +5,27 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum IoError {
-    #[error("cannot open {path}: {source}")]
-    Open { path: String, source: std::io::Error },
+    /// The cause is part of the message and deliberately not a `source()`, so that an error chain does not print
+    /// it twice.
+    #[error("无法打开文件 {path} / cannot open {path}: {cause}")]
+    Open { path: String, cause: std::io::Error },
     #[error("{0}")]
     Encoding(String),
-    #[error("spreadsheet error: {0}")]
+    #[error("电子表格读取错误 / spreadsheet error: {0}")]
     Xlsx(String),
-    #[error("sheet '{0}' not found (sheets: {1})")]
+    #[error("找不到工作表 '{0}'（现有工作表：{1}） / sheet '{0}' not found (sheets: {1})")]
     NoSheet(String, String),
-    #[error("CSV error: {0}")]
+    #[error("CSV 读取错误 / CSV error: {0}")]
     Csv(String),
-    #[error("required column '{0}' is missing (accepted headers: {1})")]
+    #[error("缺少必填列 '{0}'（可识别的表头：{1}） / required column '{0}' is missing (accepted headers: {1})")]
     MissingColumn(String, String),
-    #[error("the file has no header row")]
+    #[error("文件没有表头 / the file has no header row")]
     NoHeader,
-    #[error("unsupported file type '{0}' (use .csv, .xlsx or .geojson)")]
+    #[error("不支持的文件类型 '{0}'（请使用 .csv、.xlsx 或 .geojson） / unsupported file type '{0}' (use .csv, .xlsx or .geojson)")]
     FileType(String),
-    #[error("GeoJSON error: {0}")]
+    #[error("GeoJSON 读取错误 / GeoJSON error: {0}")]
     GeoJson(String),
-    #[error("write error: {0}")]
+    #[error("写入错误 / write error: {0}")]
     Write(String),
 }
 

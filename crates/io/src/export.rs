@@ -93,7 +93,7 @@ impl TableWriter {
                 Self::Xlsx { book: Box::new(book), row: 0, path: path.to_path_buf() }
             }
             "csv" => {
-                let f = std::fs::File::create(path).map_err(|source| IoError::Open { path: path.display().to_string(), source })?;
+                let f = std::fs::File::create(path).map_err(|cause| IoError::Open { path: path.display().to_string(), cause })?;
                 Self::Csv(Box::new(csv::Writer::from_writer(Box::new(std::io::BufWriter::new(f)) as Box<dyn Write>)))
             }
             other => return Err(IoError::FileType(other.to_string())),

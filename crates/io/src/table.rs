@@ -45,7 +45,11 @@ pub fn detect_encoding(sample: &[u8]) -> Result<TextEncoding, IoError> {
         return Ok(TextEncoding::Utf16);
     }
     if sample.contains(&0) {
-        return Err(IoError::Encoding("the file looks binary (it contains NUL bytes): save it as CSV or XLSX".into()));
+        return Err(IoError::Encoding(
+            "文件似乎是二进制文件（含有 NUL 字节），请另存为 CSV 或 XLSX / \
+             the file looks binary (it contains NUL bytes): save it as CSV or XLSX"
+                .into(),
+        ));
     }
     match std::str::from_utf8(sample) {
         Ok(_) => return Ok(TextEncoding::Utf8),
@@ -60,7 +64,8 @@ pub fn detect_encoding(sample: &[u8]) -> Result<TextEncoding, IoError> {
         return Ok(TextEncoding::Gb18030);
     }
     Err(IoError::Encoding(
-        "unrecognised text encoding: the file is neither UTF-8 nor GBK/GB18030 (it may be Latin-1 or Shift-JIS); save it as UTF-8 CSV"
+        "无法识别文本编码：文件既不是 UTF-8 也不是 GBK/GB18030（可能是 Latin-1 或 Shift-JIS），请另存为 UTF-8 编码的 CSV / \
+         unrecognised text encoding: the file is neither UTF-8 nor GBK/GB18030 (it may be Latin-1 or Shift-JIS); save it as UTF-8 CSV"
             .into(),
     ))
 }
@@ -139,7 +144,7 @@ impl Table {
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<Self, IoError> {
         match file_kind(path)? {
             FileKind::Csv => {
-                let f = File::open(path).map_err(|source| IoError::Open { path: path.display().to_string(), source })?;
+                let f = File::open(path).map_err(|cause| IoError::Open { path: path.display().to_string(), cause })?;
                 Self::from_csv_reader(Box::new(f), path.extension().is_some_and(|e| e == "tsv"))
             }
             FileKind::Xlsx => Self::from_xlsx(path, sheet),
@@ -247,9 +252,14 @@ impl Table {
                         let issue = match e.kind() {
                             csv::ErrorKind::Utf8 { err, .. } => {
                                 let field = self.headers.get(err.field()).cloned().unwrap_or_else(|| format!("column {}", err.field() + 1));
-                                RowIssue::new(line, field, "invalid_encoding", "the cell is not valid UTF-8 text")
+                                RowIssue::new(
+                                    line,
+                                    field,
+                                    "invalid_encoding",
+                                    "该单元格不是有效的 UTF-8 文本 / the cell is not valid UTF-8 text",
+                                )
                             }
-                            _ => RowIssue::new(line, "", "invalid_csv_row", e.to_string()),
+                            _ => RowIssue::new(line, "", "invalid_csv_row", format!("该行无法读取 / {e}")),
                         };
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                             self.source = Source::Rows { rows: Vec::new().into_iter() };
