@@ -1540,6 +1540,33 @@ try {
     await closePage(page);
   });
 
+  await test('pipeline for an officer: the late projects of their 板块 on the navigation, and 只看我负责的板块 = API', async () => {
+    const late = await api('/api/v1/projects?mine=true&overdue=true&limit=1', 'officer1');
+    const mine = await api('/api/v1/projects?mine=true&limit=1', 'officer1');
+    const all = await api('/api/v1/projects?limit=1', 'officer1');
+    assert(mine.total > 0 && mine.total < all.total, 'API: the officer\'s 板块 are part of the pipeline');
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
+    await page.goto(`${base}/#/pipeline?view=table`);
+    await viewReady(page, 'pipeline');
+    if (late.total > 0) {
+      await page.waitForSelector('#nav-late');
+      eq(await page.getAttribute('#nav-late', 'data-total'), String(late.total), 'the navigation counts the late projects of the officer\'s 板块');
+    } else {
+      eq(await page.locator('#nav-late').count(), 0, 'no badge without late projects');
+    }
+    await page.click('#pl-mine');
+    await page.waitForFunction(() => location.hash.includes('mine=true') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await viewAttr(page, 'total')), mine.total, 'the filter = API');
+    const ids = await page.$$eval('#pl-table tbody tr', (trs) => trs.map((tr) => tr.dataset.id));
+    const first = await api(`/api/v1/projects?mine=true&limit=50`, 'officer1');
+    eq(ids, first.items.map((x) => x.id), 'the rows = API');
+    assert(first.items.every((x) => ['320312', '320303'].includes(x.region.code)), 'API: only 铜山区 and 云龙区');
+    await page.click('#pl-overdue');
+    await page.waitForFunction(() => location.hash.includes('overdue=true') && document.getElementById('view').dataset.ready === 'ok');
+    eq(Number(await viewAttr(page, 'total')), late.total, 'late in my 板块 = the badge');
+    await closePage(page);
+  });
+
   await test('project: created through the form, moved 线索→接洽 with the actor in the history, a drop without reason refused, a version conflict keeps the input', async () => {
     const page = await newPage(DESKTOP, 'zh', 'officer1');
     await page.goto(`${base}/#/pipeline?new=1`);

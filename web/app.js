@@ -113,32 +113,42 @@ async function logout() {
 }
 
 // 待办: how many requests wait for the signed-in account's step, as a badge on the navigation's 企业诉求 entry
-// (/api/v1/tickets/todo; read at every route change and every minute while the page is open).
+// (/api/v1/tickets/todo), and for an officer how many projects of their 板块 are late (not started on time or with
+// overdue 全兜办 items), on 项目库 (/api/v1/projects?mine=true&overdue=true). Read at every route change and every
+// minute while the page is open.
 let todo = null;
+let lateProjects = null;
 let todoAt = 0;
-function showTodo() {
-  const a = document.querySelector('#nav a[data-route="tickets"]');
+function badge(route, count, { id, late = false, label = '', data = {} } = {}) {
+  const a = document.querySelector(`#nav a[data-route="${route}"]`);
   if (!a) return;
   a.querySelector('.nav-badge')?.remove();
   a.removeAttribute('title');
-  if (!todo || !todo.total || a.hidden) return;
-  const label = t('todo_badge', { n: num(todo.total), o: num(todo.overdue || 0) });
+  if (!count || a.hidden) return;
   a.title = label;
-  a.append(h('span', { class: `nav-badge${todo.overdue ? ' late' : ''}`, id: 'nav-todo', dataset: { total: String(todo.total), overdue: String(todo.overdue || 0) },
-    'aria-label': label }, num(todo.total)));
+  a.append(h('span', { class: `nav-badge${late ? ' late' : ''}`, id, dataset: { total: String(count), ...data }, 'aria-label': label }, num(count)));
+}
+function showTodo() {
+  const n = todo ? todo.total : 0;
+  const o = todo ? todo.overdue || 0 : 0;
+  badge('tickets', n, { id: 'nav-todo', late: o > 0, label: n ? t('todo_badge', { n: num(n), o: num(o) }) : '', data: { overdue: String(o) } });
+  badge('pipeline', lateProjects || 0, { id: 'nav-late', late: true, label: lateProjects ? t('todo_late_projects', { n: num(lateProjects) }) : '' });
 }
 async function refreshTodo(force = false) {
-  if (!account() || !seesNav('tickets')) {
+  const me = account();
+  if (!me) {
     todo = null;
+    lateProjects = null;
     return;
   }
   if (!force && Date.now() - todoAt < 2000) return; // one read for a burst of route changes
   todoAt = Date.now();
-  try {
-    todo = await getJson('/api/v1/tickets/todo');
-  } catch (e) {
-    todo = null; // the badge is a convenience: the list itself reports errors
-  }
+  const [a, b] = await Promise.all([
+    seesNav('tickets') ? getJson('/api/v1/tickets/todo').catch(() => null) : null,
+    me.role === 'officer' && seesNav('pipeline') ? getJson('/api/v1/projects?mine=true&overdue=true&limit=1').catch(() => null) : null,
+  ]);
+  todo = a; // a badge is a convenience: the lists themselves report errors
+  lateProjects = b ? b.total : null;
   showTodo();
 }
 setInterval(() => refreshTodo(true), 60000);

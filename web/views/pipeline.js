@@ -14,7 +14,7 @@ import { account, accountName, isWriter } from '../session.js';
 
 /** The filters of /api/v1/projects the URL carries, in the order the chips list them. */
 export const PIPELINE_FILTERS = ['stage', 'region', 'tier', 'cluster', 'other', 'band', 'q', 'signed_from', 'signed_to', 'overdue', 'event', 'officer',
-  'stage_on', 'reached', 'reached_from', 'reached_to', 'tasks_of'];
+  'stage_on', 'reached', 'reached_from', 'reached_to', 'tasks_of', 'mine'];
 const SORTS = ['recent', 'amount', 'signed', 'name'];
 const LIMIT = 50;
 const CARDS = 8;
@@ -89,6 +89,10 @@ export async function render(root, ctx) {
   h('label', { class: 'check', for: 'pl-overdue' },
     h('input', { type: 'checkbox', id: 'pl-overdue', name: 'overdue', checked: filters.overdue === 'true', onchange: (e) => go('overdue')(e.target.checked ? 'true' : '') }),
     t('pl_overdue_only')),
+  // Officers: the projects of their own 板块.
+  me && me.role === 'officer' ? h('label', { class: 'check', for: 'pl-mine' },
+    h('input', { type: 'checkbox', id: 'pl-mine', name: 'mine', checked: filters.mine === 'true', onchange: (e) => go('mine')(e.target.checked ? 'true' : '') }),
+    t('pl_mine_only')) : null,
   // Department staff: the projects with open 全兜办 items of their bureau.
   myDept ? h('label', { class: 'check', for: 'pl-tasks-mine' },
     h('input', { type: 'checkbox', id: 'pl-tasks-mine', name: 'tasks_of', checked: filters.tasks_of === myDept, onchange: (e) => go('tasks_of')(e.target.checked ? myDept : '') }),

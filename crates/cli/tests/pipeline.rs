@@ -365,6 +365,21 @@ fn bad_input_is_refused_naming_the_field() {
 }
 
 #[test]
+fn an_officer_narrows_the_pipeline_to_their_own_boards() {
+    let (_env, s, a, o) = server();
+    let total = |who: &Session, q: &str| s.json_as(who, &format!("/api/v1/projects?limit=1{q}"))["total"].as_u64().expect("total");
+    // officer1 works 320312 and 320303: mine = the two 板块 together, late ones included.
+    for extra in ["", "&overdue=true", "&stage=signed"] {
+        let both = total(&o, &format!("&region=320312{extra}")) + total(&o, &format!("&region=320303{extra}"));
+        assert_eq!(total(&o, &format!("&mine=true{extra}")), both, "mine{extra}");
+    }
+    assert!(total(&o, "&mine=true") < total(&o, ""), "narrower than the whole pipeline");
+    // For other roles mine does not narrow.
+    assert_eq!(total(&a, "&mine=true"), total(&a, ""));
+    assert_eq!(s.get_as(&o, "/api/v1/projects?mine=perhaps").status, 400);
+}
+
+#[test]
 fn a_lead_becomes_a_project_once() {
     let (_env, s, a, _o) = server();
     let leads = s.json_as(&a, "/api/v1/leads?cluster=construction-machinery&limit=1");

@@ -313,10 +313,13 @@ fn department_tasks(s: &ServerState, p: &Project, dept: &str, today: NaiveDate) 
 }
 
 /// `GET /api/v1/projects`: the project table with filters, counts by stage (for the board) and paging.
-pub async fn list(State(s): State<Arc<ServerState>>, q: Params) -> Result<Response, ApiError> {
+pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<Identity>, q: Params) -> Result<Response, ApiError> {
     let p = q.0;
     known_params(&p, &names(&[PROJECT_LIST]))?;
     let f = list_filter(&s, &p)?;
+    // mine=true: an officer's own 板块 (other roles: no narrowing).
+    let mine = crate::api::boolean(&p, "mine")?.unwrap_or(false)
+        && who.account.as_ref().is_some_and(|a| a.role == chainscope_model::Role::Officer);
     let limit: usize = number(&p, "limit")?.unwrap_or(50);
     if !(1..=10_000).contains(&limit) {
         return Err(ApiError::bad("limit", "invalid_limit", "limit 应在 1–10000 之间 / limit must be 1–10000"));
@@ -338,7 +341,12 @@ pub async fn list(State(s): State<Arc<ServerState>>, q: Params) -> Result<Respon
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
     let t = today();
-    let mut rows: Vec<&Project> = pl.projects.iter().filter(|x| passes(&s, tax, &f, x, t)).collect();
+    let mut rows: Vec<&Project> = pl
+        .projects
+        .iter()
+        .filter(|x| passes(&s, tax, &f, x, t))
+        .filter(|x| !mine || who.may_write_region(&x.region_code, &data.regions))
+        .collect();
     match sort {
         "amount" => rows.sort_by(|a, b| b.amount.unwrap_or(0.0).total_cmp(&a.amount.unwrap_or(0.0)).then(a.id.cmp(&b.id))),
         "signed" => rows.sort_by(|a, b| b.signed_on().cmp(&a.signed_on()).then(a.id.cmp(&b.id))),
