@@ -49,9 +49,16 @@ function signalAuth(status, code) {
 /** GET a JSON document from the API. Errors carry the server's message. `cached` keeps the answer for the page. */
 export async function getJson(path, { cached = false, signal } = {}) {
   if (cached && cache.has(path)) return cache.get(path);
+  const body = await request(path, { headers: { Accept: 'application/json' }, signal });
+  if (cached) cache.set(path, body);
+  return body;
+}
+
+/** fetch and read the JSON answer; a network failure, a non-JSON answer and an error status become ApiErrors. */
+async function request(path, init) {
   let res;
   try {
-    res = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+    res = await fetch(path, init);
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(t('error_network'), 0, 'network');
@@ -63,7 +70,6 @@ export async function getJson(path, { cached = false, signal } = {}) {
     throw new ApiError(`HTTP ${res.status}`, res.status, 'invalid_json');
   }
   if (!res.ok) throw errorOf(res, body);
-  if (cached) cache.set(path, body);
   return body;
 }
 
@@ -93,44 +99,16 @@ export async function getText(path, { signal } = {}) {
 
 /** PUT (or another method) a text body (a setting as TOML); answers the JSON reply or throws an ApiError. */
 export async function sendText(method, path, text, { signal } = {}) {
-  let res;
   const headers = { Accept: 'application/json', 'Content-Type': 'application/toml; charset=utf-8' };
   if (csrf) headers['X-CSRF-Token'] = csrf;
-  try {
-    res = await fetch(path, { method, signal, headers, body: text });
-  } catch (e) {
-    if (e.name === 'AbortError') throw e;
-    throw new ApiError(t('error_network'), 0, 'network');
-  }
-  let body = null;
-  try {
-    body = await res.json();
-  } catch {
-    throw new ApiError(`HTTP ${res.status}`, res.status, 'invalid_json');
-  }
-  if (!res.ok) throw errorOf(res, body);
-  return body;
+  return request(path, { method, signal, headers, body: text });
 }
 
 /** POST (or another method) a JSON body; answers the JSON reply or throws an ApiError naming the field at fault. */
 export async function sendJson(method, path, data, { signal } = {}) {
-  let res;
   const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
   if (csrf && method.toUpperCase() !== 'GET') headers['X-CSRF-Token'] = csrf;
-  try {
-    res = await fetch(path, { method, signal, headers, body: data === undefined ? undefined : JSON.stringify(data) });
-  } catch (e) {
-    if (e.name === 'AbortError') throw e;
-    throw new ApiError(t('error_network'), 0, 'network');
-  }
-  let body = null;
-  try {
-    body = await res.json();
-  } catch {
-    throw new ApiError(`HTTP ${res.status}`, res.status, 'invalid_json');
-  }
-  if (!res.ok) throw errorOf(res, body);
-  return body;
+  return request(path, { method, signal, headers, body: data === undefined ? undefined : JSON.stringify(data) });
 }
 
 /** Create an element: h('div', {class: 'x', onclick: f}, child, 'text', …). */

@@ -159,6 +159,28 @@ fn toml_body(b: &[u8]) -> Result<String, ApiError> {
     Ok(text.to_string())
 }
 
+/// The parts every settings PUT shares: only `check` as a parameter, and a non-empty UTF-8 TOML body.
+fn settings_request(q: Params, b: &[u8]) -> Result<(bool, String), ApiError> {
+    let p = q.0;
+    known_params(&p, &["check"])?;
+    let check = crate::api::boolean(&p, "check")?.unwrap_or(false);
+    Ok((check, toml_body(b)?))
+}
+
+/// Keep a setting's new text and audit who changed it (the store first: nothing is audited that was not stored).
+async fn store_setting(
+    s: &Arc<ServerState>,
+    who: &Identity,
+    key: &'static str,
+    text: String,
+    action: &str,
+    detail: String,
+) -> Result<(), ApiError> {
+    s.with_accounts(move |st| st.set_meta(key, &text)).await?;
+    s.audit(chainscope_store::AuditEntry { actor: who.actor(), action: action.into(), detail, ..Default::default() }).await;
+    Ok(())
+}
+
 /// What replacing the catalogue `old` by `new` changes: department and category ids added and removed, and the
 /// open requests held by (or filed under) what would be removed.
 fn catalogue_changes(old: &Catalogue, new: &Catalogue, tickets: &[Ticket]) -> (Value, Vec<(String, usize)>) {
@@ -193,10 +215,7 @@ pub async fn put_catalogue(
     q: Params,
     b: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let p = q.0;
-    known_params(&p, &["check"])?;
-    let check = crate::api::boolean(&p, "check")?.unwrap_or(false);
-    let text = toml_body(&b)?;
+    let (check, text) = settings_request(q, &b)?;
     let catalogue = Catalogue::from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
     let cfg = config(&s)?;
     let tickets = s.with_store(|st| st.tickets()).await?;
@@ -216,16 +235,9 @@ pub async fn put_catalogue(
             parameter: Some("body".into()),
         });
     }
-    let stored = text.clone();
-    s.with_accounts(move |st| st.set_meta("service_catalogue", &stored)).await?;
+    let detail = text.chars().take(1000).collect();
+    store_setting(&s, &who, "service_catalogue", text, "catalogue_changed", detail).await?;
     s.set_service(ServiceConfig { catalogue, calendar: cfg.calendar.clone(), policies: cfg.policies.clone() });
-    s.audit(chainscope_store::AuditEntry {
-        actor: who.actor(),
-        action: "catalogue_changed".into(),
-        detail: text.chars().take(1000).collect(),
-        ..Default::default()
-    })
-    .await;
     Ok(Json(json!({"departments": n.0, "categories": n.1, "changes": changes})))
 }
 
@@ -238,10 +250,7 @@ pub async fn put_policies(
     q: Params,
     b: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let p = q.0;
-    known_params(&p, &["check"])?;
-    let check = crate::api::boolean(&p, "check")?.unwrap_or(false);
-    let text = toml_body(&b)?;
+    let (check, text) = settings_request(q, &b)?;
     let policies = chainscope_model::policies_from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
     chainscope_model::check_policy_references(&policies, &s.data().snapshot.taxonomy).map_err(|e| bad("body", e.code(), e.to_string()))?;
     let cfg = config(&s)?;
@@ -252,16 +261,8 @@ pub async fn put_policies(
     if check {
         return Ok(Json(json!({"check": true, "policies": n, "changes": changes})));
     }
-    let stored = text.clone();
-    s.with_accounts(move |st| st.set_meta("policies", &stored)).await?;
+    store_setting(&s, &who, "policies", text, "policies_changed", format!("{n} policies")).await?;
     s.set_service(ServiceConfig { catalogue: cfg.catalogue.clone(), calendar: cfg.calendar.clone(), policies });
-    s.audit(chainscope_store::AuditEntry {
-        actor: who.actor(),
-        action: "policies_changed".into(),
-        detail: format!("{n} policies"),
-        ..Default::default()
-    })
-    .await;
     Ok(Json(json!({"policies": n, "changes": changes})))
 }
 
