@@ -197,7 +197,9 @@ async function newPage(viewport = MOBILE, lang = 'zh', as = null) {
 async function ready(page, view) {
   await page.waitForFunction((v) => {
     const m = document.getElementById('view');
-    return m && m.dataset.view === v && m.dataset.ready;
+    // data-hash: the render answers the address in the bar, not the one before it (a hash change on the same view
+    // leaves the old data-ready in place until the router runs).
+    return m && m.dataset.view === v && m.dataset.ready && m.dataset.hash === location.hash;
   }, view, { timeout: 30000 });
   return page.evaluate(() => document.getElementById('view').dataset.ready);
 }
@@ -312,7 +314,7 @@ try {
     await page.goto(`${base}/#/overview`);
     await ready(page, 'overview');
     await page.click('#lang');
-    await page.waitForFunction(() => document.documentElement.lang === 'en' && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq((await page.locator('#nav a[data-route="overview"]').textContent()).trim(), 'Overview', 'nav in English');
     eq((await page.locator('.card').count()), 10, 'cards after the switch');
     const cm = stats.tiers.flatMap((t) => t.clusters)[0];
@@ -514,7 +516,7 @@ try {
     await page.keyboard.press('Enter');
     eq((await page.textContent('#node-detail h2')).includes(nodes[0].name_zh), true, 'keyboard selection');
     await page.selectOption('#chain-ref', 'province');
-    await page.waitForFunction(() => location.hash.includes('reference=province') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('reference=province') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#chain-chart', 'data-nodes')), nodes.length, 'nodes after changing the reference');
     await closePage(page);
   });
@@ -526,7 +528,7 @@ try {
     await page.screenshot({ path: join(SHOTS, 'chain-cm-390.png'), fullPage: true });
     const other = tax.chains.find((c) => c.id !== 'cm');
     await page.selectOption('#chain-pick', other.id);
-    await page.waitForFunction((id) => location.hash.startsWith(`#/chain/${id}`) && document.getElementById('view').dataset.ready === 'ok', other.id);
+    await page.waitForFunction((id) => location.hash.startsWith(`#/chain/${id}`) && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), other.id);
     eq(Number(await page.getAttribute('#chain-chart', 'data-nodes')), tax.nodes.filter((n) => n.chain === other.id).length, `${other.id} nodes`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow})`);
@@ -571,19 +573,19 @@ try {
     await page.screenshot({ path: join(SHOTS, 'list-1280.png') });
     // Sort by employees with the column button.
     await page.click('th button[data-sort="employees"]');
-    await page.waitForFunction(() => location.hash.includes('sort=employees') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('sort=employees') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const api2 = await api(`/api/v1/enterprises?cluster=${cluster}&local=true&sort=employees&limit=50`);
     eq((await listRows(page)).map((r) => r.id), api2.items.map((e) => e.id), 'rows sorted by employees');
     eq(await page.getAttribute('th[aria-sort="descending"] button', 'data-sort'), 'employees', 'aria-sort on the sorted column');
     // Next page.
     await page.click('#pager a[data-page="next"]');
-    await page.waitForFunction(() => location.hash.includes('offset=50') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('offset=50') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const api3 = await api(`/api/v1/enterprises?cluster=${cluster}&local=true&sort=employees&limit=50&offset=50`);
     eq((await listRows(page)).map((r) => r.id), api3.items.map((e) => e.id), 'second page');
     assert((await page.textContent('#pager .range')).replace(/,/g, '').includes(String(api3.total)), 'pager shows the total');
     // A filter through the form, then a reload restores everything.
     await page.selectOption('#l-local', 'false');
-    await page.waitForFunction(() => location.hash.includes('local=false') && !location.hash.includes('offset=') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('local=false') && !location.hash.includes('offset=') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const api4 = await api(`/api/v1/enterprises?cluster=${cluster}&local=false&sort=employees&limit=50`);
     eq(Number(await page.getAttribute('#list-total', 'data-total')), api4.total, 'total after the filter');
     await page.reload();
@@ -592,7 +594,7 @@ try {
     eq(await page.inputValue('#l-sort'), 'employees', 'sort restored from the URL');
     // Removing a chip drops that filter.
     await page.click('#list-chips li[data-key="local"] a');
-    await page.waitForFunction(() => !location.hash.includes('local=') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => !location.hash.includes('local=') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.enterprises, 'without the local filter: the cluster total');
     // A bad filter shows the API's message.
     await page.goto(`${base}/#/list?cluster=nope`);
@@ -607,22 +609,22 @@ try {
     await ready(page, 'overview');
     const cl = stats.tiers.flatMap((t) => t.clusters)[1];
     await page.click(`.card[data-cluster="${cl.id}"] .n-ent a`);
-    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.enterprises, `${cl.id}: list total = card figure`);
     await page.goBack();
     await ready(page, 'overview');
     await page.click(`.card[data-cluster="${cl.id}"] .n-local a`);
-    await page.waitForFunction(() => location.hash.includes('local=true') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('local=true') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.local_enterprises, `${cl.id}: local figure`);
     await page.goBack();
     await ready(page, 'overview');
     await page.click(`.card[data-cluster="${cl.id}"] .n-leaders`);
-    await page.waitForFunction(() => location.hash.includes('flags=chain_leader') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('flags=chain_leader') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), cl.local_chain_leaders, `${cl.id}: local chain leaders`);
     await page.goBack();
     await ready(page, 'overview');
     await page.click('#ov-enterprises');
-    await page.waitForFunction(() => location.hash === '#/list' && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash === '#/list' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), stats.counts.enterprises, 'all enterprises');
     await closePage(page);
   });
@@ -658,11 +660,11 @@ try {
     await page.screenshot({ path: join(SHOTS, 'enterprise-1280.png'), fullPage: true });
     // English, then a supplier's profile.
     await page.click('#lang');
-    await page.waitForFunction(() => document.documentElement.lang === 'en' && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq((await page.textContent('#ent-name')).trim(), e.name_en || e.name, 'English name');
     const sup = e.suppliers.find((x) => x.id);
     await page.click(`#suppliers-list li[data-id="${sup.id}"] a`);
-    await page.waitForFunction((id) => location.hash === `#/enterprise/${id}` && document.getElementById('view').dataset.ready === 'ok', sup.id);
+    await page.waitForFunction((id) => location.hash === `#/enterprise/${id}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), sup.id);
     const s2 = await api(`/api/v1/enterprises/${sup.id}`);
     eq((await page.textContent('#ent-name')).trim(), s2.name_en || s2.name, 'supplier profile');
     await page.click('#lang');
@@ -691,7 +693,7 @@ try {
     // A carrier: its host park, and back.
     const c = d.carriers.find((x) => x.has_space) || d.carriers[0];
     await page.click(`#carriers-table a[href="#/park/${c.id}"]`);
-    await page.waitForFunction((id) => location.hash === `#/park/${id}` && document.getElementById('view').dataset.ready === 'ok', c.id);
+    await page.waitForFunction((id) => location.hash === `#/park/${id}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), c.id);
     eq(await page.getAttribute('#park-host', 'href'), '#/park/park-xzedz', 'host park link');
     if (c.floor_available_m2 !== null) eq(digits(await page.textContent('#park-floor-available')), c.floor_available_m2, 'space available');
     eq(await page.locator('.demo').count(), c.synthetic ? 1 : 0, 'demo mark on a synthetic carrier');
@@ -721,12 +723,12 @@ try {
     // The figures open their records: the node count and the total.
     const n0 = d.nodes[0];
     await page.click(`#nodes-top tbody tr:first-child td:last-child a`);
-    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), n0.count, `${n0.node}: list total = region node count`);
     await page.goBack();
     await ready(page, 'region');
     await page.click('#region-total a');
-    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), d.enterprises.total, 'list total = region total');
     // A child, in English.
     await page.click('#lang');
@@ -752,7 +754,7 @@ try {
     eq(await page.evaluate(() => document.activeElement.id), 'search-q', '"/" focuses the search box');
     await page.keyboard.type('徐州');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => location.hash.startsWith('#/search') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/search') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(decodeURIComponent(new URL(page.url()).hash), '#/search?q=徐州', 'URL');
     const d = await api(`/api/v1/search?q=${encodeURIComponent('徐州')}&limit=20`);
     const groups = { 'res-enterprises': d.enterprises.length, 'res-parks': d.parks.length, 'res-nodes': d.nodes.length + d.chains.length, 'res-places': d.places.length };
@@ -765,11 +767,11 @@ try {
     // A place opens its profile.
     const place = d.places[0];
     await page.click(`#res-places li[data-code="${place.code}"] a`);
-    await page.waitForFunction((c) => location.hash === `#/region/${c}` && document.getElementById('view').dataset.ready === 'ok', place.code);
+    await page.waitForFunction((c) => location.hash === `#/region/${c}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), place.code);
     // English query, nodes with their enterprise counts linking to the list.
     await page.fill('#search-q', 'battery');
     await page.press('#search-q', 'Enter');
-    await page.waitForFunction(() => location.hash.includes('q=battery') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('q=battery') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const b = await api('/api/v1/search?q=battery&limit=20');
     eq(await page.locator('#res-nodes li').count(), b.nodes.length + b.chains.length, 'nodes for "battery"');
     if (b.nodes.length) {
@@ -848,7 +850,7 @@ try {
     await page.evaluate((p) => window.__chainscopeMap.jumpTo({ center: [p.lon, p.lat], zoom: 13 }), park);
     await page.waitForFunction(() => window.__chainscopeMap.loaded() && document.getElementById('view').dataset.markersState === 'ok', null, { timeout: 20000 });
     await clickAt([park.lon, park.lat]);
-    await page.waitForFunction(() => location.hash === '#/park/park-xzedz' && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash === '#/park/park-xzedz' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     // Scopes: China, then Xuzhou; a district with no cell under the pointer opens its region profile.
     await page.goto(`${base}/#/map`);
     await ready(page, 'map');
@@ -876,7 +878,7 @@ try {
     });
     assert(spot, 'a district spot without a heat cell');
     await page.mouse.click(spot.x, spot.y);
-    await page.waitForFunction((c) => location.hash === `#/region/${c}` && document.getElementById('view').dataset.ready === 'ok', spot.code);
+    await page.waitForFunction((c) => location.hash === `#/region/${c}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), spot.code);
     await closePage(page);
   });
 
@@ -906,7 +908,7 @@ try {
     eq(locals.total, strength.nodes.find((s) => s.node === node).local.count, 'API: local list total = strength local count');
     // The local count opens the same list.
     await page.click('#node-local a');
-    await page.waitForFunction(() => location.hash.startsWith('#/list') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/list') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#list-total', 'data-total')), locals.total, 'list from the node count');
     await closePage(page);
   });
@@ -950,7 +952,7 @@ try {
   /** Wait until the leads view shows a list and `cond` holds: 'any', or the hash / the API query does or does not hold `arg`. */
   const leadsOk = (page, cond = 'any', arg = '') => page.waitForFunction(([c, a]) => {
     const v = document.getElementById('view');
-    if (!(v.dataset.view === 'leads' && v.dataset.ready === 'ok' && v.dataset.leads === 'ok')) return false;
+    if (!(v.dataset.view === 'leads' && v.dataset.ready === 'ok' && v.dataset.hash === location.hash && v.dataset.leads === 'ok')) return false;
     if (c === 'hash') return location.hash.includes(a);
     if (c === 'nohash') return !location.hash.includes(a);
     if (c === 'query') return (v.dataset.leadsQuery || '').includes(a);
@@ -1058,7 +1060,7 @@ try {
 
   const siteOk = (page) => page.waitForFunction(() => {
     const v = document.getElementById('view');
-    return v.dataset.view === 'siteplan' && v.dataset.ready === 'ok' && ['ok', 'error'].includes(v.dataset.siteplan);
+    return v.dataset.view === 'siteplan' && v.dataset.ready === 'ok' && v.dataset.hash === location.hash && ['ok', 'error'].includes(v.dataset.siteplan);
   }, null, { timeout: 30000 });
 
   await test('site plan: the form asks the API, sites in its order, no-space never first, field errors, map pins, print page', async () => {
@@ -1172,7 +1174,7 @@ try {
     eq(await page.getAttribute('#tab-demand', 'aria-current'), 'page', 'tab marked');
     // Its matches.
     await page.click(`#mk-items li[data-id="${id}"] .mk-title`);
-    await page.waitForFunction((i) => location.hash === `#/market/${i}` && document.getElementById('view').dataset.ready === 'ok', id);
+    await page.waitForFunction((i) => location.hash === `#/market/${i}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), id);
     const m = await api(`/api/v1/market/items/${id}/matches?limit=20`);
     eq((await page.textContent('#mk-item-title')).trim(), title, 'item page');
     const shown = await page.$$eval('#mk-matches li.match', (ls) => ls.map((l) => [l.dataset.type, Number(l.dataset.id), Number(l.dataset.score)]));
@@ -1186,7 +1188,7 @@ try {
     await page.screenshot({ path: join(SHOTS, 'market-item-1280.png'), fullPage: true });
     if (m0.type === 'enterprise') {
       await page.click('#mk-matches li.match:first-child a.match-link');
-      await page.waitForFunction((i) => location.hash === `#/enterprise/${i}` && document.getElementById('view').dataset.ready === 'ok', m0.enterprise.id);
+      await page.waitForFunction((i) => location.hash === `#/enterprise/${i}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), m0.enterprise.id);
     }
     await closePage(page, { allowProblems: true });
   });
@@ -1264,7 +1266,7 @@ try {
     await page.screenshot({ path: join(SHOTS, 'error-overview-390.png'), fullPage: true });
     await page.unroute('**/api/v1/stats');
     await page.click('.error button');
-    await page.waitForFunction(() => document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(await page.locator('.card').count(), 10, 'retry after the API recovers');
     await page.route('**/api/v1/heat*', (r) => r.abort());
     await page.goto(`${base}/#/map`);
@@ -1295,7 +1297,7 @@ try {
   };
   const viewReady = (page, view) => page.waitForFunction((v) => {
     const m = document.getElementById('view');
-    return m.dataset.view === v && m.dataset.ready === 'ok';
+    return m.dataset.view === v && m.dataset.ready === 'ok' && m.dataset.hash === location.hash;
   }, view, { timeout: 30000 });
 
   await test('dashboard 2022-09: 566 signed = 80.9% of the 700 task, 473 in 343 = 83.6%, league, tiers, months; figures drill down', async () => {
@@ -1397,7 +1399,7 @@ try {
     await page.goto(`${base}/#/dashboard?month=2022-09`);
     await viewReady(page, 'dashboard');
     await page.click('#dash-screen-link');
-    await page.waitForFunction(() => location.hash.includes('screen=1') && document.getElementById('view').dataset.ready === 'ok' && document.body.classList.contains('screen-mode'));
+    await page.waitForFunction(() => location.hash.includes('screen=1') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset) && document.body.classList.contains('screen-mode'));
     assert(!(await page.locator('header.top').isVisible()), 'no navigation on the big screen');
     eq(digits(await text(page, '#dash-signed')), d.city.signed, 'signed');
     eq(await text(page, '#dash-completion'), '80.9%', 'completion');
@@ -1410,7 +1412,7 @@ try {
     await page.waitForSelector('#dash-months-chart canvas', { timeout: 10000 });
     await page.screenshot({ path: join(SHOTS, 'dashboard-screen-1920.png') });
     await page.click('#dash-screen-exit');
-    await page.waitForFunction(() => !location.hash.includes('screen=1') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => !location.hash.includes('screen=1') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     assert(await page.locator('header.top').isVisible(), 'the navigation is back');
     eq(await page.evaluate(() => document.body.classList.contains('screen-mode')), false, 'screen mode left');
     await closePage(page);
@@ -1463,7 +1465,7 @@ try {
     await page.fill('#ev-new-city', '南京');
     await page.check('#ev-new-r-320312');
     await page.click('#ev-new-submit');
-    await page.waitForFunction(() => location.hash.startsWith('#/event/') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/event/') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(await text(page, '#ev-title'), name, 'the new event opens');
     eq(digits(await text(page, '#ev-signed')), 0, 'nothing signed yet');
     await closeExpecting(page, [400]);
@@ -1486,26 +1488,26 @@ try {
     await page.screenshot({ path: join(SHOTS, 'pipeline-board-1280.png'), fullPage: true });
     // A filter on the board: the counts follow.
     await page.selectOption('#pl-region', '320312');
-    await page.waitForFunction(() => location.hash.includes('region=320312') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('region=320312') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const ts = await api('/api/v1/projects?region=320312&limit=1');
     for (const s of ts.stages) eq(Number(await page.getAttribute(`.pl-col[data-stage="${s.stage}"] .pl-count`, 'data-count')), s.count, `Tongshan ${s.stage}`);
     // The table.
     await page.click('#pl-view-table');
-    await page.waitForFunction(() => location.hash.includes('view=table') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('view=table') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const rows = () => page.$$eval('#pl-table tbody tr', (trs) => trs.map((tr) => tr.dataset.id));
     let d = await api('/api/v1/projects?region=320312&limit=50');
     eq(Number(await viewAttr(page, 'total')), d.total, 'table total');
     eq(await rows(page), d.items.map((p) => p.id), 'rows = API');
     await page.selectOption('#pl-other', 'true');
-    await page.waitForFunction(() => location.hash.includes('other=true') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('other=true') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     d = await api('/api/v1/projects?region=320312&other=true&limit=50');
     eq(Number(await viewAttr(page, 'total')), d.total, 'others in Tongshan');
     await page.selectOption('#pl-band', '3-10');
-    await page.waitForFunction(() => location.hash.includes('band=3-10') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('band=3-10') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     d = await api('/api/v1/projects?region=320312&other=true&band=3-10&limit=50');
     eq(Number(await viewAttr(page, 'total')), d.total, 'and 3–10亿');
     await page.click('th button[data-sort="amount"]');
-    await page.waitForFunction(() => location.hash.includes('sort=amount') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('sort=amount') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     d = await api('/api/v1/projects?region=320312&other=true&band=3-10&sort=amount&limit=50');
     eq(await rows(page), d.items.map((p) => p.id), 'sorted by amount');
     eq(await page.getAttribute('th[aria-sort="descending"] button', 'data-sort'), 'amount', 'aria-sort');
@@ -1519,12 +1521,12 @@ try {
     await viewReady(page, 'pipeline');
     eq(Number(await viewAttr(page, 'total')), 566, 'signed in 2022 Q1–Q3 = the dashboard');
     await page.click('#pl-pager a[data-page="next"]');
-    await page.waitForFunction(() => location.hash.includes('offset=50') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('offset=50') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     d = await api('/api/v1/projects?signed_from=2022-01-01&signed_to=2022-09-30&limit=50&offset=50');
     eq(await rows(page), d.items.map((p) => p.id), 'second page');
     await page.fill('#pl-q', '光伏');
     await page.press('#pl-q', 'Enter');
-    await page.waitForFunction(() => location.hash.includes('q=') && !location.hash.includes('offset=') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('q=') && !location.hash.includes('offset=') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     d = await api(`/api/v1/projects?q=${encodeURIComponent('光伏')}&signed_from=2022-01-01&signed_to=2022-09-30&limit=50`);
     eq(Number(await viewAttr(page, 'total')), d.total, 'text filter total');
     await page.reload();
@@ -1534,7 +1536,7 @@ try {
     eq(Number(await viewAttr(page, 'total')), d.total, 'total after a reload');
     await page.screenshot({ path: join(SHOTS, 'pipeline-table-1280.png'), fullPage: true });
     await page.check('#pl-overdue');
-    await page.waitForFunction(() => location.hash.includes('overdue=true') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('overdue=true') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     d = await api(`/api/v1/projects?q=${encodeURIComponent('光伏')}&signed_from=2022-01-01&signed_to=2022-09-30&overdue=true&limit=50`);
     eq(Number(await viewAttr(page, 'total')), d.total, 'overdue only');
     await closePage(page);
@@ -1555,14 +1557,14 @@ try {
       eq(await page.locator('#nav-late').count(), 0, 'no badge without late projects');
     }
     await page.click('#pl-mine');
-    await page.waitForFunction(() => location.hash.includes('mine=true') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('mine=true') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await viewAttr(page, 'total')), mine.total, 'the filter = API');
     const ids = await page.$$eval('#pl-table tbody tr', (trs) => trs.map((tr) => tr.dataset.id));
     const first = await api(`/api/v1/projects?mine=true&limit=50`, 'officer1');
     eq(ids, first.items.map((x) => x.id), 'the rows = API');
     assert(first.items.every((x) => ['320312', '320303'].includes(x.region.code)), 'API: only 铜山区 and 云龙区');
     await page.click('#pl-overdue');
-    await page.waitForFunction(() => location.hash.includes('overdue=true') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('overdue=true') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await viewAttr(page, 'total')), late.total, 'late in my 板块 = the badge');
     await closePage(page);
   });
@@ -1584,7 +1586,7 @@ try {
     await page.fill('#pl-new-investor', '徐州某测试投资有限公司');
     await page.fill('#pl-new-officer', '测试员甲');
     await page.click('#pl-new-submit');
-    await page.waitForFunction(() => location.hash.startsWith('#/project/') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/project/') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const id = decodeURIComponent(page.url().split('#/project/')[1]);
     let p = await api(`/api/v1/projects/${id}`);
     eq([p.name, p.stage, p.region.code, p.class.cluster.id, p.amount, p.officer, p.channel], [name, 'lead', '320312', 'construction-machinery', 12000, '测试员甲', 'chain'], 'API: the project as entered');
@@ -1763,7 +1765,7 @@ try {
     await page.emulateMedia({ media: 'screen' });
     // Another period through the form: the month.
     await page.selectOption('#rp-kind', 'month');
-    await page.waitForFunction(() => location.hash.includes('period=2022-09') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('period=2022-09') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const m = await api('/api/v1/reports?period=2022-09');
     eq(digits(await text(page, '#rp-p-signed')), m.in_period.signed, 'September signed');
     eq(digits(await text(page, '#rp-signed')), d.city.signed, 'same year to date at the end of September');
@@ -1877,7 +1879,7 @@ try {
   };
   const ticketReady = (page, id) => page.waitForFunction((i) => {
     const v = document.getElementById('view');
-    return location.hash === `#/ticket/${i}` && v.dataset.view === 'ticket' && v.dataset.ready === 'ok';
+    return location.hash === `#/ticket/${i}` && v.dataset.view === 'ticket' && v.dataset.ready === 'ok' && v.dataset.hash === location.hash;
   }, id, { timeout: 30000 });
   const waitState = (page, state) => page.waitForFunction((s) => document.getElementById('view').dataset.state === s, state, { timeout: 15000 });
   const timeline = (page) => page.$$eval('#tk-timeline li', (ls) => ls.map((l) => [l.dataset.kind, l.dataset.actor]));
@@ -1889,7 +1891,7 @@ try {
     await page.selectOption('#tk-new-category', category);
     await page.fill('#tk-new-desc', description);
     await page.click('#tk-new-submit');
-    await page.waitForFunction(() => location.hash.startsWith('#/ticket/') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    await page.waitForFunction(() => location.hash.startsWith('#/ticket/') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), null, { timeout: 30000 });
     return decodeURIComponent(page.url().split('#/ticket/')[1]);
   };
   let loopTicket = null;
@@ -1951,13 +1953,13 @@ try {
     await page.goto(`${base}/#/leads?chain=cm&preset=big_anchors`);
     eq(await ready(page, 'leads'), 'login', 'signed out: the prompt');
     await page.click('#signin-link');
-    await page.waitForFunction(() => location.hash.startsWith('#/login') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.startsWith('#/login') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(await page.evaluate(() => document.activeElement.id), 'login-user', 'the user name has the focus');
     assert(await page.locator('#login-next').isVisible(), 'says it comes back');
     await noOverflow(page, 'sign-in page');
     await page.screenshot({ path: join(SHOTS, 'login-390.png'), fullPage: true });
     await uiLogin(page, 'officer1', USERS.officer1.password);
-    await page.waitForFunction(() => location.hash.startsWith('#/leads?chain=cm') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    await page.waitForFunction(() => location.hash.startsWith('#/leads?chain=cm') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), null, { timeout: 30000 });
     eq(await ready(page, 'leads'), 'ok', 'back at the leads, signed in');
     eq(await navShown(page), NAV_OF_ROLE.officer1, 'the officer\'s navigation');
     eq(await text(page, '#user-name'), 'officer1', 'the account in the header');
@@ -1968,7 +1970,7 @@ try {
     await noOverflow(page, 'the account menu');
     await page.screenshot({ path: join(SHOTS, 'user-menu-390.png') });
     await page.click('#user-logout');
-    await page.waitForFunction(() => location.hash === '#/overview' && document.getElementById('view').dataset.ready === 'ok' && document.getElementById('user-signin'));
+    await page.waitForFunction(() => location.hash === '#/overview' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset) && document.getElementById('user-signin'));
     eq(await navShown(page), NAV_OF_ROLE.anonymous, 'signed out: the public navigation');
     eq((await pageFetch(page, 'GET', '/api/v1/auth/me')).json.account, null, 'API: signed out');
     await page.goto(`${base}/#/pipeline`);
@@ -1991,14 +1993,14 @@ try {
     await off.goto(`${base}/#/enterprise/${USERS.ent1.enterprise}`);
     await viewReady(off, 'enterprise');
     await off.click('#ent-file-ticket');
-    await off.waitForFunction(() => location.hash.startsWith('#/tickets') && document.getElementById('view').dataset.ready === 'ok');
+    await off.waitForFunction(() => location.hash.startsWith('#/tickets') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     assert(await off.locator('#tk-new-details').evaluate((d) => d.open), 'the form is open');
     eq(await off.inputValue('#tk-new-enterprise'), String(USERS.ent1.enterprise), 'the enterprise filled in');
     await off.waitForFunction((n) => document.getElementById('tk-new-enterprise-name').textContent.includes(n), USERS.ent1.enterpriseName);
     await off.selectOption('#tk-new-category', 'labour');
     await off.fill('#tk-new-desc', `招聘数控技工 20 名，请协助对接职业院校 ${uniq()}`);
     await off.click('#tk-new-submit');
-    await off.waitForFunction(() => location.hash.startsWith('#/ticket/') && document.getElementById('view').dataset.ready === 'ok');
+    await off.waitForFunction(() => location.hash.startsWith('#/ticket/') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const id = decodeURIComponent(off.url().split('#/ticket/')[1]);
     const tk = await api(`/api/v1/tickets/${id}`);
     eq([tk.enterprise_id, tk.region_code, tk.department, tk.events[0].actor], [USERS.ent1.enterprise, '320312', 'hrss', 'officer1'], 'API: filed by the officer for the enterprise');
@@ -2039,7 +2041,7 @@ try {
     assert((await text(ent, '#tk-new-files-list li')).includes('2 KB'), 'its size');
     await ent.screenshot({ path: join(SHOTS, 'ticket-new-1280.png'), fullPage: true });
     await ent.click('#tk-new-submit');
-    await ent.waitForFunction(() => location.hash.startsWith('#/ticket/') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    await ent.waitForFunction(() => location.hash.startsWith('#/ticket/') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), null, { timeout: 30000 });
     const id = decodeURIComponent(ent.url().split('#/ticket/')[1]);
     loopTicket = id;
     let tk = await api(`/api/v1/tickets/${id}`);
@@ -2062,7 +2064,7 @@ try {
     eq(await dept.getAttribute(`#tk-table tr[data-id="${id}"] .todo-badge`, 'data-waiting'), 'accept', 'marked 待我签收');
     eq(await text(dept, `#tk-table tr[data-id="${id}"] .todo-badge`), '待我签收', 'in words');
     await dept.click('#tk-f-todo');
-    await dept.waitForFunction(() => location.hash.includes('todo=true') && document.getElementById('view').dataset.ready === 'ok');
+    await dept.waitForFunction(() => location.hash.includes('todo=true') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const mine = await api('/api/v1/tickets?todo=true', 'dept_nrp');
     eq(Number(await viewAttr(dept, 'total')), mine.total, 'the to-do filter = API');
     eq(mine.total, todo0.total, 'API: the to-do list has as many as the count');
@@ -2306,12 +2308,12 @@ try {
     await nu.goto(`${base}/#/login`);
     await viewReady(nu, 'login');
     await uiLogin(nu, name, otp);
-    await nu.waitForFunction(() => location.hash.startsWith('#/password') && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    await nu.waitForFunction(() => location.hash.startsWith('#/password') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), null, { timeout: 30000 });
     eq(await viewAttr(nu, 'forced'), '1', 'the forced change');
     assert(await nu.locator('#pw-forced').isVisible() && !(await nu.locator('#nav').isVisible()), 'explained, without navigation');
     await nu.screenshot({ path: join(SHOTS, 'password-forced-1280.png'), fullPage: true });
     await nu.goto(`${base}/#/pipeline`);
-    await nu.waitForFunction(() => location.hash.startsWith('#/password') && document.getElementById('view').dataset.ready === 'ok');
+    await nu.waitForFunction(() => location.hash.startsWith('#/password') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const refused = await pageFetch(nu, 'GET', '/api/v1/projects?limit=1');
     eq([refused.status, refused.json.error.code], [403, 'password_change_required'], 'API: nothing else meanwhile');
     await nu.fill('#pw-current', otp);
@@ -2329,7 +2331,7 @@ try {
     await nu.fill('#pw-confirm', 'Neues2024passwort');
     await nu.click('#pw-submit');
     // Back to the page asked for meanwhile.
-    await nu.waitForFunction(() => location.hash === '#/pipeline' && document.getElementById('view').dataset.ready === 'ok', null, { timeout: 30000 });
+    await nu.waitForFunction(() => location.hash === '#/pipeline' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), null, { timeout: 30000 });
     eq(await navShown(nu), NAV_OF_ROLE.officer1, 'an officer\'s navigation now');
     eq((await pageFetch(nu, 'GET', '/api/v1/auth/me')).json.account.must_change, false, 'API: changed');
     eq((await pageFetch(nu, 'GET', '/api/v1/projects?region=320312&limit=1')).status, 200, 'API: the pipeline opens');
@@ -2409,7 +2411,7 @@ try {
     }
     await page.screenshot({ path: join(SHOTS, 'policy-matches-1280.png'), fullPage: true });
     await page.uncheck('#pol-local');
-    await page.waitForFunction(() => location.hash.includes('local=false') && document.getElementById('view').dataset.ready === 'ok');
+    await page.waitForFunction(() => location.hash.includes('local=false') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     eq(Number(await page.getAttribute('#pol-total', 'data-total')), (await api(`/api/v1/policies/${p.id}/matches?limit=100&local=false`)).total, 'all enterprises = API');
     // The enterprise profile: its policies, for officers and for the enterprise itself.
     const ep = await api('/api/v1/enterprises/1/policies');
@@ -2468,7 +2470,7 @@ try {
     await dp.goto(`${base}/#/pipeline?view=table`);
     await viewReady(dp, 'pipeline');
     await dp.click('#pl-tasks-mine');
-    await dp.waitForFunction(() => location.hash.includes('tasks_of=') && document.getElementById('view').dataset.ready === 'ok');
+    await dp.waitForFunction(() => location.hash.includes('tasks_of=') && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     const dept = USERS.dept_plan.department;
     const work = await api(`/api/v1/projects?tasks_of=${encodeURIComponent(dept)}&limit=50`, 'dept_plan');
     eq(Number(await viewAttr(dp, 'total')), work.total, 'the department filter = API');

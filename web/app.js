@@ -226,6 +226,8 @@ async function route() {
   // A view's state attributes (data-ready, data-map, …) describe the view on screen only.
   for (const k of Object.keys(root.dataset)) delete root.dataset[k];
   root.dataset.view = name;
+  // The address this render answers: a test (or a script) waiting for the view knows it is not the previous one.
+  root.dataset.hash = location.hash;
   if (VIEWS[name] && !mayOpen(name)) {
     // Signed out: a prompt to sign in that comes back here; signed in with another role: a short note.
     const err = me ? { status: 403, code: 'forbidden', detail: t('auth_forbidden_role', { role: t(`role_${me.role}`) }) } : { status: 401, code: 'login_required' };
@@ -265,6 +267,7 @@ async function route() {
       const same = (a, b) => a.join('/') === b.join('/');
       if (cur.name !== name || !(same(cur.rest, rest) || same(cur.rest, restNext))) return;
       history.replaceState(null, '', makeHash(name, restNext, next));
+      root.dataset.hash = location.hash;
     },
     navigate(hash) {
       const el = document.activeElement;
@@ -315,6 +318,12 @@ document.getElementById('search-form').addEventListener('submit', (ev) => {
   const next = makeHash('search', [], { q });
   leaving(new URL(next, location.href).hash);
   location.hash = next;
+});
+// A followed in-app link: the old view stops being ready at the click, before the hash (and the router) move on.
+document.addEventListener('click', (ev) => {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+  const a = ev.target instanceof Element ? ev.target.closest('a[href^="#/"]') : null;
+  if (a && !a.target) leaving(new URL(a.getAttribute('href'), location.href).hash);
 });
 document.addEventListener('keydown', (ev) => {
   if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
