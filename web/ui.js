@@ -429,6 +429,40 @@ export function showFieldError(form, err, aliases = {}, { focus = true } = {}) {
   return target;
 }
 
+/**
+ * One write of a versioned record (a project, a request) from `form`: the form is busy meanwhile; `request` sends it and
+ * redraws from the answer. A 409 version conflict puts a box in the form — `title`, the server's detail and a button
+ * (`#{id}-reload`) that calls `reload`, which keeps what was typed; any other error goes to `failed(e)`. The outcome is
+ * left on `state` as data-last-write (ok, or the error code). Resolves true when the write went through.
+ */
+export async function versionedWrite(form, { scope, state, id, title, request, reload, failed }) {
+  clearFieldErrors(form);
+  for (const box of scope.querySelectorAll('.conflict')) box.remove();
+  form.setAttribute('aria-busy', 'true');
+  for (const b of form.querySelectorAll('button')) b.disabled = true;
+  try {
+    await request();
+    state.dataset.lastWrite = 'ok';
+    return true;
+  } catch (e) {
+    if (e.name === 'AbortError') return false;
+    for (const b of form.querySelectorAll('button')) b.disabled = false;
+    state.dataset.lastWrite = e.code || 'error';
+    if (e.status === 409 && e.code === 'version_conflict') {
+      const box = h('div', { class: 'error conflict', role: 'alert', id },
+        h('strong', {}, title), ' ', h('span', { class: 'error-msg' }, e.detail),
+        h('button', { type: 'button', class: 'btn', id: `${id}-reload`, onclick: reload }, t('pj_reload')));
+      form.append(box);
+      box.querySelector('button').focus();
+    } else {
+      failed(e);
+    }
+    return false;
+  } finally {
+    form.removeAttribute('aria-busy');
+  }
+}
+
 /** Options of a node picker: the chains of each cluster as groups, their nodes inside. */
 export function nodeOptions(tax, selected, { empty = null, chain = null } = {}) {
   const groups = tax.chains.filter((c) => !chain || c.id === chain).map((c) => h('optgroup', { label: nm(c) },

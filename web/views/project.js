@@ -7,7 +7,7 @@
 import { t, nm, num, tx } from '../i18n.js';
 import { getJson, sendJson, h, errorBox, loading, demoBadge } from '../api.js';
 import {
-  money, dateText, breadcrumbs, panel, kv, emptyNote, formField, clearFieldErrors, showFieldError, STAGES, CHANNELS,
+  money, dateText, breadcrumbs, panel, kv, emptyNote, formField, showFieldError, versionedWrite, STAGES, CHANNELS,
   hrefEvent, hrefPark, hrefPipeline, stageBadge, stageLabel, bandLabel, channelLabel, classText, overdueBadge, loadBoards,
   boardOptions, classOptions, classValue, todayIso, withUnit,
 } from '../ui.js';
@@ -127,32 +127,15 @@ export async function render(root, ctx) {
    * 400/422 shows at the field it names.
    */
   async function write(form, request, { aliases = {}, done } = {}) {
-    clearFieldErrors(form);
-    for (const box of page.querySelectorAll('.conflict')) box.remove();
-    form.setAttribute('aria-busy', 'true');
-    for (const b of form.querySelectorAll('button')) b.disabled = true;
-    try {
-      p = await request();
-      draw();
-      status.textContent = done ? done(p) : t('pj_saved', { v: p.version });
-      root.dataset.lastWrite = 'ok';
-    } catch (e) {
-      if (e.name === 'AbortError') return;
-      for (const b of form.querySelectorAll('button')) b.disabled = false;
-      form.removeAttribute('aria-busy');
-      root.dataset.lastWrite = e.code || 'error';
-      if (e.status === 409 && e.code === 'version_conflict') {
-        const box = h('div', { class: 'error conflict', role: 'alert', id: 'pj-conflict' },
-          h('strong', {}, t('pj_conflict')), ' ', h('span', { class: 'error-msg' }, e.detail),
-          h('button', { type: 'button', class: 'btn', id: 'pj-conflict-reload', onclick: () => reload(true) }, t('pj_reload')));
-        form.append(box);
-        box.querySelector('button').focus();
-        return;
-      }
-      showFieldError(form, e, { body: '__none__', ...aliases });
-      return;
-    }
-    form.removeAttribute('aria-busy');
+    await versionedWrite(form, {
+      scope: page, state: root, id: 'pj-conflict', title: t('pj_conflict'), reload: () => reload(true),
+      request: async () => {
+        p = await request();
+        draw();
+        status.textContent = done ? done(p) : t('pj_saved', { v: p.version });
+      },
+      failed: (e) => showFieldError(form, e, { body: '__none__', ...aliases }),
+    });
   }
   const patch = (fields) => sendJson('PATCH', path, { version: p.version, ...fields }, { signal });
 

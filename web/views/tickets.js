@@ -13,7 +13,7 @@ import { t, nm, num, tx } from '../i18n.js';
 import { getJson, sendJson, h, errorBox, loading, makeHash } from '../api.js';
 import {
   dateText, breadcrumbs, panel, kv, emptyNote, formField, clearFieldErrors, showFieldError, loadBoards, boardOptions,
-  pager, hrefEnterprise, entName, todayIso,
+  pager, hrefEnterprise, entName, todayIso, versionedWrite,
 } from '../ui.js';
 import { account, role } from '../session.js';
 
@@ -413,38 +413,25 @@ async function renderTicket(root, ctx, id) {
 
   /** One step: the request with the version read, then the page drawn from the answer; 409 → the conflict box. */
   async function act(form, body, done) {
-    clearFieldErrors(form);
-    for (const box of page.querySelectorAll('.conflict')) box.remove();
-    form.setAttribute('aria-busy', 'true');
-    for (const b of form.querySelectorAll('button')) b.disabled = true;
-    try {
-      tk = await sendJson('POST', `${path}/actions`, { version: tk.version, ...body }, { signal });
-      cal = await calendarFor(tk);
-      draw();
-      status.textContent = done || t('tk_done_step', { step: eventLabel(tk.events[tk.events.length - 1].kind), v: tk.version });
-      root.dataset.lastWrite = 'ok';
-      root.dataset.lastAction = body.action;
-      window.dispatchEvent(new CustomEvent('chainscope:todo')); // the navigation's 待办 count changes with the step
-    } catch (e) {
-      if (e.name === 'AbortError') return;
-      for (const b of form.querySelectorAll('button')) b.disabled = false;
-      form.removeAttribute('aria-busy');
-      root.dataset.lastWrite = e.code || 'error';
-      if (e.status === 409 && e.code === 'version_conflict') {
-        const box = h('div', { class: 'error conflict', role: 'alert', id: 'tk-conflict' },
-          h('strong', {}, t('tk_conflict')), ' ', h('span', { class: 'error-msg' }, e.detail),
-          h('button', { type: 'button', class: 'btn', id: 'tk-conflict-reload', onclick: () => reload(true) }, t('pj_reload')));
-        form.append(box);
-        box.querySelector('button').focus();
-        return;
-      }
-      if (e.status === 422) {
-        const top = form.querySelector('.form-error');
-        if (top) { top.hidden = false; top.textContent = `${t('tk_refused')}${t('colon')}${e.detail}`; }
-        return;
-      }
-      showFieldError(form, e, { body: '__none__', version: '__none__', action: '__none__' });
-    }
+    await versionedWrite(form, {
+      scope: page, state: root, id: 'tk-conflict', title: t('tk_conflict'), reload: () => reload(true),
+      request: async () => {
+        tk = await sendJson('POST', `${path}/actions`, { version: tk.version, ...body }, { signal });
+        cal = await calendarFor(tk);
+        draw();
+        status.textContent = done || t('tk_done_step', { step: eventLabel(tk.events[tk.events.length - 1].kind), v: tk.version });
+        root.dataset.lastAction = body.action;
+        window.dispatchEvent(new CustomEvent('chainscope:todo')); // the navigation's 待办 count changes with the step
+      },
+      failed: (e) => {
+        if (e.status === 422) {
+          const top = form.querySelector('.form-error');
+          if (top) { top.hidden = false; top.textContent = `${t('tk_refused')}${t('colon')}${e.detail}`; }
+          return;
+        }
+        showFieldError(form, e, { body: '__none__', version: '__none__', action: '__none__' });
+      },
+    });
   }
 
   function sections() {
