@@ -2479,6 +2479,13 @@ try {
     eq(await dp.getAttribute(`#pl-table tr[data-id="${p.id}"] .todo-badge`, 'data-open'), String(mine.length), 'its count in the row');
     eq(await dp.locator('#pl-table tbody tr').count(), Math.min(50, work.total), 'rows = API page');
     eq(await dp.locator('#pl-table tbody tr:not(:has(.todo-badge))').count(), 0, 'every row has open items of the department');
+    // The navigation counts the bureau's open items on 项目库, red when some are overdue (sums of the whole list).
+    await dp.waitForSelector('#nav-tasks');
+    eq([Number(await dp.getAttribute('#nav-tasks', 'data-total')), Number(await dp.getAttribute('#nav-tasks', 'data-overdue'))],
+      [work.tasks_of.open, work.tasks_of.overdue], 'navigation count = API sums');
+    eq(work.tasks_of.open, (await api(`/api/v1/projects?tasks_of=${encodeURIComponent(dept)}&limit=10000`, 'dept_plan')).items.reduce((n, x) => n + x.tasks_of.open, 0), 'API: sums = rows');
+    eq(await dp.locator('#nav-tasks.late').count(), work.tasks_of.overdue > 0 ? 1 : 0, 'red exactly when some are overdue');
+    eq(await dp.locator('#nav-late').count(), 0, 'no officer badge for department staff');
     await closePage(dp);
     const leader = await newPage(DESKTOP, 'zh', 'leader1');
     await leader.goto(`${base}/#/project/${p.id}`);

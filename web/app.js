@@ -114,10 +114,12 @@ async function logout() {
 
 // 待办: how many requests wait for the signed-in account's step, as a badge on the navigation's 企业诉求 entry
 // (/api/v1/tickets/todo), and for an officer how many projects of their 板块 are late (not started on time or with
-// overdue 全兜办 items), on 项目库 (/api/v1/projects?mine=true&overdue=true). Read at every route change and every
+// overdue 全兜办 items), on 项目库 (/api/v1/projects?mine=true&overdue=true); for department staff their bureau's open
+// 全兜办 items on 项目库 (/api/v1/projects?tasks_of=…), red when some are overdue. Read at every route change and every
 // minute while the page is open.
 let todo = null;
 let lateProjects = null;
+let deptTasks = null;
 let todoAt = 0;
 function badge(route, count, { id, late = false, label = '', data = {} } = {}) {
   const a = document.querySelector(`#nav a[data-route="${route}"]`);
@@ -132,23 +134,32 @@ function showTodo() {
   const n = todo ? todo.total : 0;
   const o = todo ? todo.overdue || 0 : 0;
   badge('tickets', n, { id: 'nav-todo', late: o > 0, label: n ? t('todo_badge', { n: num(n), o: num(o) }) : '', data: { overdue: String(o) } });
-  badge('pipeline', lateProjects || 0, { id: 'nav-late', late: true, label: lateProjects ? t('todo_late_projects', { n: num(lateProjects) }) : '' });
+  if (deptTasks) {
+    const { open: n, overdue: o } = deptTasks;
+    badge('pipeline', n, { id: 'nav-tasks', late: o > 0, label: n ? t('todo_dept_tasks', { n: num(n), o: num(o) }) : '', data: { overdue: String(o) } });
+  } else {
+    badge('pipeline', lateProjects || 0, { id: 'nav-late', late: true, label: lateProjects ? t('todo_late_projects', { n: num(lateProjects) }) : '' });
+  }
 }
 async function refreshTodo(force = false) {
   const me = account();
   if (!me) {
     todo = null;
     lateProjects = null;
+    deptTasks = null;
     return;
   }
   if (!force && Date.now() - todoAt < 2000) return; // one read for a burst of route changes
   todoAt = Date.now();
-  const [a, b] = await Promise.all([
+  const dept = me.role === 'department' && me.department && seesNav('pipeline') ? me.department : '';
+  const [a, b, c] = await Promise.all([
     seesNav('tickets') ? getJson('/api/v1/tickets/todo').catch(() => null) : null,
     me.role === 'officer' && seesNav('pipeline') ? getJson('/api/v1/projects?mine=true&overdue=true&limit=1').catch(() => null) : null,
+    dept ? getJson(`/api/v1/projects?tasks_of=${encodeURIComponent(dept)}&limit=1`).catch(() => null) : null,
   ]);
   todo = a; // a badge is a convenience: the lists themselves report errors
   lateProjects = b ? b.total : null;
+  deptTasks = c && c.tasks_of ? c.tasks_of : null;
   showTodo();
 }
 setInterval(() => refreshTodo(true), 60000);

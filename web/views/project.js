@@ -133,6 +133,7 @@ export async function render(root, ctx) {
         p = await request();
         draw();
         status.textContent = done ? done(p) : t('pj_saved', { v: p.version });
+        window.dispatchEvent(new CustomEvent('chainscope:todo')); // the navigation's late and 全兜办 counts may change
       },
       failed: (e) => showFieldError(form, e, { body: '__none__', ...aliases }),
     });

@@ -184,6 +184,12 @@ fn one_department_account_works_its_requests_and_its_checklist_items() {
         |v: &Value| v["items"].as_array().expect("items").iter().filter_map(|x| x["id"].as_str().map(str::to_string)).collect::<Vec<_>>();
     assert!(by_id["total"].as_u64().is_some_and(|n| n > 0));
     assert_eq!(ids(&by_id), ids(&by_name), "市自然资源和规划局 is nrp");
+    // The answer's sums cover every row (the navigation's count), and paging does not change them.
+    let sum = |k: &str| by_id["items"].as_array().expect("items").iter().filter_map(|x| x["tasks_of"][k].as_u64()).sum::<u64>();
+    assert_eq!((by_id["tasks_of"]["open"].as_u64(), by_id["tasks_of"]["overdue"].as_u64()), (Some(sum("open")), Some(sum("overdue"))));
+    let page1 = w.s.json_as(&w.nrp, "/api/v1/projects?tasks_of=nrp&limit=1");
+    assert_eq!(page1["tasks_of"], by_id["tasks_of"], "sums over the whole list, not the page");
+    assert!(w.s.json_as(&w.nrp, "/api/v1/projects?limit=1").get("tasks_of").is_none(), "no sums without tasks_of");
     for x in by_id["items"].as_array().expect("items").iter().take(20) {
         let open = x["tasks_of"]["open"].as_u64().expect("open count");
         let pid = x["id"].as_str().expect("id");

@@ -119,7 +119,7 @@ pub const PROJECT_LIST: &[Param] = &[
     q("signed_to", "string", "signed on or before (YYYY-MM-DD)"),
     q("overdue", "boolean", "true: only projects not started past their deadline or with overdue checklist items"),
     q("mine", "boolean", "true: for an officer, only the projects of their own 板块"),
-    q("tasks_of", "string", "only projects with open 全兜办 checklist items of this department (catalogue id or name); each item then carries tasks_of {open, overdue}"),
+    q("tasks_of", "string", "only projects with open 全兜办 checklist items of this department (catalogue id or name); each item then carries tasks_of {open, overdue}, and the answer the sums over every row"),
     q("stage_on", "string", "apply the stage filter to the stage on this day (YYYY-MM-DD), as the dashboard's stage counts"),
     q("reached", "string", "only projects that reached this stage (started, producing, dropped …) between reached_from and reached_to"),
     q("reached_from", "string", "see reached (YYYY-MM-DD)"),

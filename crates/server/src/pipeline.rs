@@ -363,6 +363,14 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
         return xlsx_response("projects.xlsx", &[project_sheet("项目 projects", &s, tax, &rows)]);
     }
     let amount: f64 = rows.iter().filter_map(|r| r.amount).sum();
+    // A department's whole work list in two figures (every row, not only this page): the navigation's count.
+    let dept_sums = f.tasks_of.as_ref().map(|dept| {
+        let (open, overdue) = rows.iter().fold((0, 0), |(o, l), x| {
+            let (a, b) = department_tasks(&s, x, dept, t);
+            (o + a, l + b)
+        });
+        json!({"department": dept, "open": open, "overdue": overdue})
+    });
     let items: Vec<Value> = rows
         .iter()
         .skip(offset)
@@ -376,15 +384,18 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
             v
         })
         .collect();
-    Ok(Json(json!({
+    let mut body = json!({
         "total": rows.len(), "amount": amount, "offset": offset, "limit": limit,
         "stages": Stage::ALL.iter().map(|st| {
             let (n, a) = stage_counts.get(st).copied().unwrap_or_default();
             json!({"stage": st, "label_zh": st.label_zh(), "label_en": st.label_en(), "count": n, "amount": a})
         }).collect::<Vec<_>>(),
         "items": items,
-    }))
-    .into_response())
+    });
+    if let Some(sums) = dept_sums {
+        body["tasks_of"] = sums;
+    }
+    Ok(Json(body).into_response())
 }
 
 /// `GET /api/v1/projects/{id}`: the project with its moves, change log, checklist, blockers and allowed moves.
