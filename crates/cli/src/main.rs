@@ -11,6 +11,7 @@ mod dataset;
 mod generate;
 mod import;
 mod init;
+mod restore;
 mod serve;
 mod snapshot;
 mod stats;
@@ -142,11 +143,17 @@ enum Command {
         json: bool,
     },
     /// Copy the whole store into one new file, consistently, while the server may be running; the copy is checked
-    /// before the command ends. To restore: stop the server and put the copy in the data directory as chainscope.db
-    /// (removing chainscope.db-wal and chainscope.db-shm).
+    /// before the command ends. chainscope restore puts it back.
     Backup {
         /// The new file (never overwritten).
         out: PathBuf,
+    },
+    /// Put a backup back: the file is checked (integrity, a Chainscope store, not newer than this program), the store
+    /// in place is renamed aside (chainscope.db.before-restore-<time>, never deleted) and the copy put in its place.
+    /// Refused while a server or another command uses the data directory: stop the server first.
+    Restore {
+        /// A file written by chainscope backup.
+        from: PathBuf,
     },
     /// Print the OpenAPI document of the HTTP API (also served at /api/openapi.json).
     Openapi,
@@ -250,6 +257,9 @@ enum UserAction {
 
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
+    // A restore replaces the store only when nothing else uses the directory (see restore.rs).
+    let _hold =
+        if cli.data_dir.is_dir() && !matches!(cli.command, Command::Restore { .. }) { Some(restore::hold(&cli.data_dir)?) } else { None };
     match cli.command {
         Command::Init { empty, force } => {
             let path = cli.data_dir.join(app::STORE_FILE);
@@ -372,6 +382,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 );
             }
             let app = init::open(&cli.data_dir, cli.quiet)?;
+            let _serving = restore::hold(&cli.data_dir)?; // the directory existed only now on a first start
             let data = serve::load(&app, cli.quiet)?;
             let store_path = cli.data_dir.join(app::STORE_FILE);
             let records = chainscope_store::SqliteStore::open(&store_path)?;
@@ -440,6 +451,24 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 c.enterprises,
                 c.projects,
                 c.parks + c.carriers
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { from } => {
+            let started = std::time::Instant::now();
+            let r = restore::run(&cli.data_dir, &from)?;
+            if let Some(aside) = &r.set_aside {
+                println!("原数据库已改名保留 / the store that was in place is kept as {}", aside.display());
+            }
+            println!(
+                "恢复完成 / restored {} into {} in {:.1} s (schema version {}): {} enterprises, {} projects, {} parks and carriers",
+                from.display(),
+                cli.data_dir.display(),
+                started.elapsed().as_secs_f64(),
+                r.from_version,
+                r.counts.enterprises,
+                r.counts.projects,
+                r.counts.parks + r.counts.carriers
             );
             Ok(ExitCode::SUCCESS)
         }

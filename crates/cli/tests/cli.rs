@@ -991,16 +991,59 @@ fn a_backup_taken_while_serving_is_a_whole_store_that_opens_as_the_original() {
     let out = env.file("backup-1.db");
     let printed = common::text(&env.ok(&["backup", out.to_str().expect("utf-8 path")]).stdout);
     assert!(printed.contains("integrity check ok"), "{printed}");
+    let out_s = out.to_str().expect("utf-8 path");
+    // No restore while the server uses the directory: refused, nothing moved.
+    let busy = env.run(&["restore", out_s]);
+    assert!(!busy.status.success() && common::text(&busy.stderr).contains("stop it first"), "{}", common::text(&busy.stderr));
+    let aside_files = |e: &Env| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(e.data())
+            .expect("data dir")
+            .filter_map(|x| x.ok().map(|x| x.path()))
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains(".before-restore-")))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(aside_files(&env).is_empty());
     drop(server);
     let original = env.json(&["stats", "--json"]);
-    // The copy as another data directory: the same figures, the new project and the account inside.
+    // Restored into a new data directory: the same figures, the new project and the account inside.
     let restored = Env::new();
-    std::fs::create_dir_all(restored.data()).expect("data dir");
-    std::fs::copy(&out, restored.db()).expect("copy");
+    let printed = common::text(&restored.ok(&["restore", out_s]).stdout);
+    assert!(printed.contains("restored") && !printed.contains("kept as"), "{printed}");
     assert_eq!(restored.json(&["stats", "--json"]), original);
     let st = restored.store();
     assert!(st.projects().expect("projects").iter().any(|p| p.name == "备份前的项目"));
     assert!(st.account_by_name("officer1").expect("accounts").is_some());
+    drop(st);
+    // Restored over the store in place after a later write: the write is gone from the store, and the replaced
+    // store is kept aside whole (with what its log held), never deleted.
+    env.add_user("late1", "leader", &[]);
+    let printed = common::text(&env.ok(&["restore", out_s]).stdout);
+    assert!(printed.contains("kept as"), "{printed}");
+    assert!(env.store().account_by_name("late1").expect("accounts").is_none(), "the later account is not in the backup");
+    assert_eq!(env.json(&["stats", "--json"]), original);
+    let aside = aside_files(&env);
+    let main_aside: Vec<&PathBuf> =
+        aside.iter().filter(|p| !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm")).collect();
+    assert_eq!(main_aside.len(), 1, "{aside:?}");
+    let kept = chainscope_store::SqliteStore::open(main_aside[0]).expect("the replaced store opens");
+    assert!(kept.account_by_name("late1").expect("accounts").is_some(), "the replaced store holds the later write");
+    drop(kept);
+    // What is not a backup is refused before anything moves: a text file, a missing file, a store in use beside its log.
+    std::fs::write(env.file("notes.db"), "not a database").expect("write");
+    let before = std::fs::read(env.db()).expect("read");
+    for (file, says) in [("notes.db", "not a readable database"), ("missing.db", "missing.db")] {
+        let r = env.run(&["restore", env.file(file).to_str().expect("utf-8 path")]);
+        assert!(!r.status.success() && common::text(&r.stderr).contains(says), "{file}: {}", common::text(&r.stderr));
+    }
+    let live = restored.store();
+    assert!(live.counts().expect("counts").enterprises > 0);
+    let r = env.run(&["restore", restored.db().to_str().expect("utf-8 path")]);
+    assert!(!r.status.success() && common::text(&r.stderr).contains("chainscope backup"), "{}", common::text(&r.stderr));
+    drop(live);
+    assert_eq!(std::fs::read(env.db()).expect("read"), before, "the store in place is untouched by refused restores");
+    assert_eq!(aside_files(&env), aside, "nothing more set aside");
     // A second backup to the same file is refused and leaves it as it was.
     let before = std::fs::read(&out).expect("read");
     let again = env.run(&["backup", out.to_str().expect("utf-8 path")]);

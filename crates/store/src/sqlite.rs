@@ -62,6 +62,33 @@ impl SqliteStore {
         counts_of(&copy)
     }
 
+    /// Check a file before it replaces a store (`chainscope restore`): it opens read-only, passes `PRAGMA
+    /// integrity_check`, is a Chainscope store (it has the enterprise table) and was not written by a newer Chainscope.
+    /// Returns its schema version; an older one is brought up to date when the restored store is first opened.
+    pub fn check_backup(path: &Path) -> Result<i64> {
+        let shown = path.display().to_string();
+        if !path.is_file() {
+            return Err(StoreError::NotFound(shown));
+        }
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| StoreError::Corrupt(format!("{shown} 不是可读的数据库 / is not a readable database: {e}")))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt(format!("{shown} 未通过完整性检查 / fails its integrity check: {check}")));
+        }
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'enterprise'", [], |r| r.get(0))?;
+        if tables == 0 {
+            return Err(StoreError::Corrupt(format!("{shown} 不是 Chainscope 数据库 / is not a Chainscope store")));
+        }
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooNew(shown, version));
+        }
+        Ok(version)
+    }
+
     /// An in-memory store (for tests of callers; the real tests use files).
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
