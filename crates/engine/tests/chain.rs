@@ -1,99 +1,41 @@
 //! Chain strength, leaders' neighbours and trends on a tiny hand-built world whose figures are worked out by hand
 //! in the comments.
 
+mod common;
+
 use chainscope_engine::chain::{chain_strength, classify, leader_neighbours, location_quotient, NodeStrength, Reference, Strength};
 use chainscope_engine::trends::{cagr, chain_trends, trend, trends_by_region};
 use chainscope_engine::{AdminLevel, Snapshot};
-use chainscope_model::{Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry, Taxonomy};
-use std::sync::Arc;
+use chainscope_model::{Enterprise, Flags, RegionRegistry};
+use common::{member, TaxonomyToml};
 
-const TAXONOMY: &str = r#"
-[[tier]]
-id = "advantage"
-name_zh = "优势"
-[[cluster]]
-id = "cm"
-tier = "advantage"
-name_zh = "工程机械"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[chain]]
-id = "ev"
-cluster = "cm"
-name_zh = "新能源链"
-[[chain]]
-id = "ic"
-cluster = "cm"
-name_zh = "集成电路链"
-[[node]]
-id = "cm.steel"
-chain = "cm"
-name_zh = "钢材"
-position = "upstream"
-supplies = ["cm.hyd"]
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "cm.eng"
-chain = "cm"
-name_zh = "发动机"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "cm.exc"
-chain = "cm"
-name_zh = "挖掘机"
-position = "midstream"
-supplies = ["cm.lease"]
-[[node]]
-id = "cm.lease"
-chain = "cm"
-name_zh = "租赁"
-position = "downstream"
-[[node]]
-id = "ev.bat"
-chain = "ev"
-name_zh = "电池"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "ic.fab"
-chain = "ic"
-name_zh = "晶圆制造"
-position = "midstream"
-"#;
+fn taxonomy() -> TaxonomyToml {
+    TaxonomyToml::default()
+        .tier("advantage", "优势")
+        .cluster("cm", "advantage", "工程机械")
+        .chain("cm", "cm", "工程机械链")
+        .chain("ev", "cm", "新能源链")
+        .chain("ic", "cm", "集成电路链")
+        .node("cm.steel", "cm", "钢材", "upstream", &["cm.hyd"])
+        .node("cm.hyd", "cm", "液压", "upstream", &["cm.exc"])
+        .node("cm.eng", "cm", "发动机", "upstream", &["cm.exc"])
+        .node("cm.exc", "cm", "挖掘机", "midstream", &["cm.lease"])
+        .node("cm.lease", "cm", "租赁", "downstream", &[])
+        .node("ev.bat", "ev", "电池", "upstream", &["cm.exc"])
+        .node("ic.fab", "ic", "晶圆制造", "midstream", &[])
+}
 
 fn registry() -> RegionRegistry {
-    let mut reg = RegionRegistry::new();
-    reg.insert(Region::new("CN", "中国", RegionLevel::Country, None, "CN"));
-    reg.insert(Region::new("DE", "德国", RegionLevel::Country, None, "DE"));
-    reg.insert(Region::new("320000", "江苏省", RegionLevel::Province, Some("CN"), "CN"));
-    reg.insert(Region::new("320300", "徐州市", RegionLevel::Prefecture, Some("320000"), "CN"));
-    reg.insert(Region::new("320312", "铜山区", RegionLevel::County, Some("320300"), "CN"));
-    reg.insert(Region::new("320500", "苏州市", RegionLevel::Prefecture, Some("320000"), "CN"));
-    reg.insert(Region::new("320505", "虎丘区", RegionLevel::County, Some("320500"), "CN"));
-    reg.insert(Region::new("440000", "广东省", RegionLevel::Province, Some("CN"), "CN"));
-    reg.insert(Region::new("440300", "深圳市", RegionLevel::Prefecture, Some("440000"), "CN"));
-    reg.insert(Region::new("440304", "福田区", RegionLevel::County, Some("440300"), "CN"));
-    reg
+    common::registry(&["CN", "DE", "320000", "320300", "320312", "320500", "320505", "440000", "440300", "440304"])
 }
 
 fn ent(i: usize, nodes: &[&str], region: Option<&str>, local: bool) -> Enterprise {
     Enterprise {
         ext_id: Some(i.to_string()),
-        country: if region == Some("DE") { "DE".into() } else { "CN".into() },
-        region_code: region.map(str::to_string),
         revenue: Some(20.0),
         employees: Some(10),
         flags: Flags { local, ..Flags::default() },
-        memberships: nodes.iter().map(|n| Membership { node: (*n).into(), source: MembershipSource::Manual, confidence: 1.0 }).collect(),
-        ..Enterprise::new(format!("ext:{i}"), format!("企业{i}"))
+        ..member(format!("ext:{i}"), format!("企业{i}"), nodes, region)
     }
 }
 
@@ -102,13 +44,7 @@ fn year(y: i32) -> Option<chrono::NaiveDate> {
 }
 
 fn snapshot(es: &[Enterprise]) -> Snapshot {
-    let reg = registry();
-    let tax = Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy"));
-    let mut b = Snapshot::builder(tax, "320300");
-    for e in es {
-        b.push(e, &reg);
-    }
-    b.finish()
+    common::snapshot(taxonomy().build(), es, &registry())
 }
 
 /// Areas: local (Xuzhou 320312), rest of Jiangsu (320505), Guangdong (440304), Germany, no region.

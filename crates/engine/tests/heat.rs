@@ -1,65 +1,30 @@
 //! Heat aggregation checked against an independent, naive computation over the same enterprises.
 
+mod common;
+
 use chainscope_engine::snapshot::AdminLevel;
 use chainscope_engine::{heat, Grouping, HeatFilter, Snapshot, Weight};
-use chainscope_model::{CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry, Taxonomy};
+use chainscope_model::{CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry};
+use common::{cell, manual, region, TaxonomyToml};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-const TAXONOMY: &str = r#"
-[[tier]]
-id = "advantage"
-name_zh = "优势"
-[[tier]]
-id = "emerging"
-name_zh = "新兴"
-[[cluster]]
-id = "cm"
-tier = "advantage"
-name_zh = "工程机械"
-[[cluster]]
-id = "ic"
-tier = "emerging"
-name_zh = "集成电路"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[chain]]
-id = "ic"
-cluster = "ic"
-name_zh = "集成电路链"
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "cm.exc"
-chain = "cm"
-name_zh = "挖掘机"
-position = "midstream"
-[[node]]
-id = "ic.fab"
-chain = "ic"
-name_zh = "晶圆制造"
-position = "midstream"
-"#;
+fn taxonomy() -> TaxonomyToml {
+    TaxonomyToml::default()
+        .tier("advantage", "优势")
+        .tier("emerging", "新兴")
+        .cluster("cm", "advantage", "工程机械")
+        .cluster("ic", "emerging", "集成电路")
+        .chain("cm", "cm", "工程机械链")
+        .chain("ic", "ic", "集成电路链")
+        .node("cm.hyd", "cm", "液压", "upstream", &["cm.exc"])
+        .node("cm.exc", "cm", "挖掘机", "midstream", &[])
+        .node("ic.fab", "ic", "晶圆制造", "midstream", &[])
+}
 
 fn registry() -> RegionRegistry {
-    let mut reg = RegionRegistry::new();
-    reg.insert(Region::new("CN", "中国", RegionLevel::Country, None, "CN"));
-    reg.insert(Region::new("DE", "德国", RegionLevel::Country, None, "DE"));
-    reg.insert(Region::new("320000", "江苏省", RegionLevel::Province, Some("CN"), "CN"));
-    reg.insert(Region::new("320300", "徐州市", RegionLevel::Prefecture, Some("320000"), "CN"));
-    reg.insert(Region::new("320312", "铜山区", RegionLevel::County, Some("320300"), "CN"));
-    reg.insert(Region::new("320382", "邳州市", RegionLevel::County, Some("320300"), "CN"));
-    reg.insert(Region::new("320500", "苏州市", RegionLevel::Prefecture, Some("320000"), "CN"));
-    reg.insert(Region::new("320505", "虎丘区", RegionLevel::County, Some("320500"), "CN"));
-    reg.insert(Region {
-        successor: Some("320312".into()), ..Region::new("320323", "铜山县", RegionLevel::County, Some("320300"), "CN")
-    });
+    let mut reg = common::registry(&["CN", "DE", "320000", "320300", "320312", "320382", "320500", "320505"]);
+    // Tongshan county (320323), since merged into Tongshan district (320312).
+    reg.insert(Region { successor: Some("320312".into()), ..region("320323") });
     reg
 }
 
@@ -89,9 +54,9 @@ fn enterprises(n: usize) -> Vec<Enterprise> {
             let (region, lat, lon) = places[(rng.next() % places.len() as u64) as usize];
             let located = !rng.next().is_multiple_of(10);
             let (lat, lon) = (lat + rng.unit() * 0.3, lon + rng.unit() * 0.3);
-            let h3 = located.then(|| u64::from(h3o::LatLng::new(lat, lon).expect("coords").to_cell(h3o::Resolution::Twelve)));
+            let h3 = located.then(|| cell(lat, lon));
             let node = rng.pick(&["cm.hyd", "cm.exc", "ic.fab"]);
-            let mut memberships = vec![Membership { node: node.into(), source: MembershipSource::Manual, confidence: 1.0 }];
+            let mut memberships = vec![manual(node)];
             if rng.next().is_multiple_of(4) {
                 memberships.push(Membership { node: "cm.exc".into(), source: MembershipSource::KeywordRule, confidence: 0.8 });
                 memberships.dedup_by(|a, b| a.node == b.node);
@@ -125,13 +90,7 @@ fn enterprises(n: usize) -> Vec<Enterprise> {
 }
 
 fn snapshot(es: &[Enterprise], reg: &RegionRegistry) -> Snapshot {
-    let tax = Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy"));
-    let mut b = Snapshot::builder(tax, "320300");
-    b.reserve(es.len());
-    for e in es {
-        b.push(e, reg);
-    }
-    b.finish()
+    common::snapshot(taxonomy().build(), es, reg)
 }
 
 /// The naive reference: walk every enterprise with the model's own types and h3o's parent function.

@@ -2,12 +2,15 @@
 //! working days), overdue and escalation, and metrics on a hand-built set whose figures are worked out in comments.
 //! Dates are checked against the State Council holiday notices in data/xuzhou-343/holidays.csv.
 
+mod common;
+
 use chainscope_engine::service::{
     self, deadline_for, escalation, is_overdue, late_answers, overdue_working_days, service_metrics, DayKind, Escalation, WorkCalendar,
     UNASSIGNED,
 };
 use chainscope_model::{Catalogue, Rating, Ticket, TicketError, TicketEventKind, TicketState};
 use chrono::{NaiveDate, NaiveDateTime};
+use common::d;
 
 fn calendar() -> WorkCalendar {
     WorkCalendar::from_csv(include_str!("../../../data/xuzhou-343/holidays.csv")).expect("holidays.csv loads")
@@ -15,10 +18,6 @@ fn calendar() -> WorkCalendar {
 
 fn catalogue() -> Catalogue {
     Catalogue::from_toml(include_str!("../../../data/xuzhou-343/service_catalogue.toml")).expect("service_catalogue.toml loads")
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
 
 fn t(s: &str) -> NaiveDateTime {

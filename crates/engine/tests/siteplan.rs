@@ -1,57 +1,26 @@
 //! Site plans on a hand-built city: parts move the ranking their way, a site without space is never first, bad
 //! requests are refused with their parameter.
 
+mod common;
+
 use chainscope_engine::siteplan::{plan, HubKind, SiteRequest, SiteWeights};
 use chainscope_engine::Snapshot;
-use chainscope_model::{
-    Enterprise, Flags, Hub, Membership, MembershipSource, Park, ParkKind, Provenance, Region, RegionLevel, RegionRegistry, Taxonomy,
-};
-use std::sync::Arc;
+use chainscope_model::{Enterprise, Flags, Hub, Park, ParkKind, Provenance};
+use common::{cell, member, TaxonomyToml};
 
-const TAXONOMY: &str = r#"
-[[tier]]
-id = "advantage"
-name_zh = "优势"
-[[tier]]
-id = "emerging"
-name_zh = "新兴"
-[[cluster]]
-id = "cm"
-tier = "advantage"
-name_zh = "工程机械"
-[[cluster]]
-id = "ne"
-tier = "advantage"
-name_zh = "新能源"
-[[cluster]]
-id = "ic"
-tier = "emerging"
-name_zh = "集成电路"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[chain]]
-id = "ic"
-cluster = "ic"
-name_zh = "集成电路链"
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "cm.exc"
-chain = "cm"
-name_zh = "挖掘机"
-position = "midstream"
-[[node]]
-id = "ic.fab"
-chain = "ic"
-name_zh = "晶圆"
-position = "midstream"
-"#;
+fn taxonomy() -> TaxonomyToml {
+    TaxonomyToml::default()
+        .tier("advantage", "优势")
+        .tier("emerging", "新兴")
+        .cluster("cm", "advantage", "工程机械")
+        .cluster("ne", "advantage", "新能源")
+        .cluster("ic", "emerging", "集成电路")
+        .chain("cm", "cm", "工程机械链")
+        .chain("ic", "ic", "集成电路链")
+        .node("cm.hyd", "cm", "液压", "upstream", &["cm.exc"])
+        .node("cm.exc", "cm", "挖掘机", "midstream", &[])
+        .node("ic.fab", "ic", "晶圆", "midstream", &[])
+}
 
 const ZERO: SiteWeights = SiteWeights { fit: 0.0, partners: 0.0, space: 0.0, cost: 0.0, logistics: 0.0, talent: 0.0 };
 
@@ -87,28 +56,21 @@ fn park(id: &str, lat: f64, lon: f64, clusters: &[&str], floor: Option<f64>, ren
 }
 
 fn city() -> (Snapshot, Vec<Hub>) {
-    let mut reg = RegionRegistry::new();
-    reg.insert(Region::new("CN", "中国", RegionLevel::Country, None, "CN"));
-    reg.insert(Region::new("320000", "江苏省", RegionLevel::Province, Some("CN"), "CN"));
-    reg.insert(Region::new("320300", "徐州市", RegionLevel::Prefecture, Some("320000"), "CN"));
-    reg.insert(Region::new("320312", "铜山区", RegionLevel::County, Some("320300"), "CN"));
-    let mut b = Snapshot::builder(Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy")), "320300");
+    let reg = common::registry(&["CN", "320000", "320300", "320312"]);
     // Ten excavator makers (customers of hydraulics) around (34.30, 117.20); none near (34.00, 117.60).
-    for i in 0..10 {
-        let (lat, lon) = (34.30 + 0.001 * i as f64, 117.20);
-        let e = Enterprise {
-            country: "CN".into(),
-            region_code: Some("320312".into()),
-            lat: Some(lat),
-            lon: Some(lon),
-            h3: Some(u64::from(h3o::LatLng::new(lat, lon).expect("coords").to_cell(h3o::Resolution::Twelve))),
-            employees: Some(500),
-            flags: Flags { local: true, ..Default::default() },
-            memberships: vec![Membership { node: "cm.exc".into(), source: MembershipSource::Manual, confidence: 1.0 }],
-            ..Enterprise::new(format!("exc-{i}"), format!("挖掘机{i}"))
-        };
-        b.push(&e, &reg);
-    }
+    let makers: Vec<Enterprise> = (0..10)
+        .map(|i| {
+            let (lat, lon) = (34.30 + 0.001 * i as f64, 117.20);
+            Enterprise {
+                lat: Some(lat),
+                lon: Some(lon),
+                h3: Some(cell(lat, lon)),
+                employees: Some(500),
+                flags: Flags { local: true, ..Default::default() },
+                ..member(format!("exc-{i}"), format!("挖掘机{i}"), &["cm.exc"], Some("320312"))
+            }
+        })
+        .collect();
     let hub = Hub {
         id: "rail".into(),
         kind: "rail_freight".into(),
@@ -120,7 +82,7 @@ fn city() -> (Snapshot, Vec<Hub>) {
         note: None,
         source: None,
     };
-    (b.finish(), vec![hub])
+    (common::snapshot(taxonomy().build(), &makers, &reg), vec![hub])
 }
 
 fn request(w: SiteWeights) -> SiteRequest {

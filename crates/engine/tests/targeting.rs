@@ -1,59 +1,33 @@
 //! Lead scoring on hand-built worlds: each part moves the score the way it should, unknown evidence is not counted
 //! as zero, exclusions hold, and bad requests are refused.
 
+mod common;
+
 use chainscope_engine::targeting::{growth, rank, Context, Query, TargetError, Weights};
 use chainscope_engine::{HeatFilter, Snapshot};
-use chainscope_model::{Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry, Taxonomy, YearFigure};
+use chainscope_model::{Enterprise, Flags, RegionRegistry, YearFigure};
+use common::{located, member, region, TaxonomyToml};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::Arc;
 
-const TAXONOMY: &str = r#"
-[[tier]]
-id = "advantage"
-name_zh = "优势"
-[[cluster]]
-id = "cm"
-tier = "advantage"
-name_zh = "工程机械"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "cm.exc"
-chain = "cm"
-name_zh = "挖掘机"
-position = "midstream"
-supplies = ["cm.lease"]
-[[node]]
-id = "cm.lease"
-chain = "cm"
-name_zh = "租赁"
-position = "downstream"
-"#;
-
-fn region(code: &str, name: &str, level: RegionLevel, parent: Option<&str>, lat: f64, lon: f64) -> Region {
-    let mut r = Region::new(code, name, level, parent, "CN");
-    r.lat = Some(lat);
-    r.lon = Some(lon);
-    r
+fn taxonomy() -> TaxonomyToml {
+    TaxonomyToml::default()
+        .tier("advantage", "优势")
+        .cluster("cm", "advantage", "工程机械")
+        .chain("cm", "cm", "工程机械链")
+        .node("cm.hyd", "cm", "液压", "upstream", &["cm.exc"])
+        .node("cm.exc", "cm", "挖掘机", "midstream", &["cm.lease"])
+        .node("cm.lease", "cm", "租赁", "downstream", &[])
 }
 
 fn registry() -> RegionRegistry {
-    let mut reg = RegionRegistry::new();
-    reg.insert(Region::new("CN", "中国", RegionLevel::Country, None, "CN"));
-    reg.insert(region("320000", "江苏省", RegionLevel::Province, Some("CN"), 32.9, 119.4));
-    reg.insert(region("320300", "徐州市", RegionLevel::Prefecture, Some("320000"), 34.26, 117.18));
-    reg.insert(region("320500", "苏州市", RegionLevel::Prefecture, Some("320000"), 31.3, 120.6));
-    reg.insert(region("440000", "广东省", RegionLevel::Province, Some("CN"), 23.1, 113.3));
-    reg.insert(region("440100", "广州市", RegionLevel::Prefecture, Some("440000"), 23.13, 113.26));
-    reg
+    common::registry_of([
+        region("CN"),
+        located("320000", 32.9, 119.4),
+        located("320300", 34.26, 117.18),
+        located("320500", 31.3, 120.6),
+        located("440000", 23.1, 113.3),
+        located("440100", 23.13, 113.26),
+    ])
 }
 
 /// A firm on `node` in `region` with the given revenue and yearly revenue growth (None: no yearly figures).
@@ -65,13 +39,10 @@ fn firm(key: &str, node: &str, region: &str, revenue: Option<f64>, growth_rate: 
         _ => Vec::new(),
     };
     Enterprise {
-        country: "CN".into(),
-        region_code: Some(region.into()),
         revenue,
         series,
         flags: Flags { local: region == "320300", ..Default::default() },
-        memberships: vec![Membership { node: node.into(), source: MembershipSource::Manual, confidence: 1.0 }],
-        ..Enterprise::new(key.to_string(), key.to_string())
+        ..member(key, key, &[node], Some(region))
     }
 }
 
@@ -83,11 +54,7 @@ fn leader(key: &str, node: &str) -> Enterprise {
 
 fn world(firms: &[Enterprise]) -> (Snapshot, RegionRegistry) {
     let reg = registry();
-    let mut b = Snapshot::builder(Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy")), "320300");
-    for e in firms {
-        b.push(e, &reg);
-    }
-    (b.finish(), reg)
+    (common::snapshot(taxonomy().build(), firms, &reg), reg)
 }
 
 fn query(w: Weights) -> Query {
@@ -356,86 +323,25 @@ mod reference {
     }
 }
 
-const WIDE_TAXONOMY: &str = r#"
-[[tier]]
-id = "advantage"
-name_zh = "优势"
-[[tier]]
-id = "emerging"
-name_zh = "新兴"
-[[cluster]]
-id = "cm"
-tier = "advantage"
-name_zh = "工程机械"
-[[cluster]]
-id = "energy"
-tier = "emerging"
-name_zh = "新能源"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[chain]]
-id = "parts"
-cluster = "cm"
-name_zh = "零部件链"
-[[chain]]
-id = "solar"
-cluster = "energy"
-name_zh = "光伏链"
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压"
-position = "upstream"
-supplies = ["cm.exc", "cm.crane"]
-[[node]]
-id = "cm.exc"
-chain = "cm"
-name_zh = "挖掘机"
-position = "midstream"
-supplies = ["cm.lease"]
-[[node]]
-id = "cm.crane"
-chain = "cm"
-name_zh = "起重机"
-position = "midstream"
-supplies = ["cm.lease"]
-[[node]]
-id = "cm.lease"
-chain = "cm"
-name_zh = "租赁"
-position = "downstream"
-[[node]]
-id = "parts.steel"
-chain = "parts"
-name_zh = "钢材"
-position = "upstream"
-supplies = ["parts.gear", "cm.exc"]
-[[node]]
-id = "parts.gear"
-chain = "parts"
-name_zh = "齿轮"
-position = "midstream"
-supplies = ["cm.hyd"]
-[[node]]
-id = "solar.si"
-chain = "solar"
-name_zh = "硅料"
-position = "upstream"
-supplies = ["solar.cell"]
-[[node]]
-id = "solar.cell"
-chain = "solar"
-name_zh = "电池片"
-position = "midstream"
-supplies = ["solar.plant"]
-[[node]]
-id = "solar.plant"
-chain = "solar"
-name_zh = "电站"
-position = "downstream"
-"#;
+fn wide_taxonomy() -> TaxonomyToml {
+    TaxonomyToml::default()
+        .tier("advantage", "优势")
+        .tier("emerging", "新兴")
+        .cluster("cm", "advantage", "工程机械")
+        .cluster("energy", "emerging", "新能源")
+        .chain("cm", "cm", "工程机械链")
+        .chain("parts", "cm", "零部件链")
+        .chain("solar", "energy", "光伏链")
+        .node("cm.hyd", "cm", "液压", "upstream", &["cm.exc", "cm.crane"])
+        .node("cm.exc", "cm", "挖掘机", "midstream", &["cm.lease"])
+        .node("cm.crane", "cm", "起重机", "midstream", &["cm.lease"])
+        .node("cm.lease", "cm", "租赁", "downstream", &[])
+        .node("parts.steel", "parts", "钢材", "upstream", &["parts.gear", "cm.exc"])
+        .node("parts.gear", "parts", "齿轮", "midstream", &["cm.hyd"])
+        .node("solar.si", "solar", "硅料", "upstream", &["solar.cell"])
+        .node("solar.cell", "solar", "电池片", "midstream", &["solar.plant"])
+        .node("solar.plant", "solar", "电站", "downstream", &[])
+}
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
@@ -464,8 +370,8 @@ impl Rng {
 fn random_world(seed: u64, n: usize, expansions: bool) -> (Snapshot, RegionRegistry, Context) {
     use chainscope_engine::snapshot::RowIn;
     let mut reg = registry();
-    reg.insert(Region::new("320100", "南京市", RegionLevel::Prefecture, Some("320000"), "CN")); // no centre of its own
-    let tax = Arc::new(Taxonomy::from_toml(WIDE_TAXONOMY).expect("taxonomy"));
+    reg.insert(region("320100")); // no centre of its own
+    let tax = wide_taxonomy().build();
     let node_ids: Vec<String> = tax.nodes.iter().map(|n| n.id.clone()).collect();
     let regions = [Some("320300"), Some("320500"), Some("440100"), Some("320100"), Some("999999"), None];
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
