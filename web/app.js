@@ -330,12 +330,6 @@ document.getElementById('search-form').addEventListener('submit', (ev) => {
   leaving(new URL(next, location.href).hash);
   location.hash = next;
 });
-// A followed in-app link: the old view stops being ready at the click, before the hash (and the router) move on.
-document.addEventListener('click', (ev) => {
-  if (ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
-  const a = ev.target instanceof Element ? ev.target.closest('a[href^="#/"]') : null;
-  if (a && !a.target) leaving(new URL(a.getAttribute('href'), location.href).hash);
-});
 document.addEventListener('keydown', (ev) => {
   if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const tag = (document.activeElement && document.activeElement.tagName) || '';
