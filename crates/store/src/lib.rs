@@ -177,7 +177,8 @@ pub trait Store: Send {
     /// Enterprises founded on or after `since` that name a parent, counted by the parent reference (for the
     /// "recent expansions" evidence of targeting).
     fn expansions_since(&self, since: chrono::NaiveDate) -> Result<Vec<(String, u32)>>;
-    /// Enterprises whose Chinese or English name contains `query` (case-insensitive for Latin letters).
+    /// Enterprises whose Chinese or English name contains `query` (case-insensitive for Latin letters), best first:
+    /// the whole name, then names starting with it, then local firms, chain leaders, revenue and employees.
     fn search_enterprises(&self, query: &str, limit: usize) -> Result<Vec<(i64, Enterprise)>>;
 
     fn upsert_parks(&mut self, parks: &[Park]) -> Result<WriteCounts>;
