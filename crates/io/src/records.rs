@@ -228,12 +228,24 @@ pub fn park_from_row(c: &mut RowCheck<'_>, regions: &RegionRegistry, taxonomy: &
     };
     if let (Some(a), Some(av)) = (park.land_area_ha, park.land_available_ha) {
         if av > a {
-            c.fail("land_available_ha", ValidationError::Malformed(format!("{av} ha available exceeds the {a} ha total")));
+            c.fail(
+                "land_available_ha",
+                ValidationError::Rule {
+                    zh: format!("可用土地 {av} 公顷超过总面积 {a} 公顷"),
+                    en: format!("{av} ha available exceeds the {a} ha total"),
+                },
+            );
         }
     }
     if let (Some(a), Some(av)) = (park.floor_area_m2, park.floor_available_m2) {
         if av > a {
-            c.fail("floor_available_m2", ValidationError::Malformed(format!("{av} m² available exceeds the {a} m² total")));
+            c.fail(
+                "floor_available_m2",
+                ValidationError::Rule {
+                    zh: format!("可用面积 {av} m² 超过总面积 {a} m²"),
+                    en: format!("{av} m² available exceeds the {a} m² total"),
+                },
+            );
         }
     }
     Some(park)
@@ -337,11 +349,10 @@ pub fn project_from_row(c: &mut RowCheck<'_>, regions: &RegionRegistry, taxonomy
         if last.stage != stage {
             c.fail(
                 "stage",
-                ValidationError::Malformed(format!(
-                    "stage '{}' differs from the last history entry '{}'",
-                    stage.as_str(),
-                    last.stage.as_str()
-                )),
+                ValidationError::Rule {
+                    zh: format!("阶段 '{}' 与历史记录的最后一项 '{}' 不一致", stage.label_zh(), last.stage.label_zh()),
+                    en: format!("stage '{}' differs from the last history entry '{}'", stage.as_str(), last.stage.as_str()),
+                },
             );
         }
     }
@@ -349,7 +360,12 @@ pub fn project_from_row(c: &mut RowCheck<'_>, regions: &RegionRegistry, taxonomy
     let amount_paid = c.num("amount_paid");
     if let (Some(a), Some(p)) = (amount, amount_paid) {
         if p > a {
-            c.fail("amount_paid", ValidationError::Malformed(format!("paid-in {p} exceeds the agreed {a}")));
+            c.fail(
+                "amount_paid",
+                ValidationError::Rule {
+                    zh: format!("到位资金 {p} 超过协议投资额 {a}"), en: format!("paid-in {p} exceeds the agreed {a}")
+                },
+            );
         }
     }
     let jobs = c.num("jobs").map(|j| j.round() as u32);

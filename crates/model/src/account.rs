@@ -80,14 +80,20 @@ impl Account {
     pub fn check_username(name: &str) -> Result<(), ValidationError> {
         let n = name.chars().count();
         if !(3..=40).contains(&n) || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-            return Err(ValidationError::Malformed(format!("username '{name}' (3–40 letters, digits, '.', '_' or '-')")));
+            return Err(ValidationError::Rule {
+                zh: format!("用户名 '{name}' 应为 3–40 个字母、数字、'.'、'_' 或 '-'"),
+                en: format!("username '{name}' must be 3–40 letters, digits, '.', '_' or '-'"),
+            });
         }
         Ok(())
     }
     /// Check a new password: at least 10 characters with letters and digits.
     pub fn check_password(pw: &str) -> Result<(), ValidationError> {
         if pw.chars().count() < 10 || !pw.chars().any(|c| c.is_alphabetic()) || !pw.chars().any(|c| c.is_ascii_digit()) {
-            return Err(ValidationError::Malformed("password (at least 10 characters, with letters and digits)".into()));
+            return Err(ValidationError::Rule {
+                zh: "密码至少 10 个字符，且须同时包含字母和数字".into(),
+                en: "a password needs at least 10 characters, with letters and digits".into(),
+            });
         }
         Ok(())
     }

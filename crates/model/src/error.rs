@@ -48,6 +48,9 @@ pub enum ValidationError {
     UnknownValue(String),
     #[error("'{0}' 格式不正确 / '{0}' is malformed")]
     Malformed(String),
+    /// A value that breaks a rule; the caller states the rule in both languages.
+    #[error("{zh} / {en}")]
+    Rule { zh: String, en: String },
     #[error("该行只有 {found} 列，应有 {expected} 列（行被截断？） / the row has {found} of {expected} columns (truncated line?)")]
     ShortRow { found: usize, expected: usize },
     #[error("值的长度超过 {0} 个字符 / value is longer than {0} characters")]
@@ -71,7 +74,7 @@ impl ValidationError {
             Self::IndustryCode(_) => "invalid_industry_code",
             Self::UnknownNode(_) => "unknown_node",
             Self::UnknownValue(_) => "unknown_value",
-            Self::Malformed(_) | Self::ShortRow { .. } => "malformed",
+            Self::Malformed(_) | Self::Rule { .. } | Self::ShortRow { .. } => "malformed",
             Self::TooLong(_) => "too_long",
         }
     }

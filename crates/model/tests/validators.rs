@@ -662,3 +662,15 @@ fn lint_edge_to_another_chain_does_not_connect() {
     assert!(lint.iter().any(|m| m.contains("'cm.island' is not connected")), "{lint:?}");
     assert!(!lint.iter().any(|m| m.contains("no chain")), "{lint:?}");
 }
+
+#[test]
+fn rule_errors_say_the_rule_in_chinese_and_english_under_the_stable_code() {
+    use chainscope_model::account::Account;
+    let e = Account::check_password("short1").expect_err("too short");
+    assert_eq!(e.code(), "malformed");
+    let text = e.to_string();
+    assert!(text.starts_with("密码至少 10 个字符") && text.contains(" / a password needs at least 10 characters"), "{text}");
+    let e = Account::check_username("a b").expect_err("a space");
+    assert_eq!(e.code(), "malformed");
+    assert!(e.to_string().starts_with("用户名 'a b' 应为") && !e.to_string().contains("格式不正确"), "{e}");
+}
