@@ -220,6 +220,27 @@ fn a_project_moves_only_validly_and_no_edit_is_lost() {
     let log = back["log"].as_array().expect("log");
     assert_eq!(log.iter().map(|l| l["version"].as_i64().expect("v")).collect::<Vec<_>>(), (1..=7).collect::<Vec<_>>());
     assert!(log.iter().any(|l| l["actor"] == "dept1" && l["action"] == "checklist"));
+    // The spreadsheet download carries every move with who made it and why, on a second sheet.
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let r = s.get_as(&o, &format!("/api/v1/projects?q={}&format=xlsx", "%E6%B5%8B%E8%AF%95%E5%B9%B4%E4%BA%A7"));
+        assert_eq!(r.status, 200);
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.body.clone())).expect("an xlsx workbook");
+        let names = book.sheet_names().to_vec();
+        assert_eq!(names.len(), 2, "{names:?}");
+        let moves = book.worksheet_range(&names[1]).expect("moves");
+        let text = |d: &Data| match d {
+            Data::String(x) => x.clone(),
+            Data::Empty => String::new(),
+            other => other.to_string(),
+        };
+        let rows: Vec<Vec<String>> = moves.rows().skip(1).filter(|r| text(&r[0]) == id).map(|r| r.iter().map(text).collect()).collect();
+        assert_eq!(rows.len(), 5, "one row per move: {rows:?}");
+        assert_eq!(rows.iter().map(|r| r[2].as_str()).collect::<Vec<_>>(), ["线索", "接洽", "在谈", "签约", "在谈"]);
+        assert_eq!((rows[4][4].as_str(), rows[4][5].as_str()), ("officer1", "投资方要求重新谈判"), "{rows:?}");
+        assert!(rows.iter().all(|r| r[4] == "officer1"));
+        assert_eq!(rows[0][3], "2026-11-10");
+    }
     // An officer of other 板块 may read but not write it; an anonymous caller may do neither.
     let r = s.send_as(&a, "POST", "/api/v1/projects", &json!({"name": "他区项目", "region_code": "320382"}));
     assert_eq!(r.status, 201);

@@ -127,7 +127,7 @@ pub const PROJECT_LIST: &[Param] = &[
     q_enum("sort", "order (default recent: latest move first)", &["recent", "amount", "signed", "name"]),
     q("limit", "integer", "page size 1–10000 (default 50)"),
     q("offset", "integer", "rows to skip (default 0)"),
-    q_enum("format", "json (default) or xlsx (every matching project)", &["json", "xlsx"]),
+    q_enum("format", "json (default) or xlsx (every matching project, and a second sheet with every stage move: date, by whom, why)", &["json", "xlsx"]),
 ];
 pub const YEAR: &[Param] = &[q("year", "integer", "only this year")];
 pub const DASHBOARD: &[Param] = &[

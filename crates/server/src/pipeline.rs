@@ -360,7 +360,7 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
         e.1 += r.amount.unwrap_or(0.0);
     }
     if format == "xlsx" {
-        return xlsx_response("projects.xlsx", &[project_sheet("项目 projects", &s, tax, &rows)]);
+        return xlsx_response("projects.xlsx", &[project_sheet("项目 projects", &s, tax, &rows), moves_sheet(&rows)]);
     }
     let amount: f64 = rows.iter().filter_map(|r| r.amount).sum();
     // A department's whole work list in two figures (every row, not only this page): the navigation's count.
@@ -1666,6 +1666,29 @@ fn project_sheet(name: &str, s: &ServerState, tax: &Taxonomy, rows: &[&Project])
         })
         .collect();
     Sheet { name: name.into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows: cells }
+}
+
+/// Every stage move of the projects, one row each, oldest first within a project: who moved it and why, which the
+/// project table's single stage column cannot hold.
+fn moves_sheet(rows: &[&Project]) -> Sheet {
+    let headers = ["项目编号 id", "项目名称 name", "阶段 stage", "日期 date", "操作人 by", "原因 reason"];
+    let t = |v: Option<&str>| v.map_or(Cell::Empty, |x| Cell::Text(x.to_string()));
+    let cells = rows
+        .iter()
+        .flat_map(|p| {
+            p.history.iter().map(|m| {
+                vec![
+                    Cell::Text(p.id.clone()),
+                    Cell::Text(p.name.clone()),
+                    Cell::Text(m.stage.label_zh().into()),
+                    Cell::Text(m.date.to_string()),
+                    t(m.by.as_deref()),
+                    t(m.reason.as_deref()),
+                ]
+            })
+        })
+        .collect();
+    Sheet { name: "阶段变更 moves".into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows: cells }
 }
 
 fn xlsx_response(filename: &str, sheets: &[Sheet]) -> Result<Response, ApiError> {
