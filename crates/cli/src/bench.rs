@@ -61,6 +61,17 @@ pub enum Which {
         #[arg(long, hide = true, value_name = "FILE")]
         dump: Option<PathBuf>,
     },
+    /// Enterprise search on N generated enterprises (the store `heat` builds, reused): the latency of short and long,
+    /// common, rare and absent texts, with the number of hits.
+    Search {
+        #[arg(long, default_value_t = 1_000_000)]
+        enterprises: u64,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Timed runs of each text (min, median and max are reported).
+        #[arg(long, default_value_t = 11)]
+        runs: usize,
+    },
     /// Build the snapshot from the data directory's store once and print its figures as JSON (a step of `heat`).
     #[command(hide = true)]
     SnapshotBuild,
@@ -92,7 +103,44 @@ pub fn run(data_dir: &Path, which: Which) -> anyhow::Result<()> {
         }
         Which::SnapshotBuild => snapshot_build(data_dir),
         Which::Leads { enterprises, seed, runs, dump } => bench_leads(data_dir, enterprises, seed, runs.max(1), dump.as_deref()),
+        Which::Search { enterprises, seed, runs } => bench_search(data_dir, enterprises, seed, runs.max(1)),
     }
+}
+
+/// `bench search`: the header search's enterprise part (`Store::search_enterprises`, 12 hits as the API asks) on
+/// texts chosen from the store itself, so that they are common, rare or absent whatever the seed.
+fn bench_search(data_dir: &Path, enterprises: u64, seed: u64, runs: usize) -> anyhow::Result<()> {
+    use chainscope_store::Store;
+    let dir = data_dir.join("bench");
+    std::fs::create_dir_all(&dir)?;
+    let path = heat_store(&dir, enterprises, seed)?.join(crate::app::STORE_FILE);
+    let store = chainscope_store::SqliteStore::open(&path)?;
+    let n = store.counts()?.enterprises;
+    // A whole name from the middle of the table: a rare long text (and, its first two characters, a short one).
+    let middle = store.enterprises_by_id(&[(n / 2).max(1) as i64])?.into_iter().next().map(|(_, e)| e.name).unwrap_or_default();
+    let first_two: String = middle.chars().take(2).collect();
+    let cases: Vec<(&str, String)> = vec![
+        ("whole name (rare, long)", middle.clone()),
+        ("its first two characters", first_two),
+        ("有限公司 (common, long)", "有限公司".into()),
+        ("有限 (common, short)", "有限".into()),
+        ("absent, long", "不存在的企业名称".into()),
+        ("absent, short (every name read)", "zq".into()),
+    ];
+    println!("bench search: {n} enterprises, {runs} timed runs per text, 12 hits asked");
+    for (label, q) in cases {
+        let mut ms = Vec::with_capacity(runs);
+        let mut hits = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            hits = store.search_enterprises(&q, 12)?.len();
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let (lo, hi) = (ms.iter().copied().fold(f64::MAX, f64::min), ms.iter().copied().fold(0.0, f64::max));
+        let mid = median(&mut ms);
+        println!("  {label:<34} {q:<24} {hits:>3} hits  median {mid:>8.1} ms  (min {lo:.1}, max {hi:.1})");
+    }
+    Ok(())
 }
 
 fn bench_leads(data_dir: &Path, enterprises: u64, seed: u64, runs: usize, dump: Option<&Path>) -> anyhow::Result<()> {
