@@ -53,9 +53,9 @@ pub struct Restored {
 }
 
 /// Replace the store of `data_dir` with the backup `from`: the backup is checked first (integrity, a Chainscope store,
-/// not newer than this program); the store in place, with its write-ahead log, is renamed aside, never deleted; the
-/// copy goes in under a temporary name and is renamed into place, so the directory holds either the old store or the
-/// whole new one. Refused while a server or another command uses the directory.
+/// not newer than this program); the store in place, with its write-ahead log, is kept aside under a new name, never
+/// deleted; the copy goes in under a temporary name and is renamed into place, so the directory holds either the old
+/// store or the whole new one. Refused while a server or another command uses the directory.
 pub fn run(data_dir: &Path, from: &Path) -> anyhow::Result<Restored> {
     let from_version =
         SqliteStore::check_backup(from).with_context(|| format!("备份不可用 / the backup {} cannot be used", from.display()))?;
@@ -89,7 +89,10 @@ pub fn run(data_dir: &Path, from: &Path) -> anyhow::Result<Restored> {
     }
     std::fs::copy(from, &incoming).with_context(|| format!("无法复制备份 / cannot copy {} to {}", from.display(), incoming.display()))?;
     File::open(&incoming).and_then(|f| f.sync_all()).with_context(|| format!("cannot sync {}", incoming.display()))?;
-    // The store in place, with its log, under one new name (SQLite finds a log by the store's name + -wal).
+    // The store in place, with its log, also under a new name (SQLite finds a log by the store's name + -wal): the
+    // store by a second link, so that the directory never lacks chainscope.db, the log by moving it, since it must
+    // not meet the restored store. Then one rename replaces the store whole: a crash at any step leaves either the
+    // old store or the new one in place, and the old one aside.
     let set_aside = if store.exists() {
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
         let mut aside = data_dir.join(format!("{STORE_FILE}.before-restore-{stamp}"));
@@ -98,18 +101,19 @@ pub fn run(data_dir: &Path, from: &Path) -> anyhow::Result<Restored> {
             n += 1;
             aside = data_dir.join(format!("{STORE_FILE}.before-restore-{stamp}-{n}"));
         }
+        std::fs::hard_link(&store, &aside).with_context(|| format!("cannot keep {} as {}", store.display(), aside.display()))?;
         for ext in ["-wal", "-shm"] {
             let side = sibling(&store, ext);
             if side.exists() {
                 std::fs::rename(&side, sibling(&aside, ext)).with_context(|| format!("cannot move {}", side.display()))?;
             }
         }
-        std::fs::rename(&store, &aside).with_context(|| format!("cannot move {} aside", store.display()))?;
         Some(aside)
     } else {
         None
     };
     std::fs::rename(&incoming, &store).with_context(|| format!("cannot put {} in place", store.display()))?;
+    File::open(data_dir).and_then(|d| d.sync_all()).with_context(|| format!("cannot sync {}", data_dir.display()))?;
     // Opening brings an older schema up to date; the counts say what the directory now holds.
     let opened = SqliteStore::open(&store).with_context(|| format!("cannot open the restored store {}", store.display()))?;
     let counts = opened.counts()?;
