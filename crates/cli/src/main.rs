@@ -258,8 +258,7 @@ enum UserAction {
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     use std::process::ExitCode;
     // A restore replaces the store only when nothing else uses the directory (see restore.rs).
-    let _hold =
-        if cli.data_dir.is_dir() && !matches!(cli.command, Command::Restore { .. }) { Some(restore::hold(&cli.data_dir)?) } else { None };
+    let _hold = if cli.data_dir.is_dir() && !matches!(cli.command, Command::Restore { .. }) { restore::hold(&cli.data_dir)? } else { None };
     match cli.command {
         Command::Init { empty, force } => {
             let path = cli.data_dir.join(app::STORE_FILE);

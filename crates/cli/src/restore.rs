@@ -27,11 +27,12 @@ fn lock_file(data_dir: &Path) -> anyhow::Result<File> {
 }
 
 /// A shared hold on the data directory for as long as the returned file lives: any number of commands and servers may
-/// hold one; a restore waits for none of them and refuses instead.
-pub fn hold(data_dir: &Path) -> anyhow::Result<File> {
+/// hold one; a restore waits for none of them and refuses instead. On a file system without locks the command goes
+/// on without one (with a warning): only a restore needs the lock to be safe, and it refuses there.
+pub fn hold(data_dir: &Path) -> anyhow::Result<Option<File>> {
     let f = lock_file(data_dir)?;
     match f.try_lock_shared() {
-        Ok(()) => Ok(f),
+        Ok(()) => Ok(Some(f)),
         Err(TryLockError::WouldBlock) => {
             bail!(
                 "数据目录 {} 正在恢复备份，请稍后再试 / a restore is under way in {}; try again when it ends",
@@ -39,7 +40,10 @@ pub fn hold(data_dir: &Path) -> anyhow::Result<File> {
                 data_dir.display()
             )
         }
-        Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", data_dir.join(LOCK_FILE).display())),
+        Err(TryLockError::Error(e)) => {
+            eprintln!("注意：无法加锁 / note: cannot lock {} ({e}); going on without the lock", data_dir.join(LOCK_FILE).display());
+            Ok(None)
+        }
     }
 }
 
