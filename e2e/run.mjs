@@ -848,7 +848,8 @@ try {
     // Clicking a park opens its profile.
     const park = parks.items.find((p) => p.id === 'park-xzedz');
     await page.evaluate((p) => window.__chainscopeMap.jumpTo({ center: [p.lon, p.lat], zoom: 13 }), park);
-    await page.waitForFunction(() => window.__chainscopeMap.loaded() && document.getElementById('view').dataset.markersState === 'ok', null, { timeout: 20000 });
+    // The markers of the view after the jump (its query has zoom 13): the ones drawn before it (zoom 12) say ok too.
+    await page.waitForFunction(() => window.__chainscopeMap.loaded() && ((d) => d.markersState === 'ok' && (d.markersQuery || '').includes('zoom=13.00'))(document.getElementById('view').dataset), null, { timeout: 20000 });
     await clickAt([park.lon, park.lat]);
     await page.waitForFunction(() => location.hash === '#/park/park-xzedz' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     // Scopes: China, then Xuzhou; a district with no cell under the pointer opens its region profile.
@@ -1023,13 +1024,14 @@ try {
     assert(page.url().includes(`w_scale=${w}`), 'weight in the URL');
     const custom = Object.entries({ ...d.weights, scale: w }).map(([k, v]) => `w_${k}=${v}`).join('&');
     await sameLeads(page, `chain=${chain}&preset=strengthening&${custom}&limit=50`, 'custom weights');
+    // The page saves them in the background: stored before the reload (which would cut the request off).
+    await waitFor(async () => (await (await authFetch('/api/v1/auth/preferences', { as: 'officer1' })).json()).leads_weights?.strengthening?.scale === w, 15000, 'the weights stored with the account');
     await page.goto(`${base}/#/leads?chain=${chain}&preset=strengthening`);
     await page.reload();
     await leadsOk(page);
     eq(Number(await page.inputValue('#w-scale')), w, 'the last weights of this preset come back');
     assert(page.url().includes(`w_scale=${w}`), 'and are written to the URL');
     // They are kept with the account (so on any browser the officer signs in from), not in this browser only.
-    await page.waitForTimeout(600);
     const prefs = await (await authFetch('/api/v1/auth/preferences', { as: 'officer1' })).json();
     eq(prefs.leads_weights && prefs.leads_weights.strengthening && prefs.leads_weights.strengthening.scale, w, 'weights saved with the account');
     const other = await newPage(DESKTOP, 'zh', 'officer1');
