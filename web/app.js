@@ -239,6 +239,7 @@ async function route() {
   root.dataset.view = name;
   // The address this render answers: a test (or a script) waiting for the view knows it is not the previous one.
   root.dataset.hash = location.hash;
+  let shown = location.hash; // the address this view stands for, as its own setParams writes move it
   if (VIEWS[name] && !mayOpen(name)) {
     // Signed out: a prompt to sign in that comes back here; signed in with another role: a short note.
     const err = me ? { status: 403, code: 'forbidden', detail: t('auth_forbidden_role', { role: t(`role_${me.role}`) }) } : { status: 401, code: 'login_required' };
@@ -273,12 +274,12 @@ async function route() {
      * bar: a late write from a view being left must not overwrite the link just followed.
      */
     setParams(next, restNext = rest) {
-      if (signal.aborted) return;
-      const cur = parseHash(location.hash);
-      const same = (a, b) => a.join('/') === b.join('/');
-      if (cur.name !== name || !(same(cur.rest, rest) || same(cur.rest, restNext))) return;
+      // Not once the address has moved on (a link followed, even to this same view with other filters): the
+      // hashchange, and this view's end, are only a moment away.
+      if (signal.aborted || location.hash !== shown) return;
       history.replaceState(null, '', makeHash(name, restNext, next));
-      root.dataset.hash = location.hash;
+      shown = location.hash;
+      root.dataset.hash = shown;
     },
     navigate(hash) {
       const el = document.activeElement;
