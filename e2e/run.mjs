@@ -2078,7 +2078,7 @@ try {
     // After 签收 it waits for the answer: the badge is read again.
     const todo1 = await api('/api/v1/tickets/todo', 'dept_nrp');
     eq([todo1.steps.accept, todo1.steps.answer], [todo0.steps.accept - 1, todo0.steps.answer + 1], 'API: from to-accept to to-answer');
-    await dept.waitForFunction((n) => document.getElementById('nav-todo')?.dataset.total === String(n), todo1.total);
+    await dept.waitForFunction(([n, a]) => ((d) => d && d.total === String(n) && d.answer === String(a))(document.getElementById('nav-todo')?.dataset), [todo1.total, todo1.steps.answer]);
     tk = await api(`/api/v1/tickets/${id}`);
     eq(await dept.getAttribute('#tk-deadline', 'data-deadline'), tk.deadline, 'the deadline set at acceptance');
     assert(Number(await dept.getAttribute('#tk-deadline .tk-dl-left', 'data-left')) > 0, 'working days left shown');

@@ -133,7 +133,9 @@ function badge(route, count, { id, late = false, label = '', data = {} } = {}) {
 function showTodo() {
   const n = todo ? todo.total : 0;
   const o = todo ? todo.overdue || 0 : 0;
-  badge('tickets', n, { id: 'nav-todo', late: o > 0, label: n ? t('todo_badge', { n: num(n), o: num(o) }) : '', data: { overdue: String(o) } });
+  // Each step's count too (data-accept, data-answer, …): a step taken moves a request from one to another.
+  const steps = Object.fromEntries(Object.entries((todo && todo.steps) || {}).map(([k, v]) => [k, String(v)]));
+  badge('tickets', n, { id: 'nav-todo', late: o > 0, label: n ? t('todo_badge', { n: num(n), o: num(o) }) : '', data: { overdue: String(o), ...steps } });
   if (deptTasks) {
     const { open: n, overdue: o } = deptTasks;
     badge('pipeline', n, { id: 'nav-tasks', late: o > 0, label: n ? t('todo_dept_tasks', { n: num(n), o: num(o) }) : '', data: { overdue: String(o) } });
