@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_accounts.sql"),
     include_str!("../migrations/0006_service.sql"),
     include_str!("../migrations/0007_local_index.sql"),
+    include_str!("../migrations/0008_name_index.sql"),
 ];
 
 pub struct SqliteStore {
@@ -261,11 +262,13 @@ fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
 }
 
-const DROP_ENTERPRISE_INDEXES: &str = "DROP INDEX enterprise_uscc; DROP INDEX enterprise_lei; DROP INDEX enterprise_ext;
+const DROP_ENTERPRISE_INDEXES: &str =
+    "DROP INDEX enterprise_uscc; DROP INDEX enterprise_lei; DROP INDEX enterprise_ext; DROP INDEX enterprise_name;
      DROP TRIGGER enterprise_fts_ai; DROP TRIGGER enterprise_fts_ad; DROP TRIGGER enterprise_fts_au;";
 const CREATE_ENTERPRISE_INDEXES: &str = "CREATE UNIQUE INDEX enterprise_uscc ON enterprise (uscc) WHERE uscc IS NOT NULL;
      CREATE UNIQUE INDEX enterprise_lei ON enterprise (lei) WHERE lei IS NOT NULL;
      CREATE UNIQUE INDEX enterprise_ext ON enterprise (ext_id) WHERE ext_id IS NOT NULL;
+     CREATE INDEX enterprise_name ON enterprise (name);
      INSERT INTO enterprise_fts (enterprise_fts) VALUES ('rebuild');";
 const FTS_TRIGGERS: &str = include_str!("../migrations/0002_search_triggers.sql");
 
@@ -894,8 +897,9 @@ impl Store for SqliteStore {
         if q.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        // Candidates from two places, then ranked: (a) the first SEARCH_POOL names containing the text; (b) the home
-        // city's enterprises containing it, so that a local firm is found however many outside names also match.
+        // Candidates from three places, then ranked: (a) the first SEARCH_POOL names containing the text; (b) the home
+        // city's enterprises containing it, so that a local firm is found however many outside names also match; (c)
+        // the names starting with it, through the name index (徐工, 三一: short names are what people type).
         // Ranked: the whole name, then names starting with the text, then local, chain leaders, revenue, employees.
         //
         // From three characters on, the trigram table answers a phrase query from its index (well under 50 ms at a
@@ -928,7 +932,8 @@ impl Store for SqliteStore {
             )
         };
         let sql = format!(
-            "WITH c(id) AS ({candidates}) \
+            "WITH c(id) AS ({candidates} \
+               UNION SELECT id FROM (SELECT id FROM enterprise WHERE name >= ?2 AND name < ?7 LIMIT ?4)) \
              SELECT e.id FROM c JOIN enterprise e ON e.id = c.id \
              ORDER BY (e.name = ?2 OR lower(coalesce(e.name_en, '')) = lower(?2)) DESC, \
                (e.name LIKE ?3 ESCAPE '\\' OR e.name_en LIKE ?3 ESCAPE '\\') DESC, \
@@ -938,7 +943,7 @@ impl Store for SqliteStore {
         let pool = SEARCH_POOL.max(limit) as i64;
         let mut st = self.conn.prepare_cached(&sql)?;
         let ids: Vec<i64> = st
-            .query_map(params![first, q, format!("{escaped}%"), pool, scan as i64, limit as i64], |r| r.get(0))?
+            .query_map(params![first, q, format!("{escaped}%"), pool, scan as i64, limit as i64, format!("{q}\u{10FFFF}")], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         self.enterprises_by_id(&ids)
     }
@@ -1285,11 +1290,12 @@ mod tests {
     #[test]
     fn search_ranks_the_whole_name_then_its_start_then_local_firms_then_size() {
         let mut st = SqliteStore::open_in_memory().expect("store");
-        // Whole names and names starting with the text first, then more outside names containing it than the pool
-        // holds, then the local firms: found only through the local rows, since the pool fills before them.
-        let mut rows =
-            vec![firm(1, "液压件有限公司研究院", false, None), firm(2, "液压件有限公司", false, None), firm(3, "液压", false, None)];
+        // One whole name, then more outside names containing 液压 than the pool holds, then names starting with it and
+        // the local firms: found only through the name index and the local rows, since the pool fills before them.
+        let mut rows = vec![firm(3, "液压", false, None)];
         rows.extend((0..SEARCH_POOL + 300).map(|i| firm(100 + i, &format!("外地{i}液压件有限公司"), false, Some(1000.0 + i as f64))));
+        rows.push(firm(1, "液压件有限公司研究院", false, None));
+        rows.push(firm(2, "液压件有限公司", false, None));
         rows.push(firm(4, "徐州小型液压件有限公司", true, Some(5.0)));
         rows.push(firm(5, "徐州大型液压件有限公司", true, Some(50_000.0)));
         rows.push(Enterprise { name_en: Some("Xuzhou Hydraulic Works".into()), ..firm(6, "徐州液压厂", false, None) });
@@ -1298,16 +1304,17 @@ mod tests {
         let names =
             |q: &str, n: usize| -> Vec<String> { st.search_enterprises(q, n).expect("search").into_iter().map(|(_, e)| e.name).collect() };
         let outside = |i: usize| format!("外地{i}液压件有限公司");
-        // Two characters (LIKE): the names read are the first `limit` (the three above and outside 0, 1, 2), and the
-        // local ones.
+        // Two characters (LIKE): the names read are the first `limit` (液压 and outside 0..=4), the names starting with
+        // the text and the local ones.
         assert_eq!(
             names("液压", 6),
-            ["液压", "液压件有限公司研究院", "液压件有限公司", "徐州大型液压件有限公司", "徐州小型液压件有限公司", &outside(2)]
+            ["液压", "液压件有限公司研究院", "液压件有限公司", "徐州大型液压件有限公司", "徐州小型液压件有限公司", &outside(4)]
         );
-        // Three characters and more (the trigram index): the same order; 液压 itself does not contain the text.
+        // Three characters and more (the trigram index): the pool is outside 0..=1999; the whole name and the name
+        // starting with the text come from the name index, the local firms from the local rows.
         assert_eq!(
             names("液压件有限公司", 5),
-            ["液压件有限公司", "液压件有限公司研究院", "徐州大型液压件有限公司", "徐州小型液压件有限公司", &outside(SEARCH_POOL - 3)]
+            ["液压件有限公司", "液压件有限公司研究院", "徐州大型液压件有限公司", "徐州小型液压件有限公司", &outside(SEARCH_POOL - 1)]
         );
         assert_eq!(names("大型液压件", 5), ["徐州大型液压件有限公司"]);
         // English names, in any case.
