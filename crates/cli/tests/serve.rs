@@ -84,6 +84,11 @@ fn profiles_search_parks_regions_and_markers() {
     let xcmg =
         hits["enterprises"].as_array().expect("enterprises").iter().find(|e| e["name_en"].as_str().is_some_and(|n| n.contains("XCMG")));
     let xcmg = xcmg.expect("徐工 finds XCMG");
+    // Best first: names starting with the text, local ones first (徐州徐工… only contains it).
+    let first = &hits["enterprises"][0];
+    assert!(first["name"].as_str().is_some_and(|n| n.starts_with("徐工")) && first["flags"]["local"] == true, "{first}");
+    let sany = s.json("/api/v1/search?q=%E4%B8%89%E4%B8%80"); // 三一
+    assert_eq!(sany["enterprises"][0]["name"], "三一重工股份有限公司", "{}", sany["enterprises"]);
     let en = s.json("/api/v1/search?q=xcmg");
     assert!(en["enterprises"].as_array().expect("list").iter().any(|e| e["id"] == xcmg["id"]), "case-insensitive English");
     let places = s.json("/api/v1/search?q=%E9%93%9C%E5%B1%B1"); // 铜山
