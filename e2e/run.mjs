@@ -2456,6 +2456,15 @@ try {
     eq(await page.$$eval('#pj-checklist tr[data-mine="1"]', (ts) => ts.map((x) => x.dataset.task)), mine.map((k) => k.id), 'its own items');
     for (const k of p.checklist) eq(await page.locator(`#pj-task-${k.id}`).isDisabled(), k.department !== USERS.dept_plan.department, `${k.id} editable only if its own`);
     eq(await page.locator('#pj-edit, #pj-move-form, #pj-doc-form, #pj-step-form').count(), 0, 'no other form');
+    // Departments the service catalogue knows are shown by its English name in English.
+    const known = p.checklist.find((k) => k.department_id && k.department_en);
+    assert(known, 'API: an item whose department the catalogue knows');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
+    eq((await page.textContent(`#pj-checklist tr[data-task="${known.id}"] td[data-department]`)).trim(), known.department_en, 'the department in English');
+    eq(await page.getAttribute(`#pj-checklist tr[data-task="${known.id}"] td[data-department]`, 'data-department'), known.department_id, 'and its catalogue id');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset));
     await page.selectOption(`#pj-task-${mine[0].id}`, 'doing');
     await page.waitForFunction((t) => document.querySelector(`#pj-checklist tr[data-task="${t}"]`)?.dataset.status === 'doing', mine[0].id);
     const after = await api(`/api/v1/projects/${p.id}`);

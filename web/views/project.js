@@ -21,6 +21,8 @@ const label = (prefix, v) => {
   return s === `${prefix}${v}` ? v : s;
 };
 
+/** A checklist item's department in the reader's language (the catalogue's English name where it knows the bureau). */
+const deptName = (k) => tx({ zh: k.department, en: k.department_en || '' });
 /** A checklist item as the API takes it back (without the computed overdue fields). */
 const taskBody = (k) => ({
   id: k.id, kind: k.kind, title_zh: k.title_zh, title_en: k.title_en ?? null, department: k.department, due: k.due ?? null,
@@ -238,7 +240,7 @@ export async function render(root, ctx) {
         p.start_overdue ? h('span', { class: 'badge late', id: 'pj-start-overdue' }, t('pl_start_overdue')) : null) : null,
       blockers.length
         ? h('ul', { class: 'pj-blockers', id: 'pj-blockers' }, blockers.map((b) => h('li', { dataset: { task: b.id }, class: b.overdue ? 'late' : null },
-          h('strong', {}, tx({ zh: b.title_zh, en: b.title_en })), ' · ', b.department, b.due ? ` · ${t('pj_due_d', { d: dateText(b.due) })}` : '',
+          h('strong', {}, tx({ zh: b.title_zh, en: b.title_en })), ' · ', deptName((p.checklist || []).find((k) => k.id === b.id) || b), b.due ? ` · ${t('pj_due_d', { d: dateText(b.due) })}` : '',
           b.overdue ? [' ', h('span', { class: 'badge late' }, t('pj_overdue'))] : null)))
         : h('p', { class: 'muted', id: 'pj-blockers-none' }, (p.checklist || []).length ? t('pj_no_blockers') : t('pj_no_checklist_yet')));
   }
@@ -255,12 +257,13 @@ export async function render(root, ctx) {
       const next = items.map((k, j) => (j === i ? { ...taskBody(k), ...change } : taskBody(k)));
       write(form, () => patch({ checklist: next }), { aliases: { [`checklist[${i}]`]: 'checklist', checklist: 'checklist' } });
     };
-    const mayEdit = (k) => writer || (dept !== null && k.department === dept);
+    // The server says which items are the signed-in department's (by catalogue id or name, as it checks a write).
+    const mayEdit = (k) => writer || (dept !== null && k.mine === true);
     const rows = items.map((k, i) => h('tr', { dataset: { task: k.id, status: k.status, mine: mayEdit(k) ? '1' : '0' }, class: k.overdue ? 'late' : null },
       h('td', { class: 'name' }, h('strong', {}, tx({ zh: k.title_zh, en: k.title_en })),
         k.blocks_start ? [' ', h('span', { class: 'badge blocks', title: t('pj_blocks_start_hint') }, t('pj_blocks_start'))] : null,
         k.note ? h('div', { class: 'small muted' }, k.note) : null),
-      h('td', { dataset: { label: t('pj_department') } }, k.department),
+      h('td', { dataset: { label: t('pj_department'), department: k.department_id || '' } }, deptName(k)),
       h('td', { class: 'num', dataset: { label: t('pj_due') } }, k.due || '–'),
       h('td', { dataset: { label: t('pj_status') } },
         h('label', { class: 'sr-only', for: `pj-task-${k.id}` }, `${t('pj_status')} ${tx({ zh: k.title_zh, en: k.title_en })}`),

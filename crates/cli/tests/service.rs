@@ -204,8 +204,23 @@ fn one_department_account_works_its_requests_and_its_checklist_items() {
             })
             .count() as u64;
         assert!(open >= 1 && open == mine, "{pid}: {open} open items of nrp, the project has {mine}");
+        // Each item names its bureau as the catalogue knows it, and says whether it is the caller's: the account
+        // names the bureau by id (nrp), the items by name (市自然资源和规划局).
+        for t in full["checklist"].as_array().expect("checklist") {
+            let ours = t["department"].as_str().is_some_and(|d| d.contains("自然资源和规划局"));
+            assert_eq!(t["mine"], ours, "{pid}: {t}");
+            if ours {
+                assert_eq!(
+                    (t["department_id"].as_str(), t["department_en"].as_str()),
+                    (Some("nrp"), Some("Xuzhou Natural Resources and Planning Bureau"))
+                );
+            }
+        }
         assert!(x["tasks_of"]["overdue"].as_u64().is_some_and(|o| o <= open));
     }
+    // For anyone but department staff nothing is theirs.
+    let as_admin = w.s.json_as(&w.admin, &format!("/api/v1/projects/{id}"));
+    assert!(as_admin["checklist"].as_array().expect("checklist").iter().all(|t| t["mine"] == false));
     // Its land item done: the project leaves the list when nothing else of nrp is open.
     let p = w.s.json_as(&w.admin, &format!("/api/v1/projects/{id}"));
     let mut checklist = p["checklist"].as_array().expect("checklist").clone();

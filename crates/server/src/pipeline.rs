@@ -102,11 +102,15 @@ fn allowed_moves(p: &Project) -> Vec<Value> {
     out
 }
 
-fn detail_json(s: &ServerState, pl: &Pipeline, p: &Project, log: Vec<chainscope_store::ProjectChange>) -> Value {
+fn detail_json(s: &ServerState, pl: &Pipeline, p: &Project, log: Vec<chainscope_store::ProjectChange>, who: &Identity) -> Value {
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
     let t = today();
     let mut v = summary_json(s, tax, p, t);
+    // Each item's department as the service catalogue knows it (id, English name), and whether it is the caller's
+    // own department's work: the page lets department staff change exactly the items the server lets them change.
+    let cfg = s.service();
+    let my_dept = who.account.as_ref().filter(|a| a.role == chainscope_model::Role::Department).and_then(|a| a.department.as_deref());
     let checklist: Vec<Value> = p
         .checklist
         .iter()
@@ -114,6 +118,10 @@ fn detail_json(s: &ServerState, pl: &Pipeline, p: &Project, log: Vec<chainscope_
             let mut j = serde_json::to_value(k).unwrap_or(Value::Null);
             j["overdue"] = json!(k.overdue(t));
             j["days_over"] = json!(k.due.filter(|_| k.overdue(t)).map(|d| (t - d).num_days()));
+            let known = cfg.as_deref().and_then(|c| c.catalogue.departments.iter().find(|d| task_of(s, Some(c), &d.id, k)));
+            j["department_id"] = json!(known.map(|d| &d.id));
+            j["department_en"] = json!(known.map(|d| &d.name_en));
+            j["mine"] = json!(my_dept.is_some_and(|d| task_of(s, cfg.as_deref(), d, k)));
             j
         })
         .collect();
@@ -303,13 +311,19 @@ fn passes(s: &ServerState, tax: &Taxonomy, f: &ListFilter, p: &Project, today: N
 /// [`crate::service::same_department`] does) in a project.
 fn department_tasks(s: &ServerState, p: &Project, dept: &str, today: NaiveDate) -> (usize, usize) {
     let cfg = s.service();
-    let theirs = |t: &&Task| match &cfg {
-        Some(c) => crate::service::same_department(s, &c.catalogue, dept, &t.department),
-        None => t.department == dept,
-    };
+    let theirs = |t: &&Task| task_of(s, cfg.as_deref(), dept, t);
     let open = p.checklist.iter().filter(|t| t.status.is_open()).filter(theirs).count();
     let late = p.checklist.iter().filter(|t| t.overdue(today)).filter(theirs).count();
     (open, late)
+}
+
+/// Whether a checklist item is the work of a department (an account's catalogue id or name): the same bureau whether
+/// named by id or by name, with or without the city's name (see [`crate::service::same_department`]).
+fn task_of(s: &ServerState, cfg: Option<&crate::service::ServiceConfig>, dept: &str, t: &Task) -> bool {
+    match cfg {
+        Some(c) => crate::service::same_department(s, &c.catalogue, dept, &t.department),
+        None => t.department == dept,
+    }
 }
 
 /// `GET /api/v1/projects`: the project table with filters, counts by stage (for the board) and paging.
@@ -399,14 +413,18 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
 }
 
 /// `GET /api/v1/projects/{id}`: the project with its moves, change log, checklist, blockers and allowed moves.
-pub async fn get(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get(
+    State(s): State<Arc<ServerState>>,
+    Extension(who): Extension<Identity>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let pl = s.pipeline();
     let Some(p) = pl.projects.iter().find(|p| p.id == id).cloned() else {
         return Err(ApiError::not_found("unknown_project", format!("没有项目 '{id}' / no project '{id}'")));
     };
     let pid = id.clone();
     let log = s.with_store(move |st| st.project_log(&pid)).await.unwrap_or_default();
-    Ok(Json(detail_json(&s, &pl, &p, log)))
+    Ok(Json(detail_json(&s, &pl, &p, log, &who)))
 }
 
 /// `GET /api/v1/projects/{id}/versions/{version}`: the project as one write left it.
@@ -769,10 +787,7 @@ fn check_department_edit(
     let dept = a.department.as_deref().unwrap_or("");
     // The same bureau whether the account names it by catalogue id or by name (with or without the city's name).
     let cfg = s.service();
-    let theirs = |t: &Task| match &cfg {
-        Some(c) => crate::service::same_department(s, &c.catalogue, dept, &t.department),
-        None => t.department == dept,
-    };
+    let theirs = |t: &Task| task_of(s, cfg.as_deref(), dept, t);
     let others_before: Vec<&Task> = before.checklist.iter().filter(|t| !theirs(t)).collect();
     let others_after: Vec<&Task> = after.checklist.iter().filter(|t| !theirs(t)).collect();
     if others_before != others_after {
@@ -923,7 +938,7 @@ pub async fn create(
     let pl = s.pipeline();
     let sid = saved.id.clone();
     let log = s.with_store(move |st| st.project_log(&sid)).await.unwrap_or_default();
-    Ok((StatusCode::CREATED, Json(detail_json(&s, &pl, &saved, log))))
+    Ok((StatusCode::CREATED, Json(detail_json(&s, &pl, &saved, log, &who))))
 }
 
 fn expected_version(obj: &Map<String, Value>) -> Result<i64, ApiError> {
@@ -991,7 +1006,7 @@ pub async fn patch(
             let id = id.clone();
             move |st| st.project_log(&id)
         });
-        return Ok(Json(detail_json(&s, &pl, &p, log.await.unwrap_or_default())));
+        return Ok(Json(detail_json(&s, &pl, &p, log.await.unwrap_or_default(), &who)));
     }
     let action = if changed.iter().all(|c| c == "checklist") { "checklist" } else { "edit" };
     let change = chainscope_store::Change {
@@ -1002,7 +1017,7 @@ pub async fn patch(
     let saved = save(&s, p, Some(expected), change, false).await?;
     let pl = s.pipeline();
     let log = s.with_store(move |st| st.project_log(&id)).await.unwrap_or_default();
-    Ok(Json(detail_json(&s, &pl, &saved, log)))
+    Ok(Json(detail_json(&s, &pl, &saved, log, &who)))
 }
 
 const MOVE_FIELDS: &[(&str, &str)] =
@@ -1052,7 +1067,7 @@ pub async fn move_stage(
     let saved = save(&s, p, Some(expected), change, false).await?;
     let pl = s.pipeline();
     let log = s.with_store(move |st| st.project_log(&id)).await.unwrap_or_default();
-    Ok(Json(detail_json(&s, &pl, &saved, log)))
+    Ok(Json(detail_json(&s, &pl, &saved, log, &who)))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
