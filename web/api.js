@@ -66,7 +66,11 @@ async function request(path, init) {
   let body = null;
   try {
     body = await res.json();
-  } catch {
+  } catch (e) {
+    // Cut off while the body was read (the view that asked is being left): an abort, not a bad answer. Reported as
+    // invalid JSON, the view being left would have shown its error on the next view's page.
+    if (e.name === 'AbortError') throw e;
+    if (init && init.signal && init.signal.aborted) throw new DOMException('aborted', 'AbortError');
     throw new ApiError(`HTTP ${res.status}`, res.status, 'invalid_json');
   }
   if (!res.ok) throw errorOf(res, body);

@@ -305,7 +305,8 @@ async function route() {
     if (!root.dataset.ready) root.dataset.ready = 'ok';
     if (focusId && !signal.aborted) document.getElementById(focusId)?.focus();
   } catch (e) {
-    if (e && e.name === 'AbortError') return;
+    // A view being left may still fail (its requests cut off, its elements gone): that is not the new view's error.
+    if ((e && e.name === 'AbortError') || signal.aborted) return;
     console.error(e);
     root.append(errorBox(e, () => route()));
     root.dataset.ready = 'error';
