@@ -5,7 +5,7 @@
 // projects it counts (开工/投产/终止 by reached=&reached_from=&reached_to=, the stages by stage=&stage_on=).
 // The builders are exported: the report (#/report) prints the same blocks for its year to date.
 
-import { t, nm, num, lang } from '../i18n.js';
+import { t, nm, num, lang, tx } from '../i18n.js';
 import { getJson, h, errorBox, loading, makeHash, demoBadge } from '../api.js';
 import {
   money, panel, emptyNote, chartBlock, drawChart, dataTable, CHART_COLORS, pct, figure, progressBar, changeMark,
@@ -181,7 +181,7 @@ export function overdueTasksTable(d, { all = false, id = 'dash-overdue-tasks' } 
   const byDept = new Map();
   for (const o of rows) {
     const k = o.department || '–';
-    const e = byDept.get(k) || { n: 0, oldest: 0 };
+    const e = byDept.get(k) || { n: 0, oldest: 0, en: o.department_en || '' };
     e.n += 1;
     e.oldest = Math.max(e.oldest, o.days_over || 0);
     byDept.set(k, e);
@@ -190,7 +190,7 @@ export function overdueTasksTable(d, { all = false, id = 'dash-overdue-tasks' } 
   const max = depts[0][1].n;
   const summary = h('ul', { class: 'bars late-depts', id: `${id}-by-dept`, 'aria-label': t('db_overdue_by_dept') }, depts.map(([name, e]) =>
     h('li', { dataset: { department: name, count: String(e.n) } },
-      h('span', {}, name),
+      h('span', {}, tx({ zh: name, en: e.en })),
       h('span', { class: 'bar-track' }, h('span', { class: 'bar-fill late-fill', style: { width: `${(100 * e.n) / max}%` } })),
       h('span', { class: 'bar-value' }, t('db_overdue_dept_n', { n: num(e.n), d: num(e.oldest) })))));
   const hidden = all ? 0 : Math.max(0, rows.length - OVERDUE_SHOWN);
@@ -200,7 +200,7 @@ export function overdueTasksTable(d, { all = false, id = 'dash-overdue-tasks' } 
     h('tbody', {}, rows.map((o, i) => h('tr', { dataset: { id: o.project_id, task: o.task_id }, class: i >= OVERDUE_SHOWN && hidden ? 'extra' : null },
       h('td', {}, o.title_zh),
       h('td', { class: 'name' }, h('a', { href: hrefProject(o.project_id) }, o.project_name)),
-      h('td', { dataset: { label: t('pj_department') } }, o.department),
+      h('td', { dataset: { label: t('pj_department') } }, tx({ zh: o.department, en: o.department_en || '' })),
       h('td', { class: 'num', dataset: { label: t('pj_due') } }, o.due),
       h('td', { class: 'num late-text', dataset: { label: t('db_days_over') } }, t('pj_days_over', { n: num(o.days_over) }))))));
   const out = [

@@ -68,6 +68,11 @@ fn the_seed_figures_are_computed_from_the_records() {
 fn every_league_row_drills_down_to_its_projects() {
     let (_env, s, a, _o) = server();
     let d = s.json_as(&a, "/api/v1/dashboard?month=2022-09");
+    // Overdue checklist items carry the catalogue's English name of their department where it knows the bureau.
+    let tasks = d["overdue_tasks"].as_array().expect("overdue tasks");
+    let land: Vec<&Value> = tasks.iter().filter(|o| o["department"].as_str().is_some_and(|x| x.contains("自然资源和规划局"))).collect();
+    assert!(!land.is_empty(), "some land or planning items are overdue at 2022-09");
+    assert!(land.iter().all(|o| o["department_en"] == "Xuzhou Natural Resources and Planning Bureau"), "{land:?}");
     for row in d["league"].as_array().expect("league").iter().take(4) {
         let code = row["progress"]["key"].as_str().expect("code");
         let list = s.json_as(&a, &format!("/api/v1/projects?region={code}&signed_from=2022-01-01&signed_to=2022-09-30&limit=1"));

@@ -118,7 +118,7 @@ fn detail_json(s: &ServerState, pl: &Pipeline, p: &Project, log: Vec<chainscope_
             let mut j = serde_json::to_value(k).unwrap_or(Value::Null);
             j["overdue"] = json!(k.overdue(t));
             j["days_over"] = json!(k.due.filter(|_| k.overdue(t)).map(|d| (t - d).num_days()));
-            let known = cfg.as_deref().and_then(|c| c.catalogue.departments.iter().find(|d| task_of(s, Some(c), &d.id, k)));
+            let known = catalogue_department(s, cfg.as_deref(), &k.department);
             j["department_id"] = json!(known.map(|d| &d.id));
             j["department_en"] = json!(known.map(|d| &d.name_en));
             j["mine"] = json!(my_dept.is_some_and(|d| task_of(s, cfg.as_deref(), d, k)));
@@ -315,6 +315,17 @@ fn department_tasks(s: &ServerState, p: &Project, dept: &str, today: NaiveDate) 
     let open = p.checklist.iter().filter(|t| t.status.is_open()).filter(theirs).count();
     let late = p.checklist.iter().filter(|t| t.overdue(today)).filter(theirs).count();
     (open, late)
+}
+
+/// The service catalogue's department that a department named in text is (by id, or by name with or without the
+/// city's name), for its id and English name.
+fn catalogue_department<'a>(
+    s: &ServerState,
+    cfg: Option<&'a crate::service::ServiceConfig>,
+    name: &str,
+) -> Option<&'a chainscope_model::service::Department> {
+    let cat = &cfg?.catalogue;
+    cat.departments.iter().find(|d| crate::service::same_department(s, cat, &d.id, name))
 }
 
 /// Whether a checklist item is the work of a department (an account's catalogue id or name): the same bureau whether
@@ -1320,6 +1331,17 @@ fn dashboard_json(s: &ServerState, pl: &Pipeline, through: NaiveDate) -> Value {
     let events: Vec<Value> = evs.iter().map(|e| event_json(s, tax, &pl.projects, e)).collect();
     let fair = evs.iter().find(|e| e.kind == "fair").map(|e| event_json(s, tax, &pl.projects, e));
     let years: std::collections::BTreeSet<i32> = pl.projects.iter().filter_map(|p| p.signed_on()).map(|d| d.year()).collect();
+    // Overdue checklist items, each department with its English name where the service catalogue knows it.
+    let cfg = s.service();
+    let overdue_tasks: Vec<Value> = d
+        .overdue_tasks
+        .iter()
+        .map(|o| {
+            let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
+            v["department_en"] = json!(catalogue_department(s, cfg.as_deref(), &o.department).map(|d| &d.name_en));
+            v
+        })
+        .collect();
     json!({
         "year": year, "through": d.through, "today": t,
         "years": years,
@@ -1347,7 +1369,7 @@ fn dashboard_json(s: &ServerState, pl: &Pipeline, through: NaiveDate) -> Value {
             v["region"] = region_json(s, &o.region_code);
             v
         }).collect::<Vec<_>>(),
-        "overdue_tasks": d.overdue_tasks,
+        "overdue_tasks": overdue_tasks,
         "events": events,
         "fair": fair,
     })
