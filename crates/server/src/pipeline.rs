@@ -1331,14 +1331,21 @@ fn dashboard_json(s: &ServerState, pl: &Pipeline, through: NaiveDate) -> Value {
     let events: Vec<Value> = evs.iter().map(|e| event_json(s, tax, &pl.projects, e)).collect();
     let fair = evs.iter().find(|e| e.kind == "fair").map(|e| event_json(s, tax, &pl.projects, e));
     let years: std::collections::BTreeSet<i32> = pl.projects.iter().filter_map(|p| p.signed_on()).map(|d| d.year()).collect();
-    // Overdue checklist items, each department with its English name where the service catalogue knows it.
+    // Overdue checklist items, each department with its English name where the service catalogue knows it: looked up
+    // once per department named (a handful), not once per item (hundreds; the 大屏 reloads every minute).
     let cfg = s.service();
+    let mut english: HashMap<&str, Option<&str>> = HashMap::new();
+    for o in &d.overdue_tasks {
+        english
+            .entry(o.department.as_str())
+            .or_insert_with(|| catalogue_department(s, cfg.as_deref(), &o.department).map(|d| d.name_en.as_str()));
+    }
     let overdue_tasks: Vec<Value> = d
         .overdue_tasks
         .iter()
         .map(|o| {
             let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
-            v["department_en"] = json!(catalogue_department(s, cfg.as_deref(), &o.department).map(|d| &d.name_en));
+            v["department_en"] = json!(english.get(o.department.as_str()).copied().flatten());
             v
         })
         .collect();
