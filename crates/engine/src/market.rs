@@ -130,45 +130,15 @@ mod tests {
 
     #[test]
     fn adjacency_follows_the_supply_edges() {
-        let t = Taxonomy::from_toml(
-            r#"
-[[tier]]
-id = "a"
-name_zh = "甲"
-[[cluster]]
-id = "c"
-tier = "a"
-name_zh = "群"
-[[chain]]
-id = "ch"
-cluster = "c"
-name_zh = "链"
-[[node]]
-id = "bear"
-chain = "ch"
-name_zh = "轴承"
-position = "upstream"
-supplies = ["crane"]
-[[node]]
-id = "crane"
-chain = "ch"
-name_zh = "起重机"
-position = "midstream"
-[[node]]
-id = "lease"
-chain = "ch"
-name_zh = "租赁"
-position = "downstream"
-"#,
-        )
-        .expect("taxonomy");
-        // A crane maker needing bearings: bearing makers fit best.
-        assert_eq!(adjacency(&t, ItemKind::Demand, "bear", "bear"), (1.0, Relation::SameNode));
-        assert_eq!(adjacency(&t, ItemKind::Demand, "crane", "bear"), (0.8, Relation::Upstream));
-        // A bearing maker offering bearings: crane makers (customers) fit best.
-        assert_eq!(adjacency(&t, ItemKind::Supply, "bear", "crane"), (1.0, Relation::Downstream));
-        assert_eq!(adjacency(&t, ItemKind::Supply, "bear", "lease").1, Relation::SameChain);
-        assert_eq!(adjacency(&t, ItemKind::Supply, "bear", "nope"), (0.0, Relation::Unrelated));
+        // Hydraulics supply excavators; leasing is on the same chain with no edge to hydraulics.
+        let t = chainscope_testkit::machinery().node("cm.lease", "cm", "租赁", "downstream", &[]).taxonomy();
+        // An excavator maker needing hydraulics: hydraulics makers fit best.
+        assert_eq!(adjacency(&t, ItemKind::Demand, "cm.hyd", "cm.hyd"), (1.0, Relation::SameNode));
+        assert_eq!(adjacency(&t, ItemKind::Demand, "cm.exc", "cm.hyd"), (0.8, Relation::Upstream));
+        // A hydraulics maker offering its parts: excavator makers (customers) fit best.
+        assert_eq!(adjacency(&t, ItemKind::Supply, "cm.hyd", "cm.exc"), (1.0, Relation::Downstream));
+        assert_eq!(adjacency(&t, ItemKind::Supply, "cm.hyd", "cm.lease").1, Relation::SameChain);
+        assert_eq!(adjacency(&t, ItemKind::Supply, "cm.hyd", "nope"), (0.0, Relation::Unrelated));
         let (s, known) = score([Some(1.0), None, Some(1.0)]);
         assert!((s - 85.0).abs() < 1e-9 && (known - 0.7).abs() < 1e-12);
     }

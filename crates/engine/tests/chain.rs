@@ -7,7 +7,7 @@ use chainscope_engine::chain::{chain_strength, classify, leader_neighbours, loca
 use chainscope_engine::trends::{cagr, chain_trends, trend, trends_by_region};
 use chainscope_engine::{AdminLevel, Snapshot};
 use chainscope_model::{Enterprise, Flags, RegionRegistry};
-use common::{member, TaxonomyToml};
+use chainscope_testkit::{member, TaxonomyToml};
 
 fn taxonomy() -> TaxonomyToml {
     TaxonomyToml::default()
@@ -26,7 +26,7 @@ fn taxonomy() -> TaxonomyToml {
 }
 
 fn registry() -> RegionRegistry {
-    common::registry(&["CN", "DE", "320000", "320300", "320312", "320500", "320505", "440000", "440300", "440304"])
+    chainscope_testkit::registry(&["CN", "DE", "320000", "320300", "320312", "320500", "320505", "440000", "440300", "440304"])
 }
 
 fn ent(i: usize, nodes: &[&str], region: Option<&str>, local: bool) -> Enterprise {

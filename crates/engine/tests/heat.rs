@@ -5,24 +5,22 @@ mod common;
 use chainscope_engine::snapshot::AdminLevel;
 use chainscope_engine::{heat, Grouping, HeatFilter, Snapshot, Weight};
 use chainscope_model::{CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry};
-use common::{cell, manual, region, TaxonomyToml};
+use chainscope_testkit::{machinery, manual, region, TaxonomyToml};
+use common::cell;
 use std::collections::BTreeMap;
 
 fn taxonomy() -> TaxonomyToml {
-    TaxonomyToml::default()
-        .tier("advantage", "优势")
-        .tier("emerging", "新兴")
-        .cluster("cm", "advantage", "工程机械")
-        .cluster("ic", "emerging", "集成电路")
-        .chain("cm", "cm", "工程机械链")
-        .chain("ic", "ic", "集成电路链")
-        .node("cm.hyd", "cm", "液压", "upstream", &["cm.exc"])
-        .node("cm.exc", "cm", "挖掘机", "midstream", &[])
-        .node("ic.fab", "ic", "晶圆制造", "midstream", &[])
+    machinery().tier("emerging", "新兴").cluster("ic", "emerging", "集成电路").chain("ic", "ic", "集成电路链").node(
+        "ic.fab",
+        "ic",
+        "晶圆制造",
+        "midstream",
+        &[],
+    )
 }
 
 fn registry() -> RegionRegistry {
-    let mut reg = common::registry(&["CN", "DE", "320000", "320300", "320312", "320382", "320500", "320505"]);
+    let mut reg = chainscope_testkit::registry(&["CN", "DE", "320000", "320300", "320312", "320382", "320500", "320505"]);
     // Tongshan county (320323), since merged into Tongshan district (320312).
     reg.insert(Region { successor: Some("320312".into()), ..region("320323") });
     reg

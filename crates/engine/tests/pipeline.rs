@@ -7,7 +7,8 @@ use chainscope_engine::pipeline::{dashboard, event_stats, period_stats, signed_a
 use chainscope_model::{
     Channel, InvestmentBand, MoveError, MoveKind, Project, Provenance, Stage, StageEntry, Target, TargetScope, TaskStatus,
 };
-use common::{d, xuzhou_taxonomy};
+use chainscope_testkit::xuzhou_343;
+use common::d;
 
 /// A project with a history given as `stage@date` pairs.
 fn project(id: &str, region: &str, cluster: Option<&str>, amount: f64, history: &[(Stage, &str)]) -> Project {
@@ -189,7 +190,7 @@ fn league_case() -> (Vec<Project>, Vec<Target>) {
 
 #[test]
 fn dashboard_counts_by_hand() {
-    let tax = xuzhou_taxonomy();
+    let tax = xuzhou_343();
     let (projects, targets) = league_case();
     let dash = dashboard(&projects, &tax, &targets, d("2024-03-31"), d(TODAY));
     // Signed in 2024 as known on 31 March: a1 a2 a3 b1 c1 d1 = 6 (b2 was moved back; y1 signed in 2023).
@@ -218,7 +219,7 @@ fn dashboard_counts_by_hand() {
 
 #[test]
 fn league_table_ranks_by_completion_with_month_on_month_change() {
-    let tax = xuzhou_taxonomy();
+    let tax = xuzhou_343();
     let (projects, targets) = league_case();
     let dash = dashboard(&projects, &tax, &targets, d("2024-03-31"), d(TODAY));
     let rows: Vec<(&str, u32, Option<f64>)> =
@@ -241,7 +242,7 @@ fn league_table_ranks_by_completion_with_month_on_month_change() {
 
 #[test]
 fn a_year_boundary_splits_signing_and_start() {
-    let tax = xuzhou_taxonomy();
+    let tax = xuzhou_343();
     let (projects, targets) = league_case();
     let y2023 = dashboard(&projects, &tax, &targets, d("2023-12-31"), d(TODAY));
     // y1 was signed on 20 December 2023; a3 was only negotiating.
@@ -257,7 +258,7 @@ fn a_year_boundary_splits_signing_and_start() {
 
 #[test]
 fn closed_periods_do_not_change_when_later_moves_are_recorded() {
-    let tax = xuzhou_taxonomy();
+    let tax = xuzhou_343();
     let (mut projects, targets) = league_case();
     let before = period_stats(&projects, &tax, &targets, d("2024-01-01"), d("2024-01-31"));
     // Later, a1 falls through in May.
@@ -273,7 +274,7 @@ fn closed_periods_do_not_change_when_later_moves_are_recorded() {
 
 #[test]
 fn signed_projects_not_started_in_time_are_flagged() {
-    let tax = xuzhou_taxonomy();
+    let tax = xuzhou_343();
     let mut late = project("s1", "A", Some("construction-machinery"), 1.0, &[(Stage::Signed, "2024-01-01")]);
     late.checklist = standard_checklist(d("2024-01-01"));
     late.checklist[1].status = TaskStatus::Done; // land
@@ -298,7 +299,7 @@ fn signed_projects_not_started_in_time_are_flagged() {
 
 #[test]
 fn event_statistics_count_only_signed_projects_of_the_event() {
-    let tax = xuzhou_taxonomy();
+    let tax = xuzhou_343();
     let mut ps = vec![
         project("e1", "A", Some("construction-machinery"), 1.0, &[(Stage::Signed, "2024-05-01")]),
         project("e2", "B", Some("ic-ict"), 1.0, &[(Stage::Signed, "2024-05-01"), (Stage::Dropped, "2024-09-01")]),

@@ -9,8 +9,9 @@ use chainscope_engine::{Criterion, Match, MatchStatus, Outcome};
 use chainscope_model::policy::check_policy_references;
 use chainscope_model::taxonomy::MembershipSource;
 use chainscope_model::{policies_from_toml, ClassVersion, Enterprise, Membership, Policy, RegionRegistry, YearFigure};
+use chainscope_testkit::xuzhou_343;
 use chrono::NaiveDate;
-use common::{d, xuzhou_taxonomy};
+use common::d;
 
 fn today() -> NaiveDate {
     d("2025-06-16")
@@ -18,7 +19,7 @@ fn today() -> NaiveDate {
 
 /// Jiangsu, with Xuzhou (a district and the economic development zone) and Nanjing (a district).
 fn regions() -> RegionRegistry {
-    common::registry(&["CN", "320000", "320300", "320302", "320371", "320100", "320102"])
+    chainscope_testkit::registry(&["CN", "320000", "320300", "320302", "320371", "320100", "320102"])
 }
 
 /// A fully recorded local excavator maker in 鼓楼区: 3514, founded 2020-05-01, 150 employees (small), 5000万元.
@@ -43,7 +44,7 @@ fn policy(eligibility: &str) -> Policy {
 
 fn run(p: &Policy, e: &Enterprise) -> Match {
     let reg = regions();
-    check(p, e, &xuzhou_taxonomy(), |c, a| reg.is_within(c, a), today())
+    check(p, e, &xuzhou_343(), |c, a| reg.is_within(c, a), today())
 }
 
 /// The outcome of one criterion.
@@ -59,7 +60,7 @@ fn detail(m: &Match, c: Criterion) -> String {
 fn default_policies_load_and_reference_the_taxonomy() {
     let list = policies_from_toml(include_str!("../../../data/xuzhou-343/policies.toml")).expect("policies.toml loads");
     assert!((6..=10).contains(&list.len()), "{} policies", list.len());
-    check_policy_references(&list, &xuzhou_taxonomy()).expect("clusters and nodes exist");
+    check_policy_references(&list, &xuzhou_343()).expect("clusters and nodes exist");
     for p in &list {
         assert_eq!(p.example, p.name_zh.contains("示例"), "{}: examples say 示例 in their name, real rules do not", p.id);
         assert!(!p.issuer.is_empty() && !p.benefit_zh.is_empty() && !p.benefit_en.is_empty(), "{}", p.id);
@@ -70,7 +71,7 @@ fn default_policies_load_and_reference_the_taxonomy() {
     // An unknown cluster is caught against the taxonomy.
     let mut bad = list.clone();
     bad[0].eligibility.clusters.push("space".into());
-    assert_eq!(check_policy_references(&bad, &xuzhou_taxonomy()).unwrap_err().code(), "policy_unknown_reference");
+    assert_eq!(check_policy_references(&bad, &xuzhou_343()).unwrap_err().code(), "policy_unknown_reference");
 }
 
 #[test]
@@ -81,7 +82,7 @@ fn default_policies_for_a_local_chain_leader() {
     e.employees = Some(5000);
     e.flags.chain_leader = true;
     let reg = regions();
-    let got = policies_for_enterprise(&list, &e, &xuzhou_taxonomy(), |c, a| reg.is_within(c, a), today());
+    let got = policies_for_enterprise(&list, &e, &xuzhou_343(), |c, a| reg.is_within(c, a), today());
     // The expired 2023 subsidy is left out; 免申即享 comes first.
     assert!(got.iter().all(|m| m.policy_id != "tech-upgrade-2023"));
     assert!(got[0].no_application);
@@ -346,7 +347,7 @@ fn no_application_listing_and_order() {
     let within = |c: &str, a: &str| reg.is_within(c, a);
     let mut e = maker();
     e.employees = None;
-    let got = policies_for_enterprise(&list, &e, &xuzhou_taxonomy(), within, today());
+    let got = policies_for_enterprise(&list, &e, &xuzhou_343(), within, today());
     let order: Vec<(&str, MatchStatus, bool)> = got.iter().map(|m| (m.policy_id.as_str(), m.status, m.no_application)).collect();
     assert_eq!(
         order,
@@ -362,7 +363,7 @@ fn no_application_listing_and_order() {
     let mut other = maker();
     other.key = "ext:other".into();
     other.flags.srdi = false;
-    let grants = no_application_grants(&list, &[e, other], &xuzhou_taxonomy(), within, today());
+    let grants = no_application_grants(&list, &[e, other], &xuzhou_343(), within, today());
     let pairs: Vec<(&str, &str)> = grants.iter().map(|m| (m.policy_id.as_str(), m.enterprise_key.as_str())).collect();
     // ext:maker: srdi, head count unknown → only "free"; ext:other: not srdi, 150 employees on record → only
     // "free-but-unsure".
@@ -383,10 +384,10 @@ fn expired_and_future_policies() {
     // The listings leave them out.
     let reg = regions();
     let within = |c: &str, a: &str| reg.is_within(c, a);
-    assert!(matches_for_policy(old, [&maker()], &xuzhou_taxonomy(), within, today()).is_empty());
+    assert!(matches_for_policy(old, [&maker()], &xuzhou_343(), within, today()).is_empty());
     // On its last day it is still in force.
-    assert_eq!(matches_for_policy(old, [&maker()], &xuzhou_taxonomy(), within, d("2023-12-31")).len(), 1);
-    let got = policies_for_enterprise(&list, &maker(), &xuzhou_taxonomy(), within, today());
+    assert_eq!(matches_for_policy(old, [&maker()], &xuzhou_343(), within, d("2023-12-31")).len(), 1);
+    let got = policies_for_enterprise(&list, &maker(), &xuzhou_343(), within, today());
     assert!(got.iter().all(|m| m.policy_id != "old" && m.policy_id != "future"));
 }
 
@@ -409,7 +410,7 @@ fn matches_for_policy_are_ranked() {
     z.key = "ext:z".into();
     let reg = regions();
     let enterprises = [c, x, z, b, a];
-    let got = matches_for_policy(&p, &enterprises, &xuzhou_taxonomy(), |c, a| reg.is_within(c, a), today());
+    let got = matches_for_policy(&p, &enterprises, &xuzhou_343(), |c, a| reg.is_within(c, a), today());
     let keys: Vec<&str> = got.iter().map(|m| m.enterprise_key.as_str()).collect();
     assert_eq!(keys, vec!["ext:a", "ext:z", "ext:b", "ext:c"]);
     assert_eq!(got.iter().map(|m| m.unknown.len()).collect::<Vec<_>>(), vec![0, 0, 1, 2]);

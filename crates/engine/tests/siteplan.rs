@@ -6,19 +6,15 @@ mod common;
 use chainscope_engine::siteplan::{plan, HubKind, SiteRequest, SiteWeights};
 use chainscope_engine::Snapshot;
 use chainscope_model::{Enterprise, Flags, Hub, Park, ParkKind, Provenance};
-use common::{cell, member, TaxonomyToml};
+use chainscope_testkit::{machinery, member, TaxonomyToml};
+use common::cell;
 
 fn taxonomy() -> TaxonomyToml {
-    TaxonomyToml::default()
-        .tier("advantage", "优势")
+    machinery()
         .tier("emerging", "新兴")
-        .cluster("cm", "advantage", "工程机械")
         .cluster("ne", "advantage", "新能源")
         .cluster("ic", "emerging", "集成电路")
-        .chain("cm", "cm", "工程机械链")
         .chain("ic", "ic", "集成电路链")
-        .node("cm.hyd", "cm", "液压", "upstream", &["cm.exc"])
-        .node("cm.exc", "cm", "挖掘机", "midstream", &[])
         .node("ic.fab", "ic", "晶圆", "midstream", &[])
 }
 
@@ -56,7 +52,7 @@ fn park(id: &str, lat: f64, lon: f64, clusters: &[&str], floor: Option<f64>, ren
 }
 
 fn city() -> (Snapshot, Vec<Hub>) {
-    let reg = common::registry(&["CN", "320000", "320300", "320312"]);
+    let reg = chainscope_testkit::registry(&["CN", "320000", "320300", "320312"]);
     // Ten excavator makers (customers of hydraulics) around (34.30, 117.20); none near (34.00, 117.60).
     let makers: Vec<Enterprise> = (0..10)
         .map(|i| {

@@ -6,7 +6,7 @@ mod common;
 use chainscope_engine::targeting::{growth, rank, Context, Query, TargetError, Weights};
 use chainscope_engine::{HeatFilter, Snapshot};
 use chainscope_model::{Enterprise, Flags, RegionRegistry, YearFigure};
-use common::{located, member, region, TaxonomyToml};
+use chainscope_testkit::{located, member, region, TaxonomyToml};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 fn taxonomy() -> TaxonomyToml {
@@ -20,7 +20,7 @@ fn taxonomy() -> TaxonomyToml {
 }
 
 fn registry() -> RegionRegistry {
-    common::registry_of([
+    chainscope_testkit::registry_of([
         region("CN"),
         located("320000", 32.9, 119.4),
         located("320300", 34.26, 117.18),

@@ -6,9 +6,10 @@ use chainscope_model::error::ValidationError;
 use chainscope_model::ids::{lei_check_digits, normalize_id, org_code_check_char, uscc_check_char, USCC_ALPHABET};
 use chainscope_model::project::parse_stage_history;
 use chainscope_model::region::{Region, RegionLevel, RegionRegistry};
-use chainscope_model::taxonomy::{normalize_industry_code, Taxonomy};
+use chainscope_model::taxonomy::normalize_industry_code;
 use chainscope_model::values::{check_coordinates, looks_like_formula, neutralise_formula, parse_date, parse_flag, parse_money_wan};
 use chainscope_model::{parse_lei, parse_uscc, Stage};
+use chainscope_testkit::{machinery, region, registry, TaxonomyToml};
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 
@@ -185,28 +186,15 @@ fn full_width(c: char) -> char {
     }
 }
 
-fn region(code: &str, name: &str, level: RegionLevel, parent: Option<&str>) -> Region {
-    Region::new(code, name, level, parent, "CN")
-}
-
+/// Xuzhou's and Fuzhou's districts (two 鼓楼区), the 市辖区 aggregate, Tongshan county merged into Tongshan district
+/// in 2010, and two regions each other's parent.
 fn small_registry() -> RegionRegistry {
-    let mut reg = RegionRegistry::new();
-    reg.insert(region("CN", "中国", RegionLevel::Country, None));
-    reg.insert(region("320000", "江苏省", RegionLevel::Province, Some("CN")));
-    reg.insert(region("320300", "徐州市", RegionLevel::Prefecture, Some("320000")));
-    reg.insert(region("320301", "市辖区", RegionLevel::Aggregate, Some("320300")));
-    reg.insert(region("320302", "鼓楼区", RegionLevel::County, Some("320300")));
-    reg.insert(region("350000", "福建省", RegionLevel::Province, Some("CN")));
-    reg.insert(region("350100", "福州市", RegionLevel::Prefecture, Some("350000")));
-    reg.insert(region("350102", "鼓楼区", RegionLevel::County, Some("350100")));
-    let mut old = region("320323", "铜山县", RegionLevel::County, Some("320300"));
-    old.valid_to = NaiveDate::from_ymd_opt(2010, 9, 30);
-    old.successor = Some("320312".into());
-    reg.insert(old);
-    reg.insert(region("320312", "铜山区", RegionLevel::County, Some("320300")));
+    let mut reg = registry(&["CN", "320000", "320300", "320301", "320302", "350000", "350100", "350102"]);
+    reg.insert(Region { valid_to: NaiveDate::from_ymd_opt(2010, 9, 30), successor: Some("320312".into()), ..region("320323") });
+    reg.insert(region("320312"));
     // A cycle in the parent links must not hang or panic the resolver.
-    reg.insert(region("999998", "环甲", RegionLevel::County, Some("999999")));
-    reg.insert(region("999999", "环乙", RegionLevel::County, Some("999998")));
+    reg.insert(Region::new("999998", "环甲", RegionLevel::County, Some("999999"), "CN"));
+    reg.insert(Region::new("999999", "环乙", RegionLevel::County, Some("999998"), "CN"));
     reg
 }
 
@@ -592,51 +580,21 @@ fn stage_history_edge_cases() {
 // Unit tests: taxonomy lint
 // ---------------------------------------------------------------------------------------------------------------
 
-const LINT_TAXONOMY: &str = r#"
-[meta]
-id = "lint"
-[[tier]]
-id = "t"
-name_zh = "优势"
-[[cluster]]
-id = "cm"
-tier = "t"
-name_zh = "工程机械"
-[[cluster]]
-id = "empty"
-tier = "t"
-name_zh = "无链集群"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[node]]
-id = "cm.steel"
-chain = "cm"
-name_zh = "钢材"
-position = "upstream"
-supplies = ["cm.hyd"]
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压件"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "cm.exc"
-chain = "cm"
-name_zh = "挖掘机"
-position = "midstream"
-[[node]]
-id = "cm.island"
-chain = "cm"
-name_zh = "孤立节点"
-position = "service"
-"#;
+/// The machinery chain with steel upstream of hydraulics, an island node with no edge (unless `island_supplies`
+/// names one) and a cluster without a chain.
+fn lint_taxonomy(island_supplies: &[&str]) -> TaxonomyToml {
+    machinery().meta("lint").cluster("empty", "advantage", "无链集群").node("cm.steel", "cm", "钢材", "upstream", &["cm.hyd"]).node(
+        "cm.island",
+        "cm",
+        "孤立节点",
+        "service",
+        island_supplies,
+    )
+}
 
 #[test]
 fn lint_reports_disconnected_node_and_cluster_without_chain() {
-    let t = Taxonomy::from_toml(LINT_TAXONOMY).unwrap();
+    let t = lint_taxonomy(&[]).taxonomy();
     let lint = t.lint(2);
     assert_eq!(
         lint,
@@ -648,16 +606,12 @@ fn lint_reports_disconnected_node_and_cluster_without_chain() {
     // With a higher minimum the small chain is reported too.
     assert!(t.lint(5).iter().any(|m| m == "chain 'cm' has 4 nodes (< 5)"));
     // Connecting the island by an edge in either direction clears the warning.
-    let joined = LINT_TAXONOMY.replace("position = \"service\"\n", "position = \"service\"\nsupplies = [\"cm.exc\"]\n");
-    assert_eq!(Taxonomy::from_toml(&joined).unwrap().lint(2), vec!["cluster 'empty' has no chain".to_string()]);
+    assert_eq!(lint_taxonomy(&["cm.exc"]).taxonomy().lint(2), vec!["cluster 'empty' has no chain".to_string()]);
 }
 
 #[test]
 fn lint_edge_to_another_chain_does_not_connect() {
-    let two = format!(
-        "{LINT_TAXONOMY}\n[[chain]]\nid = \"other\"\ncluster = \"empty\"\nname_zh = \"另一条链\"\n[[node]]\nid = \"o.a\"\nchain = \"other\"\nname_zh = \"甲\"\nposition = \"upstream\"\nsupplies = [\"cm.island\"]\n"
-    );
-    let t = Taxonomy::from_toml(&two).unwrap();
+    let t = lint_taxonomy(&[]).chain("other", "empty", "另一条链").node("o.a", "other", "甲", "upstream", &["cm.island"]).taxonomy();
     let lint = t.lint(1);
     assert!(lint.iter().any(|m| m.contains("'cm.island' is not connected")), "{lint:?}");
     assert!(!lint.iter().any(|m| m.contains("no chain")), "{lint:?}");

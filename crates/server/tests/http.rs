@@ -1,41 +1,16 @@
 //! The server on a real loopback socket.
 
-use chainscope_model::{CoordPrecision, Enterprise, Flags, Membership, MembershipSource, Region, RegionLevel, RegionRegistry, Taxonomy};
+use chainscope_model::{CoordPrecision, Enterprise, Flags, RegionRegistry};
 use chainscope_server::{router, ServerState};
+use chainscope_testkit::{machinery, member, registry};
 use std::sync::Arc;
 
-const TAXONOMY: &str = r#"
-[[tier]]
-id = "advantage"
-name_zh = "优势"
-[[cluster]]
-id = "cm"
-tier = "advantage"
-name_zh = "工程机械"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压"
-position = "upstream"
-supplies = ["cm.exc"]
-[[node]]
-id = "cm.exc"
-chain = "cm"
-name_zh = "挖掘机"
-position = "midstream"
-"#;
-
+/// Enterprise `i`, a manual member of `node` in `region` at (`lat`, `lon`), with every figure filled in.
 fn enterprise(i: usize, node: &str, region: &str, lat: f64, lon: f64, leader: bool) -> Enterprise {
     Enterprise {
         ext_id: Some(i.to_string()),
         legal_rep: Some("张三".into()),
         phone: Some("0516-0000000".into()),
-        country: "CN".into(),
-        region_code: Some(region.into()),
         lat: Some(lat),
         lon: Some(lon),
         coord_precision: CoordPrecision::Exact,
@@ -45,27 +20,22 @@ fn enterprise(i: usize, node: &str, region: &str, lat: f64, lon: f64, leader: bo
         revenue: Some(1000.0 * i as f64),
         employees: Some(10 * i as u32),
         flags: Flags { chain_leader: leader, local: region.starts_with("3203"), ..Default::default() },
-        memberships: vec![Membership { node: node.into(), source: MembershipSource::Manual, confidence: 1.0 }],
         synthetic: true,
-        ..Enterprise::new(format!("ext:{i}"), format!("企业{i}"))
+        ..member(format!("ext:{i}"), format!("企业{i}"), &[node], Some(region))
     }
 }
 
+/// Thirty enterprises on the construction-machinery chain: a third in Tongshan (Xuzhou), the rest in Suzhou.
 fn snapshot() -> chainscope_engine::Snapshot {
-    let mut reg = RegionRegistry::new();
-    reg.insert(Region::new("CN", "中国", RegionLevel::Country, None, "CN"));
-    reg.insert(Region::new("320000", "江苏省", RegionLevel::Province, Some("CN"), "CN"));
-    reg.insert(Region::new("320300", "徐州市", RegionLevel::Prefecture, Some("320000"), "CN"));
-    reg.insert(Region::new("320312", "铜山区", RegionLevel::County, Some("320300"), "CN"));
-    reg.insert(Region::new("320500", "苏州市", RegionLevel::Prefecture, Some("320000"), "CN"));
-    reg.insert(Region::new("320505", "虎丘区", RegionLevel::County, Some("320500"), "CN"));
-    let mut b = chainscope_engine::Snapshot::builder(Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy")), "320300");
+    let reg = registry(&["CN", "320000", "320300", "320312", "320500", "320505"]);
+    let mut b = chainscope_engine::Snapshot::builder(machinery().build(), "320300");
     for i in 0..30 {
         let (region, lat, lon) = if i % 3 == 0 { ("320312", 34.25, 117.4) } else { ("320505", 31.3, 120.6) };
         b.push(&enterprise(i, if i % 2 == 0 { "cm.hyd" } else { "cm.exc" }, region, lat, lon, i == 6), &reg);
     }
     b.finish()
 }
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {

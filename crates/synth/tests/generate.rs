@@ -3,117 +3,53 @@
 
 use chainscope_model::{parse_lei, parse_uscc, Taxonomy};
 use chainscope_synth::{generate, City, GenConfig, GenStats, HomeCounty, HEADER};
+use chainscope_testkit::TaxonomyToml;
 use std::collections::{HashMap, HashSet};
 
-const TAXONOMY: &str = r#"
-[meta]
-id = "test"
-
-[[tier]]
-id = "t"
-name_zh = "优势"
-
-[[cluster]]
-id = "machinery"
-tier = "t"
-name_zh = "工程机械"
-
-[[cluster]]
-id = "energy"
-tier = "t"
-name_zh = "新能源"
-
-[[chain]]
-id = "cm"
-cluster = "machinery"
-name_zh = "工程机械产业链"
-name_en = "Construction machinery"
-
-[[chain]]
-id = "pv"
-cluster = "energy"
-name_zh = "光伏产业链"
-name_en = "Photovoltaics"
-
-[[chain]]
-id = "food"
-cluster = "energy"
-name_zh = "食品加工"
-name_en = "Food processing"
-
-[[node]]
-id = "cm.hydraulics"
-chain = "cm"
-name_zh = "液压件（泵、阀、油缸）"
-name_en = "Hydraulics"
-position = "upstream"
-codes = ["3444", "3445"]
-keywords = ["液压", "油缸", "hydraulic"]
-supplies = ["cm.crane", "cm.excavator"]
-
-[[node]]
-id = "cm.crane"
-chain = "cm"
-name_zh = "起重机"
-name_en = "Cranes"
-position = "midstream"
-codes = ["34", "3432"]
-keywords = ["起重"]
-supplies = ["cm.leasing"]
-
-[[node]]
-id = "cm.excavator"
-chain = "cm"
-name_zh = "挖掘机"
-name_en = "Excavators"
-position = "midstream"
-codes = ["3514"]
-keywords = ["挖掘机", "excavator"]
-supplies = ["cm.leasing"]
-
-[[node]]
-id = "cm.leasing"
-chain = "cm"
-name_zh = "租赁"
-name_en = "Leasing"
-position = "service"
-
-[[node]]
-id = "pv.wafer"
-chain = "pv"
-name_zh = "硅片"
-name_en = "Wafers"
-position = "upstream"
-codes = ["3985"]
-keywords = ["硅片"]
-supplies = ["pv.module"]
-
-[[node]]
-id = "pv.module"
-chain = "pv"
-name_zh = "光伏组件"
-name_en = "PV modules"
-position = "midstream"
-codes = ["3825"]
-supplies = ["cm.leasing"]
-
-[[node]]
-id = "food.grain"
-chain = "food"
-name_zh = "粮食加工"
-name_en = "Grain milling"
-position = "midstream"
-codes = ["131"]
-keywords = ["粮油", "grain"]
-supplies = ["food.retail"]
-
-[[node]]
-id = "food.retail"
-chain = "food"
-name_zh = "食品零售"
-name_en = "Food retail"
-position = "downstream"
-"#;
+/// Two clusters of the advantage tier: construction machinery (hydraulics supplying cranes and excavators, which
+/// supply leasing), and energy with photovoltaics (whose modules go to leasing too) and food processing; the codes
+/// and keywords are what the generator draws names and industry codes from.
+fn taxonomy() -> Taxonomy {
+    TaxonomyToml::default()
+        .meta("test")
+        .tier("t", "优势")
+        .cluster("machinery", "t", "工程机械")
+        .cluster("energy", "t", "新能源")
+        .chain("cm", "machinery", "工程机械产业链")
+        .field("name_en", "Construction machinery")
+        .chain("pv", "energy", "光伏产业链")
+        .field("name_en", "Photovoltaics")
+        .chain("food", "energy", "食品加工")
+        .field("name_en", "Food processing")
+        .node("cm.hydraulics", "cm", "液压件（泵、阀、油缸）", "upstream", &["cm.crane", "cm.excavator"])
+        .field("name_en", "Hydraulics")
+        .list("codes", &["3444", "3445"])
+        .list("keywords", &["液压", "油缸", "hydraulic"])
+        .node("cm.crane", "cm", "起重机", "midstream", &["cm.leasing"])
+        .field("name_en", "Cranes")
+        .list("codes", &["34", "3432"])
+        .list("keywords", &["起重"])
+        .node("cm.excavator", "cm", "挖掘机", "midstream", &["cm.leasing"])
+        .field("name_en", "Excavators")
+        .list("codes", &["3514"])
+        .list("keywords", &["挖掘机", "excavator"])
+        .node("cm.leasing", "cm", "租赁", "service", &[])
+        .field("name_en", "Leasing")
+        .node("pv.wafer", "pv", "硅片", "upstream", &["pv.module"])
+        .field("name_en", "Wafers")
+        .list("codes", &["3985"])
+        .list("keywords", &["硅片"])
+        .node("pv.module", "pv", "光伏组件", "midstream", &["cm.leasing"])
+        .field("name_en", "PV modules")
+        .list("codes", &["3825"])
+        .node("food.grain", "food", "粮食加工", "midstream", &["food.retail"])
+        .field("name_en", "Grain milling")
+        .list("codes", &["131"])
+        .list("keywords", &["粮油", "grain"])
+        .node("food.retail", "food", "食品零售", "downstream", &[])
+        .field("name_en", "Food retail")
+        .taxonomy()
+}
 
 fn city(name: &str, ascii: &str, country: &str, lat: f64, lon: f64, pop: u64, code: &str) -> City {
     City {
@@ -152,7 +88,7 @@ fn config(n: u64, seed: u64) -> GenConfig {
 }
 
 fn run(cfg: &GenConfig) -> (Vec<u8>, GenStats) {
-    let tax = Taxonomy::from_toml(TAXONOMY).expect("taxonomy");
+    let tax = taxonomy();
     let mut out = Vec::new();
     let stats = generate(cfg, &tax, &cities(), &counties(), &mut out).expect("generate");
     (out, stats)
@@ -222,7 +158,7 @@ fn rows_are_well_formed_and_references_point_back() {
     let cfg = config(6000, 42);
     let (bytes, stats) = run(&cfg);
     let (_, rows) = rows(&bytes);
-    let tax = Taxonomy::from_toml(TAXONOMY).expect("taxonomy");
+    let tax = taxonomy();
     assert_eq!(rows.len() as u64, cfg.enterprises);
     assert_eq!(stats.enterprises, cfg.enterprises);
     assert!(stats.branches > 100, "branches: {}", stats.branches);
