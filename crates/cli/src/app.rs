@@ -3,14 +3,33 @@
 use crate::dataset;
 use anyhow::Context;
 use chainscope_model::{RegionRegistry, Taxonomy};
-use chainscope_store::{SqliteStore, Store};
+use chainscope_store::{Maintenance, RecordStore, SqliteStore};
 use std::path::Path;
 use std::sync::Arc;
 
 pub const STORE_FILE: &str = "chainscope.db";
 
+/// The store back-end. This module is the only one that names it: the rest of the program reaches the store
+/// through its traits (`chainscope_store::prelude`).
+pub type Backend = SqliteStore;
+
+/// Open (creating if needed) a store file and bring its schema up to date.
+pub fn open_store(path: &Path) -> anyhow::Result<Backend> {
+    SqliteStore::open(path).with_context(|| format!("cannot open the store {}", path.display()))
+}
+
+/// A store in memory only, gone when dropped (validation without a data directory).
+pub fn scratch_store() -> anyhow::Result<Backend> {
+    Ok(SqliteStore::open_in_memory()?)
+}
+
+/// Check a backup file before it replaces a store; returns its schema version.
+pub fn check_backup(path: &Path) -> chainscope_store::Result<i64> {
+    Backend::check_backup(path)
+}
+
 pub struct App {
-    pub store: SqliteStore,
+    pub store: Backend,
     pub regions: Arc<RegionRegistry>,
     pub taxonomy: Arc<Taxonomy>,
     pub home_region: String,
@@ -20,11 +39,10 @@ impl App {
     /// Open without initialising (for `init`).
     pub fn open_raw(data_dir: &Path) -> anyhow::Result<Self> {
         let path = data_dir.join(STORE_FILE);
-        let store = SqliteStore::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
-        Self::from_store(store)
+        Self::from_store(open_store(&path)?)
     }
 
-    pub(crate) fn from_store(store: SqliteStore) -> anyhow::Result<Self> {
+    pub(crate) fn from_store(store: Backend) -> anyhow::Result<Self> {
         let taxonomy_text = store.taxonomy_toml()?.unwrap_or_else(|| dataset::TAXONOMY.text.to_string());
         let taxonomy = Taxonomy::from_toml(&taxonomy_text).map_err(|e| anyhow::anyhow!("taxonomy: {e} [{}]", e.code()))?;
         let mut regions = RegionRegistry::new();

@@ -12,7 +12,7 @@ use anyhow::bail;
 use chainscope_engine::targeting::{chosen_nodes, largest_first, rank, Context, Query, Weights};
 use chainscope_engine::{HeatFilter, Snapshot};
 use chainscope_model::Enterprise;
-use chainscope_store::Store;
+use chainscope_store::{EnterpriseStore, PipelineStore};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;

@@ -110,11 +110,11 @@ pub fn run(data_dir: &Path, which: Which) -> anyhow::Result<()> {
 /// `bench search`: the header search's enterprise part (`Store::search_enterprises`, 12 hits as the API asks) on
 /// texts chosen from the store itself, so that they are common, rare or absent whatever the seed.
 fn bench_search(data_dir: &Path, enterprises: u64, seed: u64, runs: usize) -> anyhow::Result<()> {
-    use chainscope_store::Store;
+    use chainscope_store::{EnterpriseStore, RecordStore};
     let dir = data_dir.join("bench");
     std::fs::create_dir_all(&dir)?;
     let path = heat_store(&dir, enterprises, seed)?.join(crate::app::STORE_FILE);
-    let store = chainscope_store::SqliteStore::open(&path)?;
+    let store = crate::app::open_store(&path)?;
     let n = store.counts()?.enterprises;
     // A whole name from the middle of the table: a rare long text (and, its first two characters, a short one).
     let middle = store.enterprises_by_id(&[(n / 2).max(1) as i64])?.into_iter().next().map(|(_, e)| e.name).unwrap_or_default();

@@ -68,7 +68,7 @@ pub fn default_population(app: &App, meta: &dataset::DatasetMeta) -> anyhow::Res
 /// a hash of the project id, so every initialisation gives the same result. Only synthetic projects are touched.
 pub fn demo_checklists(app: &mut App, day: chrono::NaiveDate) -> anyhow::Result<usize> {
     use chainscope_model::{Stage, TaskStatus};
-    use chainscope_store::Store;
+    use chainscope_store::PipelineStore;
     let mut changed = Vec::new();
     for mut p in app.store.projects()? {
         if !p.synthetic || !p.checklist.is_empty() || !p.stage.is_signed_or_later() {

@@ -1,12 +1,12 @@
 //! First-run initialisation: opening a data directory creates its store from the embedded default dataset (or,
 //! for a city that brings its own data, only the taxonomy and regions).
 
-use crate::app::{App, STORE_FILE};
+use crate::app::{self, App, STORE_FILE};
 use crate::dataset;
 use crate::import::{self, Input, Kind, Options};
 use anyhow::{bail, Context};
 use chainscope_model::{RegionRegistry, Taxonomy};
-use chainscope_store::{SqliteStore, Store};
+use chainscope_store::prelude::*;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,8 +22,7 @@ pub enum InitMode {
 /// Open the data directory, initialising it from the embedded dataset on first use.
 pub fn open(data_dir: &Path, quiet: bool) -> anyhow::Result<App> {
     let path = data_dir.join(STORE_FILE);
-    let store = SqliteStore::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
-    let mut app = App::from_store(store)?;
+    let mut app = App::from_store(app::open_store(&path)?)?;
     if app.store.meta("init_complete")?.is_none() {
         let started = std::time::Instant::now();
         if !quiet {
@@ -47,7 +46,7 @@ pub fn open_for_check(data_dir: &Path) -> anyhow::Result<App> {
     if path.exists() {
         return open(data_dir, true);
     }
-    let mut app = App::from_store(SqliteStore::open_in_memory()?)?;
+    let mut app = App::from_store(app::scratch_store()?)?;
     initialise(&mut app, InitMode::Empty)?;
     Ok(app)
 }

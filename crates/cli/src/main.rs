@@ -19,7 +19,7 @@ mod users;
 
 use anyhow::Context;
 use app::App;
-use chainscope_store::Store;
+use chainscope_store::prelude::*;
 use clap::{Parser, Subcommand};
 use init::InitMode;
 use std::path::PathBuf;
@@ -384,8 +384,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let _serving = restore::hold(&cli.data_dir)?; // the directory existed only now on a first start
             let data = serve::load(&app, cli.quiet)?;
             let store_path = cli.data_dir.join(app::STORE_FILE);
-            let records = chainscope_store::SqliteStore::open(&store_path)?;
-            let mut accounts = chainscope_store::SqliteStore::open(&store_path)?;
+            let records = app::open_store(&store_path)?;
+            let mut accounts = app::open_store(&store_path)?;
             users::ensure_first_admin(&mut accounts)?;
             let state = std::sync::Arc::new(
                 chainscope_server::ServerState::new(
@@ -439,7 +439,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 anyhow::bail!("没有可备份的数据库 / there is no store at {}", path.display());
             }
             let started = std::time::Instant::now();
-            let store = chainscope_store::SqliteStore::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
+            let store = app::open_store(&path)?;
             let c = store.backup_to(&out).with_context(|| format!("备份失败 / cannot back up to {}", out.display()))?;
             let bytes = std::fs::metadata(&out)?.len();
             println!(

@@ -5,9 +5,9 @@
 //! server for as long as it serves). A restore takes the lock exclusively, so it refuses while anything else uses the
 //! directory, and nothing else can start meanwhile.
 
-use crate::app::STORE_FILE;
+use crate::app::{self, STORE_FILE};
 use anyhow::{bail, Context};
-use chainscope_store::{SqliteStore, Store};
+use chainscope_store::RecordStore;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 
@@ -61,8 +61,7 @@ pub struct Restored {
 /// deleted; the copy goes in under a temporary name and is renamed into place, so the directory holds either the old
 /// store or the whole new one. Refused while a server or another command uses the directory.
 pub fn run(data_dir: &Path, from: &Path) -> anyhow::Result<Restored> {
-    let from_version =
-        SqliteStore::check_backup(from).with_context(|| format!("备份不可用 / the backup {} cannot be used", from.display()))?;
+    let from_version = app::check_backup(from).with_context(|| format!("备份不可用 / the backup {} cannot be used", from.display()))?;
     for ext in ["-wal", "-shm"] {
         let side = sibling(from, ext);
         if side.exists() {
@@ -119,7 +118,7 @@ pub fn run(data_dir: &Path, from: &Path) -> anyhow::Result<Restored> {
     std::fs::rename(&incoming, &store).with_context(|| format!("cannot put {} in place", store.display()))?;
     File::open(data_dir).and_then(|d| d.sync_all()).with_context(|| format!("cannot sync {}", data_dir.display()))?;
     // Opening brings an older schema up to date; the counts say what the directory now holds.
-    let opened = SqliteStore::open(&store).with_context(|| format!("cannot open the restored store {}", store.display()))?;
+    let opened = app::open_store(&store).with_context(|| format!("cannot open the restored store {}", store.display()))?;
     let counts = opened.counts()?;
     drop(lock);
     Ok(Restored { from_version, set_aside, counts })

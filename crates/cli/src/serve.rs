@@ -4,19 +4,19 @@
 use crate::app::App;
 use crate::{init, snapshot, stats};
 use chainscope_server::{Data, Source};
-use chainscope_store::{SqliteStore, Store};
+use chainscope_store::{PipelineStore, RecordStore, Store};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 pub struct DirSource {
     data_dir: PathBuf,
     /// A connection kept open for the cheap version check.
-    probe: Mutex<SqliteStore>,
+    probe: Mutex<crate::app::Backend>,
 }
 
 impl DirSource {
     pub fn new(data_dir: PathBuf) -> anyhow::Result<Self> {
-        let probe = SqliteStore::open(&data_dir.join(crate::app::STORE_FILE))?;
+        let probe = crate::app::open_store(&data_dir.join(crate::app::STORE_FILE))?;
         Ok(Self { data_dir, probe: Mutex::new(probe) })
     }
 }

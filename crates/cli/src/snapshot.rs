@@ -36,7 +36,7 @@ pub fn from_store(store: &dyn Store, taxonomy: Arc<Taxonomy>, regions: &RegionRe
             growth: if r.series.is_empty() {
                 f32::NAN
             } else {
-                chainscope_model::enterprise::growth(&chainscope_store::parse_series_blob(r.series), None).map_or(f32::NAN, |g| g as f32)
+                chainscope_model::enterprise::growth(r.series, None).map_or(f32::NAN, |g| g as f32)
             },
         };
         b.push_row(&row, r.node_ids(), regions);

@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use chainscope_engine::{event_stats, pct1, period_stats};
-use chainscope_store::Store;
+use chainscope_store::{PipelineStore, RecordStore};
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};

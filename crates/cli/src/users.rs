@@ -2,7 +2,7 @@
 
 use chainscope_model::{Account, Role};
 use chainscope_server::auth::{hash_password, one_time_password};
-use chainscope_store::{AuditEntry, Store};
+use chainscope_store::{AccountStore, AuditEntry};
 
 /// Read a password from the first line of standard input.
 pub fn password_from_stdin() -> anyhow::Result<String> {
@@ -19,7 +19,7 @@ fn hash(pw: &str) -> anyhow::Result<String> {
 
 /// Create the first administrator when there is no account yet. Its password is `CHAINSCOPE_ADMIN_PASSWORD` when
 /// set (for unattended installs), otherwise a one-time password printed here, once, to be changed at first sign-in.
-pub fn ensure_first_admin(store: &mut dyn Store) -> anyhow::Result<()> {
+pub fn ensure_first_admin(store: &mut dyn AccountStore) -> anyhow::Result<()> {
     if !store.accounts()?.is_empty() {
         return Ok(());
     }
@@ -93,7 +93,7 @@ fn apply_scope(a: &mut Account, scope: &Scope, regions: &chainscope_model::Regio
 }
 
 pub fn add(
-    store: &mut dyn Store,
+    store: &mut dyn AccountStore,
     regions: &chainscope_model::RegionRegistry,
     username: &str,
     role: &str,
@@ -137,7 +137,7 @@ pub fn add(
     Ok(())
 }
 
-pub fn passwd(store: &mut dyn Store, username: &str, password_stdin: bool) -> anyhow::Result<()> {
+pub fn passwd(store: &mut dyn AccountStore, username: &str, password_stdin: bool) -> anyhow::Result<()> {
     let mut a = store.account_by_name(username)?.ok_or_else(|| anyhow::anyhow!("no account '{username}'"))?;
     let (pw, must_change) = if password_stdin { (password_from_stdin()?, false) } else { (one_time_password(), true) };
     a.password_hash = hash(&pw)?;
@@ -159,7 +159,7 @@ pub fn passwd(store: &mut dyn Store, username: &str, password_stdin: bool) -> an
 }
 
 pub fn role(
-    store: &mut dyn Store,
+    store: &mut dyn AccountStore,
     regions: &chainscope_model::RegionRegistry,
     username: &str,
     role: Option<&str>,
@@ -190,7 +190,7 @@ pub fn role(
     Ok(())
 }
 
-pub fn list(store: &dyn Store, json: bool) -> anyhow::Result<()> {
+pub fn list(store: &dyn AccountStore, json: bool) -> anyhow::Result<()> {
     let accounts = store.accounts()?;
     if json {
         println!("{}", serde_json::to_string(&accounts)?);

@@ -96,14 +96,14 @@ fn bench_heat_prints_its_figures_and_matches_duckdb() {
 /// The slim snapshot scan (at 20,000 rows it reads on a second connection and thread, in batches) yields, row for
 /// row, what the full records hold.
 fn snapshot_scan_equals_full_records(db: &Path) {
-    use chainscope_store::{parse_series_blob, SqliteStore, Store};
+    use chainscope_store::{EnterpriseStore, SqliteStore};
     let store = SqliteStore::open(db).expect("open the bench store");
     let mut slim = Vec::new();
     store
         .for_each_snapshot_row(&mut |r| {
             let nodes: Vec<String> = r.node_ids().map(str::to_string).collect();
             let row = (r.h3, r.region_code.map(str::to_string), r.revenue, r.employees, r.capital, r.founded_year, r.flags, r.synthetic);
-            slim.push((r.id, row, nodes, parse_series_blob(r.series)));
+            slim.push((r.id, row, nodes, r.series.to_vec()));
         })
         .expect("snapshot scan");
     let mut full = Vec::new();

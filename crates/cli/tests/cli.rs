@@ -5,7 +5,8 @@
 use chainscope_model::enterprise::CoordPrecision;
 use chainscope_model::taxonomy::MembershipSource;
 use chainscope_model::Enterprise;
-use chainscope_store::{KindCounts, SqliteStore, Store};
+use chainscope_store::prelude::*;
+use chainscope_store::{KindCounts, SqliteStore};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};

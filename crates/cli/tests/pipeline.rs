@@ -263,7 +263,7 @@ fn a_project_moves_only_validly_and_no_edit_is_lost() {
     // The store agrees, and an export–import round trip keeps the checklist and who moved.
     env.ok(&["export", "--kind", "projects", env.file("p.csv").to_str().expect("path")]);
     env.ok(&["import", "--kind", "projects", env.file("p.csv").to_str().expect("path")]);
-    use chainscope_store::Store;
+    use chainscope_store::prelude::*;
     let stored = env.store().project(&id).expect("read").expect("stored");
     assert_eq!(stored.checklist.len(), 7);
     assert_eq!(stored.history[4].reason.as_deref(), Some("投资方要求重新谈判"));

@@ -26,7 +26,7 @@ fn world() -> World {
     let env = Env::new();
     env.ok(&["init"]);
     // A local enterprise in 320312, read straight from the store.
-    use chainscope_store::Store;
+    use chainscope_store::prelude::*;
     let store = env.store();
     let mut pick: Vec<i64> = Vec::new();
     store

@@ -4,7 +4,7 @@ use super::{cells_vec, open_table, progress_bar, Input, Kind, Options, RejectedR
 use crate::app::App;
 use chainscope_io::{enterprise_from_row, EnterpriseContext, HeaderMap, RowIssue, ENTERPRISE_COLUMNS};
 use chainscope_model::enterprise::Fingerprinted;
-use chainscope_store::WriteCounts;
+use chainscope_store::{EnterpriseStore, WriteCounts};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 

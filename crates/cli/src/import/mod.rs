@@ -7,7 +7,7 @@ mod enterprises;
 mod small;
 use anyhow::Context;
 use chainscope_io::{RowIssue, Table};
-use chainscope_store::{Store, WriteCounts};
+use chainscope_store::{RecordStore, WriteCounts};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

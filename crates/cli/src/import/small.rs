@@ -6,7 +6,7 @@ use crate::app::App;
 use anyhow::Context;
 use chainscope_io::records::{self, RowCheck};
 use chainscope_io::{HeaderMap, RowIssue};
-use chainscope_store::{Store, WriteCounts};
+use chainscope_store::{PipelineStore, RecordStore, WriteCounts};
 use std::collections::HashSet;
 use std::sync::Arc;
 

@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use chainscope_model::Enterprise;
-use chainscope_store::{KindCounts, SqliteStore, Store};
+use chainscope_store::prelude::*;
+use chainscope_store::{KindCounts, SqliteStore};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

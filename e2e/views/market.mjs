@@ -1,0 +1,69 @@
+// Supply and demand (#/market): posting with field errors, the board and an item's matches against the API.
+
+import { join } from 'node:path';
+
+export default function marketTests(ctx) {
+  const { test, base, SHOTS, DESKTOP, assert, eq, api, newPage, ready, closePage, viewAttr } = ctx;
+
+  test(200, 'market: a bad post keeps the input and shows the field error; post, board, matches = API', async () => {
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
+    await page.goto(`${base}/#/market`);
+    eq(await ready(page, 'market'), 'ok', 'board ready');
+    const before = await api('/api/v1/market/items');
+    eq(Number(await viewAttr(page, 'boardTotal')), before.total, 'board total = API');
+    const title = `采购液压油缸 ${Date.now() % 100000} 套`;
+    await page.check('#mk-kind-demand');
+    await page.fill('#mk-title', title);
+    await page.fill('#mk-desc', '用于起重机臂架，需高压油缸');
+    await page.selectOption('#mk-node', 'cm.hydraulics');
+    await page.press('#mk-title', 'Enter');
+    await page.waitForFunction(() => document.getElementById('mk-form').dataset.error === 'poster');
+    assert(await page.locator('[data-param="poster"] .field-error').isVisible(), 'error at the poster field');
+    eq(await page.evaluate(() => document.activeElement.id), 'mk-poster', 'the field at fault has the focus');
+    eq(await page.inputValue('#mk-title'), title, 'the title is kept');
+    eq(await page.inputValue('#mk-node'), 'cm.hydraulics', 'the node is kept');
+    await page.keyboard.type('徐州某主机厂');
+    await page.fill('#mk-valid', '2020-01-01');
+    await page.click('#mk-submit');
+    await page.waitForFunction(() => document.getElementById('mk-form').dataset.error === 'valid_until');
+    assert(await page.locator('[data-param="valid_until"] .field-error').isVisible(), 'error at the date field');
+    eq(await page.locator('[data-param="poster"] .field-error:visible').count(), 0, 'the fixed field is clear');
+    eq(await page.inputValue('#mk-poster'), '徐州某主机厂', 'the poster is kept');
+    await page.screenshot({ path: join(SHOTS, 'market-error-1280.png'), fullPage: true });
+    await page.fill('#mk-valid', '');
+    await page.click('#mk-submit');
+    await page.waitForFunction(() => document.getElementById('mk-form').dataset.posted && document.getElementById('view').dataset.board === 'ok');
+    const id = Number(await page.getAttribute('#mk-form', 'data-posted'));
+    const after = await api('/api/v1/market/items');
+    eq(after.total, before.total + 1, 'one more item');
+    eq(Number(await viewAttr(page, 'boardTotal')), after.total, 'the board shows it');
+    eq((await page.textContent(`#mk-items li[data-id="${id}"] .mk-title`)).trim(), title, 'the new item on the board');
+    eq(await page.inputValue('#mk-title'), '', 'the form is cleared after posting');
+    await page.screenshot({ path: join(SHOTS, 'market-1280.png'), fullPage: true });
+    // Tabs: demand only.
+    await page.click('#tab-demand');
+    await page.waitForFunction(() => location.hash.includes('kind=demand') && document.getElementById('view').dataset.board === 'ok');
+    const dem = await api('/api/v1/market/items?kind=demand');
+    eq(await page.$$eval('#mk-items li', (ls) => ls.map((l) => Number(l.dataset.id))), dem.items.map((x) => x.id), 'demand tab = API');
+    eq(await page.getAttribute('#tab-demand', 'aria-current'), 'page', 'tab marked');
+    // Its matches.
+    await page.click(`#mk-items li[data-id="${id}"] .mk-title`);
+    await page.waitForFunction((i) => location.hash === `#/market/${i}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), id);
+    const m = await api(`/api/v1/market/items/${id}/matches?limit=20`);
+    eq((await page.textContent('#mk-item-title')).trim(), title, 'item page');
+    const shown = await page.$$eval('#mk-matches li.match', (ls) => ls.map((l) => [l.dataset.type, Number(l.dataset.id), Number(l.dataset.score)]));
+    eq(shown, m.matches.map((x) => [x.type, (x.enterprise || x.item).id, x.score]), 'matches = API, in order');
+    assert(m.matches.length > 0, 'the demand has matches');
+    const m0 = m.matches[0];
+    eq((await page.textContent('#mk-matches li.match:first-child .why')).includes(m0.why_zh), true, 'why text');
+    eq(await page.getAttribute('#mk-matches li.match:first-child a.match-link', 'href'), m0.type === 'enterprise' ? `#/enterprise/${m0.enterprise.id}` : `#/market/${m0.item.id}`, 'match link');
+    const segs = await page.$$eval('#mk-matches li.match:first-child .seg', (ss) => ss.reduce((s, x) => s + Number(x.dataset.points), 0));
+    assert(Math.abs(segs - m0.score) < 0.01, `match parts add up to the score (${segs} vs ${m0.score})`);
+    await page.screenshot({ path: join(SHOTS, 'market-item-1280.png'), fullPage: true });
+    if (m0.type === 'enterprise') {
+      await page.click('#mk-matches li.match:first-child a.match-link');
+      await page.waitForFunction((i) => location.hash === `#/enterprise/${i}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), m0.enterprise.id);
+    }
+    await closePage(page, { allowProblems: true });
+  });
+}
