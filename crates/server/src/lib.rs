@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod error;
 pub mod leads;
 pub mod market;
 pub mod openapi;
@@ -13,7 +14,7 @@ pub mod siteplan;
 pub mod web;
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -237,16 +238,16 @@ impl ServerState {
         let me = self.clone();
         let out = tokio::task::spawn_blocking(move || {
             let Some(m) = &me.records else {
-                return Err(api::ApiError::unavailable("records_unavailable", "本服务器未配置记录库 / this server has no record store"));
+                return Err(api::Code::RecordsUnavailable.msg("本服务器未配置记录库 / this server has no record store"));
             };
             let mut guard = match m.lock() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
             };
-            f(guard.as_mut()).map_err(|e| api::ApiError::internal(e.code(), e.to_string()))
+            f(guard.as_mut()).map_err(api::ApiError::from)
         })
         .await;
-        out.unwrap_or_else(|e| Err(api::ApiError::internal("task_failed", e.to_string())))
+        out.unwrap_or_else(|e| Err(api::ApiError::from(e)))
     }
 
     /// Run `f` on the record store, on a blocking thread.
@@ -335,8 +336,7 @@ async fn stats(State(s): State<Arc<ServerState>>) -> Json<serde_json::Value> {
 }
 
 async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": {"code": "not_found", "message": "没有该路由 / no such route"}})))
-        .into_response()
+    error::no_route().await.into_response()
 }
 
 fn escape(s: &str) -> String {

@@ -5,8 +5,8 @@ use super::body::text;
 use super::task_of;
 use crate::api::ApiError;
 use crate::auth::Identity;
+use crate::error::Code;
 use crate::ServerState;
-use axum::http::StatusCode;
 use chainscope_model::{Project, Task};
 use serde_json::{Map, Value};
 
@@ -18,12 +18,7 @@ pub(super) fn actor(obj: &Map<String, Value>, id: &Identity) -> Result<String, A
 }
 
 pub(super) fn outside_scope(field: &str, code: &str) -> ApiError {
-    ApiError {
-        status: StatusCode::FORBIDDEN,
-        code: "outside_scope",
-        message: format!("该项目不属于您负责的板块 / {code} is not one of your 板块"),
-        parameter: Some(field.into()),
-    }
+    Code::OutsideScope.param(field, format!("该项目不属于您负责的板块 / {code} is not one of your 板块"))
 }
 
 /// An officer writes only in their 板块; administrators anywhere.
@@ -45,12 +40,8 @@ pub(super) fn check_department_edit(
 ) -> Result<(), ApiError> {
     let Some(a) = id.account.as_ref().filter(|a| a.role == chainscope_model::Role::Department) else { return Ok(()) };
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "version" | "checklist" | "by")) {
-        return Err(ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "outside_scope",
-            message: format!("部门人员只能办理本部门的清单事项 / department staff may change only their checklist items, not '{k}'"),
-            parameter: Some(k.clone()),
-        });
+        return Err(Code::OutsideScope
+            .param(k, format!("部门人员只能办理本部门的清单事项 / department staff may change only their checklist items, not '{k}'")));
     }
     let dept = a.department.as_deref().unwrap_or("");
     // The same bureau whether the account names it by catalogue id or by name (with or without the city's name).
@@ -59,12 +50,7 @@ pub(super) fn check_department_edit(
     let others_before: Vec<&Task> = before.checklist.iter().filter(|t| !theirs(t)).collect();
     let others_after: Vec<&Task> = after.checklist.iter().filter(|t| !theirs(t)).collect();
     if others_before != others_after {
-        return Err(ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "outside_scope",
-            message: format!("只能修改“{dept}”的事项 / only items of {dept} may be changed"),
-            parameter: Some("checklist".into()),
-        });
+        return Err(Code::OutsideScope.param("checklist", format!("只能修改“{dept}”的事项 / only items of {dept} may be changed")));
     }
     Ok(())
 }

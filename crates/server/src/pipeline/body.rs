@@ -2,28 +2,25 @@
 //! date fields the pipeline's writes take.
 
 use crate::api::ApiError;
+use crate::error::Code;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 /// Read a JSON body as an object whose fields are all known, naming the field of any problem.
 pub(super) fn body_object(body: &[u8], fields: &[(&str, &str)]) -> Result<Map<String, Value>, ApiError> {
     let v: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad("body", "invalid_json", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
+        .map_err(|e| Code::InvalidJson.param("body", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
     let Value::Object(obj) = v else {
-        return Err(ApiError::bad("body", "invalid_body", "请求体应为 JSON 对象 / the body must be a JSON object"));
+        return Err(Code::InvalidBody.param("body", "请求体应为 JSON 对象 / the body must be a JSON object"));
     };
     if obj.is_empty() {
-        return Err(ApiError::bad("body", "empty_body", "请求体没有任何字段 / the body has no fields"));
+        return Err(Code::EmptyBody.param("body", "请求体没有任何字段 / the body has no fields"));
     }
     for (k, val) in &obj {
         let Some((_, want)) = fields.iter().find(|f| f.0 == k) else {
             let known: Vec<&str> = fields.iter().map(|f| f.0).collect();
             let known = known.join(", ");
-            return Err(ApiError::bad(
-                k,
-                "unknown_field",
-                format!("未知字段 '{k}'（可用字段：{known}） / unknown field '{k}' (fields: {known})"),
-            ));
+            return Err(Code::UnknownField.param(k, format!("未知字段 '{k}'（可用字段：{known}） / unknown field '{k}' (fields: {known})")));
         };
         let ok = val.is_null()
             || match *want {
@@ -34,7 +31,7 @@ pub(super) fn body_object(body: &[u8], fields: &[(&str, &str)]) -> Result<Map<St
                 _ => val.is_string(),
             };
         if !ok {
-            return Err(ApiError::bad(k, "invalid_type", format!("'{k}' 的类型应为 {want} / '{k}' must be a {want}")));
+            return Err(Code::InvalidType.param(k, format!("'{k}' 的类型应为 {want} / '{k}' must be a {want}")));
         }
     }
     Ok(obj)
@@ -44,7 +41,7 @@ pub(super) fn text(obj: &Map<String, Value>, k: &str, max: usize) -> Result<Opti
     match obj.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(v) if v.chars().count() > max => {
-            Err(ApiError::bad(k, "too_long", format!("'{k}' 超过 {max} 个字符 / '{k}' is longer than {max} characters")))
+            Err(Code::TooLong.param(k, format!("'{k}' 超过 {max} 个字符 / '{k}' is longer than {max} characters")))
         }
         Some(v) => Ok(Some(v.to_string())),
     }
@@ -53,15 +50,10 @@ pub(super) fn text(obj: &Map<String, Value>, k: &str, max: usize) -> Result<Opti
 pub(super) fn amount(obj: &Map<String, Value>, k: &str) -> Result<Option<f64>, ApiError> {
     match obj.get(k).and_then(Value::as_f64) {
         None => Ok(None),
-        Some(v) if !v.is_finite() || v < 0.0 => {
-            Err(ApiError::bad(k, "invalid_amount", format!("'{k}' 不能为负数 / '{k}' must be zero or more")))
-        }
+        Some(v) if !v.is_finite() || v < 0.0 => Err(Code::InvalidAmount.param(k, format!("'{k}' 不能为负数 / '{k}' must be zero or more"))),
         // 10,000亿 (1e8 万元) is beyond any single project.
-        Some(v) if v > 1e8 => Err(ApiError::bad(
-            k,
-            "implausible_amount",
-            format!("'{k}' {v} 万元超出了单个项目的合理范围 / '{k}' {v} 万元 is beyond any single project"),
-        )),
+        Some(v) if v > 1e8 => Err(Code::ImplausibleAmount
+            .param(k, format!("'{k}' {v} 万元超出了单个项目的合理范围 / '{k}' {v} 万元 is beyond any single project"))),
         Some(v) => Ok(Some(v)),
     }
 }
@@ -71,6 +63,6 @@ pub(super) fn date_field(obj: &Map<String, Value>, k: &str) -> Result<Option<Nai
         None => Ok(None),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| ApiError::bad(k, "invalid_date", format!("'{v}' 不是日期（格式 YYYY-MM-DD） / '{v}' is not a date (YYYY-MM-DD)"))),
+            .map_err(|_| Code::InvalidDate.param(k, format!("'{v}' 不是日期（格式 YYYY-MM-DD） / '{v}' is not a date (YYYY-MM-DD)"))),
     }
 }

@@ -4,6 +4,7 @@
 use super::events::event_json;
 use super::{catalogue_department, date_param, region_json, today};
 use crate::api::{known_params, names, number, ApiError, Params};
+use crate::error::Code;
 use crate::openapi::DASHBOARD;
 use crate::{Pipeline, ServerState};
 use axum::extract::State;
@@ -106,14 +107,13 @@ fn through_param(p: &HashMap<String, String>, pl: &Pipeline) -> Result<NaiveDate
     let year: Option<i32> = number(p, "year")?;
     if let Some(y) = year {
         if !(1990..=2100).contains(&y) {
-            return Err(ApiError::bad("year", "invalid_year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
+            return Err(Code::InvalidYear.param("year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
         }
     }
     let through = match (date_param(p, "through")?, p.get("month").map(|m| m.trim()).filter(|m| !m.is_empty())) {
         (Some(d), _) => d,
         (None, Some(m)) => {
-            let bad =
-                || ApiError::bad("month", "invalid_month", format!("'{m}' 不是月份（格式 YYYY-MM） / '{m}' is not a month (YYYY-MM)"));
+            let bad = || Code::InvalidMonth.param("month", format!("'{m}' 不是月份（格式 YYYY-MM） / '{m}' is not a month (YYYY-MM)"));
             let (y, mo) = m.split_once('-').ok_or_else(bad)?;
             let (y, mo): (i32, u32) = (y.parse().map_err(|_| bad())?, mo.parse().map_err(|_| bad())?);
             month_last(y, mo).ok_or_else(bad)?
@@ -129,7 +129,7 @@ fn through_param(p: &HashMap<String, String>, pl: &Pipeline) -> Result<NaiveDate
     };
     if let Some(y) = year {
         if through.year() != y {
-            return Err(ApiError::bad("through", "year_mismatch", format!("{through} 不在 {y} 年内 / {through} is not in {y}")));
+            return Err(Code::YearMismatch.param("through", format!("{through} 不在 {y} 年内 / {through} is not in {y}")));
         }
     }
     Ok(through)

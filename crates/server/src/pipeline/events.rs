@@ -3,9 +3,10 @@
 use super::body::{body_object, date_field, text};
 use super::{region_json, summary_json, today};
 use crate::api::{known_params, names, number, ApiError, Params};
+use crate::error::{Code, Path};
 use crate::openapi::YEAR;
 use crate::ServerState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chainscope_engine::pipeline as eng;
@@ -56,7 +57,7 @@ pub async fn event(State(s): State<Arc<ServerState>>, Path(id): Path<String>) ->
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
     let Some(e) = pl.events.iter().find(|e| e.id == id) else {
-        return Err(ApiError::not_found("unknown_event", format!("没有活动 '{id}' / no event '{id}'")));
+        return Err(Code::EventNotFound.msg(format!("没有活动 '{id}' / no event '{id}'")));
     };
     let mut v = event_json(&s, tax, &pl.projects, e);
     let t = today();
@@ -87,13 +88,12 @@ pub async fn create_event(State(s): State<Arc<ServerState>>, body: axum::body::B
     let pl = s.pipeline();
     let data = s.data();
     let name_zh =
-        text(&obj, "name_zh", 200)?.ok_or_else(|| ApiError::bad("name_zh", "missing", "缺少必填项 'name_zh' / 'name_zh' is required"))?;
-    let date = date_field(&obj, "date")?.ok_or_else(|| ApiError::bad("date", "missing", "缺少必填项 'date' / 'date' is required"))?;
+        text(&obj, "name_zh", 200)?.ok_or_else(|| Code::Missing.param("name_zh", "缺少必填项 'name_zh' / 'name_zh' is required"))?;
+    let date = date_field(&obj, "date")?.ok_or_else(|| Code::Missing.param("date", "缺少必填项 'date' / 'date' is required"))?;
     let kind = text(&obj, "kind", 30)?.unwrap_or_else(|| "matchmaking".into());
     if !matches!(kind.as_str(), "fair" | "matchmaking" | "forum" | "visit" | "other") {
-        return Err(ApiError::bad(
+        return Err(Code::InvalidKind.param(
             "kind",
-            "invalid_kind",
             format!("'{kind}' 应为 fair、matchmaking、forum、visit 或 other / '{kind}' is not fair, matchmaking, forum, visit or other"),
         ));
     }
@@ -101,7 +101,7 @@ pub async fn create_event(State(s): State<Arc<ServerState>>, body: axum::body::B
     for r in obj.get("regions").and_then(Value::as_array).into_iter().flatten() {
         let code = r.as_str().unwrap_or_default().trim().to_string();
         if data.regions.get(data.regions.current_code(&code)).is_none() {
-            return Err(ApiError::bad("regions", "unknown_region", format!("没有地区 '{code}' / no region '{code}'")));
+            return Err(Code::UnknownRegion.param("regions", format!("没有地区 '{code}' / no region '{code}'")));
         }
         regions.push(code);
     }
@@ -110,12 +110,7 @@ pub async fn create_event(State(s): State<Arc<ServerState>>, body: axum::body::B
         None => format!("ev-{}-{:03}", date.format("%Y%m%d"), pl.events.len() + 1),
     };
     if pl.events.iter().any(|e| e.id == id) {
-        return Err(ApiError {
-            status: StatusCode::CONFLICT,
-            code: "already_exists",
-            message: format!("活动 '{id}' 已存在 / event '{id}' exists"),
-            parameter: Some("id".into()),
-        });
+        return Err(Code::AlreadyExists.param("id", format!("活动 '{id}' 已存在 / event '{id}' exists")));
     }
     let e = Event {
         id,

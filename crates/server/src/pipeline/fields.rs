@@ -4,6 +4,7 @@
 use super::body::{amount, date_field, text};
 use super::today;
 use crate::api::ApiError;
+use crate::error::Code;
 use crate::Pipeline;
 use crate::ServerState;
 use chainscope_model::{Channel, DocumentRef, NextStep, Project, Task, TaskStatus};
@@ -44,16 +45,16 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
     let before = p.clone();
     let has = |k: &str| obj.contains_key(k);
     if has("name") {
-        p.name = text(obj, "name", 200)?.ok_or_else(|| ApiError::bad("name", "missing", "'name' 不能为空 / 'name' cannot be empty"))?;
+        p.name = text(obj, "name", 200)?.ok_or_else(|| Code::Missing.param("name", "'name' 不能为空 / 'name' cannot be empty"))?;
     }
     if has("investor") {
         p.investor = text(obj, "investor", 200)?;
     }
     if has("region_code") {
         let r = text(obj, "region_code", 20)?
-            .ok_or_else(|| ApiError::bad("region_code", "missing", "'region_code' 不能为空 / 'region_code' cannot be empty"))?;
+            .ok_or_else(|| Code::Missing.param("region_code", "'region_code' 不能为空 / 'region_code' cannot be empty"))?;
         if data.regions.get(data.regions.current_code(&r)).is_none() {
-            return Err(ApiError::bad("region_code", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
+            return Err(Code::UnknownRegion.param("region_code", format!("没有地区 '{r}' / no region '{r}'")));
         }
         p.region_code = r;
     }
@@ -61,7 +62,7 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
         p.cluster = text(obj, "cluster", 60)?;
         if let Some(c) = &p.cluster {
             if tax.cluster(c).is_none() {
-                return Err(ApiError::bad("cluster", "unknown_cluster", format!("没有集群 '{c}' / no cluster '{c}'")));
+                return Err(Code::UnknownCluster.param("cluster", format!("没有集群 '{c}' / no cluster '{c}'")));
             }
         }
     }
@@ -69,14 +70,13 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
         p.node = text(obj, "node", 60)?;
         if let Some(n) = &p.node {
             let Some(cl) = tax.cluster_of_node(n) else {
-                return Err(ApiError::bad("node", "unknown_node", format!("没有节点 '{n}' / no node '{n}'")));
+                return Err(Code::UnknownNode.param("node", format!("没有节点 '{n}' / no node '{n}'")));
             };
             match &p.cluster {
                 None => p.cluster = Some(cl.id.clone()),
                 Some(c) if *c != cl.id => {
-                    return Err(ApiError::bad(
+                    return Err(Code::NodeOutsideCluster.param(
                         "node",
-                        "node_outside_cluster",
                         format!("节点 '{n}' 属于集群 '{0}' 而不是 '{c}' / node '{n}' is in cluster '{0}', not '{c}'", cl.id),
                     ))
                 }
@@ -88,9 +88,8 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
         p.other_category = text(obj, "other_category", 60)?;
     }
     if p.cluster.is_some() && p.other_category.is_some() {
-        return Err(ApiError::bad(
+        return Err(Code::BothClasses.param(
             "other_category",
-            "both_classes",
             "项目只能归入集群或其他类别之一，不能两者兼有 / a project is either in a cluster or in an other category, not both",
         ));
     }
@@ -98,7 +97,7 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
         p.park_id = text(obj, "park_id", 60)?;
         if let Some(id) = &p.park_id {
             if !data.parks.iter().any(|x| x.id == *id) {
-                return Err(ApiError::bad("park_id", "unknown_park", format!("没有园区 '{id}' / no park '{id}'")));
+                return Err(Code::UnknownPark.param("park_id", format!("没有园区 '{id}' / no park '{id}'")));
             }
         }
     }
@@ -110,18 +109,15 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
     }
     if let (Some(a), Some(paid)) = (p.amount, p.amount_paid) {
         if paid > a {
-            return Err(ApiError::bad(
-                "amount_paid",
-                "paid_exceeds_agreed",
-                format!("到位资金 {paid} 超过了协议投资额 {a} / paid-in {paid} exceeds the agreed {a}"),
-            ));
+            return Err(Code::PaidExceedsAgreed
+                .param("amount_paid", format!("到位资金 {paid} 超过了协议投资额 {a} / paid-in {paid} exceeds the agreed {a}")));
         }
     }
     if has("jobs") {
         p.jobs = match obj.get("jobs").and_then(Value::as_i64) {
             None => None,
             Some(j) if !(0..=1_000_000).contains(&j) => {
-                return Err(ApiError::bad("jobs", "invalid_jobs", "jobs 应在 0–1,000,000 之间 / jobs must be 0–1,000,000"))
+                return Err(Code::InvalidJobs.param("jobs", "jobs 应在 0–1,000,000 之间 / jobs must be 0–1,000,000"))
             }
             Some(j) => Some(j as u32),
         };
@@ -129,13 +125,13 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
     if has("channel") {
         let c = text(obj, "channel", 30)?.unwrap_or_default();
         p.channel = Channel::parse(&c)
-            .map_err(|_| ApiError::bad("channel", "invalid_channel", format!("'{c}' 不是有效的招商渠道 / '{c}' is not a channel")))?;
+            .map_err(|_| Code::InvalidChannel.param("channel", format!("'{c}' 不是有效的招商渠道 / '{c}' is not a channel")))?;
     }
     if has("event_id") {
         p.event_id = text(obj, "event_id", 60)?;
         if let Some(e) = &p.event_id {
             if !pl.events.iter().any(|x| x.id == *e) {
-                return Err(ApiError::bad("event_id", "unknown_event", format!("没有活动 '{e}' / no event '{e}'")));
+                return Err(Code::UnknownEvent.param("event_id", format!("没有活动 '{e}' / no event '{e}'")));
             }
         }
     }
@@ -151,11 +147,10 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
     if has("documents") {
         let v = obj.get("documents").cloned().unwrap_or(Value::Array(vec![]));
         let docs: Vec<DocumentRef> = serde_json::from_value(v)
-            .map_err(|e| ApiError::bad("documents", "invalid_documents", format!("文件资料格式有误 / documents: {e}")))?;
+            .map_err(|e| Code::InvalidDocuments.param("documents", format!("文件资料格式有误 / documents: {e}")))?;
         if docs.iter().any(|d| d.name.trim().is_empty() || d.name.chars().count() > 200) {
-            return Err(ApiError::bad(
+            return Err(Code::InvalidDocuments.param(
                 "documents",
-                "invalid_documents",
                 "每份文件资料都须有名称，且不超过 200 个字符 / every document needs a name of at most 200 characters",
             ));
         }
@@ -164,13 +159,10 @@ pub(super) fn apply_fields(s: &ServerState, pl: &Pipeline, p: &mut Project, obj:
     if has("next_steps") {
         let v = obj.get("next_steps").cloned().unwrap_or(Value::Array(vec![]));
         let steps: Vec<NextStep> = serde_json::from_value(v)
-            .map_err(|e| ApiError::bad("next_steps", "invalid_next_steps", format!("下一步工作格式有误 / next_steps: {e}")))?;
+            .map_err(|e| Code::InvalidNextSteps.param("next_steps", format!("下一步工作格式有误 / next_steps: {e}")))?;
         if steps.iter().any(|d| d.text.trim().is_empty() || d.text.chars().count() > 500) {
-            return Err(ApiError::bad(
-                "next_steps",
-                "invalid_next_steps",
-                "每项下一步工作都须有内容，且不超过 500 个字符 / every step needs a text of at most 500 characters",
-            ));
+            return Err(Code::InvalidNextSteps
+                .param("next_steps", "每项下一步工作都须有内容，且不超过 500 个字符 / every step needs a text of at most 500 characters"));
         }
         p.next_steps = steps;
     }
@@ -187,7 +179,7 @@ pub(super) fn checklist_field(obj: &Map<String, Value>) -> Result<Vec<Task>, Api
     let items = obj.get("checklist").and_then(Value::as_array).cloned().unwrap_or_default();
     let mut out = Vec::new();
     for (i, it) in items.iter().enumerate() {
-        let bad = |m: String| ApiError::bad(&format!("checklist[{i}]"), "invalid_checklist_item", m);
+        let bad = |m: String| Code::InvalidChecklistItem.param(format!("checklist[{i}]"), m);
         let o = it.as_object().ok_or_else(|| bad("应为对象 / must be an object".into()))?;
         let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string);
         let d = |k: &str| -> Result<Option<NaiveDate>, ApiError> {
@@ -226,7 +218,7 @@ pub(super) fn checklist_field(obj: &Map<String, Value>) -> Result<Vec<Task>, Api
     let mut ids: Vec<&str> = out.iter().map(|t| t.id.as_str()).collect();
     ids.sort_unstable();
     if ids.windows(2).any(|w| w[0] == w[1]) {
-        return Err(ApiError::bad("checklist", "duplicate_item_id", "清单事项编号不能重复 / checklist item ids must be unique"));
+        return Err(Code::DuplicateItemId.param("checklist", "清单事项编号不能重复 / checklist item ids must be unique"));
     }
     Ok(out)
 }

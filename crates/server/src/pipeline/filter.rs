@@ -2,6 +2,7 @@
 
 use super::{date_param, department_tasks};
 use crate::api::ApiError;
+use crate::error::Code;
 use crate::ServerState;
 use chainscope_engine::pipeline as eng;
 use chainscope_model::{InvestmentBand, Project, Stage, Taxonomy};
@@ -34,24 +35,22 @@ pub(super) fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Resul
     let tax = &data.snapshot.taxonomy;
     let mut stages = Vec::new();
     for v in crate::api::list(p, "stage") {
-        stages.push(
-            Stage::parse(&v).map_err(|_| ApiError::bad("stage", "invalid_stage", format!("'{v}' 不是项目阶段 / '{v}' is not a stage")))?,
-        );
+        stages.push(Stage::parse(&v).map_err(|_| Code::InvalidStage.param("stage", format!("'{v}' 不是项目阶段 / '{v}' is not a stage")))?);
     }
     let clusters = crate::api::list(p, "cluster");
     if let Some(c) = clusters.iter().find(|c| tax.cluster(c).is_none()) {
-        return Err(ApiError::bad("cluster", "unknown_cluster", format!("没有集群 '{c}' / no cluster '{c}'")));
+        return Err(Code::UnknownCluster.param("cluster", format!("没有集群 '{c}' / no cluster '{c}'")));
     }
     let tiers = crate::api::list(p, "tier");
     if let Some(t) = tiers.iter().find(|t| tax.tier(t).is_none()) {
-        return Err(ApiError::bad("tier", "unknown_tier", format!("没有层级 '{t}' / no tier '{t}'")));
+        return Err(Code::UnknownTier.param("tier", format!("没有层级 '{t}' / no tier '{t}'")));
     }
     let region = match p.get("region").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
         Some(r) => {
             let c = data.regions.current_code(r);
             if data.regions.get(c).is_none() {
-                return Err(ApiError::bad("region", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
+                return Err(Code::UnknownRegion.param("region", format!("没有地区 '{r}' / no region '{r}'")));
             }
             Some(c.to_string())
         }
@@ -60,7 +59,7 @@ pub(super) fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Resul
         None => None,
         Some(b) => Some(
             InvestmentBand::parse(b)
-                .map_err(|_| ApiError::bad("band", "invalid_band", format!("'{b}' 不是有效的投资规模档 / '{b}' is not a size band")))?,
+                .map_err(|_| Code::InvalidBand.param("band", format!("'{b}' 不是有效的投资规模档 / '{b}' is not a size band")))?,
         ),
     };
     let text = |k: &str| p.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -83,7 +82,7 @@ pub(super) fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Resul
             None => None,
             Some(r) => {
                 let stage = Stage::parse(r)
-                    .map_err(|_| ApiError::bad("reached", "invalid_stage", format!("'{r}' 不是项目阶段 / '{r}' is not a stage")))?;
+                    .map_err(|_| Code::InvalidStage.param("reached", format!("'{r}' 不是项目阶段 / '{r}' is not a stage")))?;
                 let from = date_param(p, "reached_from")?.unwrap_or(NaiveDate::MIN);
                 let to = date_param(p, "reached_to")?.unwrap_or(NaiveDate::MAX);
                 Some((stage, from, to))

@@ -17,6 +17,7 @@ pub mod sheets;
 pub mod targets;
 
 use crate::api::ApiError;
+use crate::error::Code;
 use crate::ServerState;
 use chainscope_model::{InvestmentBand, Project, Task, Taxonomy};
 use chrono::NaiveDate;
@@ -34,9 +35,9 @@ pub fn today() -> NaiveDate {
 fn date_param(p: &HashMap<String, String>, key: &str) -> Result<Option<NaiveDate>, ApiError> {
     match p.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map(Some).map_err(|_| {
-            ApiError::bad(key, "invalid_date", format!("'{v}' 不是日期（格式 YYYY-MM-DD） / '{v}' is not a date (YYYY-MM-DD)"))
-        }),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| Code::InvalidDate.param(key, format!("'{v}' 不是日期（格式 YYYY-MM-DD） / '{v}' is not a date (YYYY-MM-DD)"))),
     }
 }
 

@@ -9,9 +9,10 @@ use super::sheets::{moves_sheet, project_sheet, xlsx_response};
 use super::{catalogue_department, department_tasks, summary_json, task_of, today};
 use crate::api::{known_params, names, number, ApiError, Params};
 use crate::auth::Identity;
+use crate::error::{Code, Path};
 use crate::openapi::PROJECT_LIST;
 use crate::{Pipeline, ServerState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -96,20 +97,17 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
         && who.account.as_ref().is_some_and(|a| a.role == chainscope_model::Role::Officer);
     let limit: usize = number(&p, "limit")?.unwrap_or(50);
     if !(1..=10_000).contains(&limit) {
-        return Err(ApiError::bad("limit", "invalid_limit", "limit 应在 1–10000 之间 / limit must be 1–10000"));
+        return Err(Code::InvalidLimit.param("limit", "limit 应在 1–10000 之间 / limit must be 1–10000"));
     }
     let offset: usize = number(&p, "offset")?.unwrap_or(0);
     let sort = p.get("sort").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("recent");
     if !matches!(sort, "recent" | "amount" | "signed" | "name") {
-        return Err(ApiError::bad(
-            "sort",
-            "invalid_sort",
-            format!("'{sort}' 应为 recent、amount、signed 或 name / '{sort}' is not recent, amount, signed or name"),
-        ));
+        return Err(Code::InvalidSort
+            .param("sort", format!("'{sort}' 应为 recent、amount、signed 或 name / '{sort}' is not recent, amount, signed or name")));
     }
     let format = p.get("format").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("json");
     if !matches!(format, "json" | "xlsx") {
-        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
+        return Err(Code::InvalidFormat.param("format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
     }
     let pl = s.pipeline();
     let data = s.data();
@@ -180,7 +178,7 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let pl = s.pipeline();
     let Some(p) = pl.projects.iter().find(|p| p.id == id).cloned() else {
-        return Err(ApiError::not_found("unknown_project", format!("没有项目 '{id}' / no project '{id}'")));
+        return Err(Code::ProjectNotFound.msg(format!("没有项目 '{id}' / no project '{id}'")));
     };
     let pid = id.clone();
     let log = s.with_store(move |st| st.project_log(&pid)).await.unwrap_or_default();
@@ -193,18 +191,7 @@ pub async fn version(State(s): State<Arc<ServerState>>, Path((id, version)): Pat
     let found = s.with_store(move |st| st.project_version(&pid, version)).await?;
     match found {
         Some(p) => Ok(Json(serde_json::to_value(p).unwrap_or(Value::Null))),
-        None => {
-            Err(ApiError::not_found("unknown_version", format!("项目 '{id}' 没有版本 {version} / project '{id}' has no version {version}")))
-        }
-    }
-}
-
-fn store_error(e: ApiError) -> ApiError {
-    match e.code {
-        "version_conflict" => ApiError { status: StatusCode::CONFLICT, ..e },
-        "already_exists" => ApiError { status: StatusCode::CONFLICT, ..e },
-        "not_found" => ApiError { status: StatusCode::NOT_FOUND, ..e },
-        _ => e,
+        None => Err(Code::VersionNotFound.msg(format!("项目 '{id}' 没有版本 {version} / project '{id}' has no version {version}"))),
     }
 }
 
@@ -225,8 +212,7 @@ async fn save(
             }
             Ok(saved)
         })
-        .await
-        .map_err(store_error)?;
+        .await?;
     s.reload_pipeline().await?;
     Ok(saved)
 }
@@ -240,50 +226,42 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let obj = body_object(&body, PROJECT_FIELDS)?;
     if obj.contains_key("version") {
-        return Err(ApiError::bad("version", "unexpected_version", "新项目不应带 version / a new project has no version"));
+        return Err(Code::UnexpectedVersion.param("version", "新项目不应带 version / a new project has no version"));
     }
     let pl = s.pipeline();
     let by = actor(&obj, &who)?;
     let t = today();
     let stage = match text(&obj, "stage", 20)? {
         None => Stage::Lead,
-        Some(v) => {
-            Stage::parse(&v).map_err(|_| ApiError::bad("stage", "invalid_stage", format!("'{v}' 不是项目阶段 / '{v}' is not a stage")))?
-        }
+        Some(v) => Stage::parse(&v).map_err(|_| Code::InvalidStage.param("stage", format!("'{v}' 不是项目阶段 / '{v}' is not a stage")))?,
     };
     if matches!(stage, Stage::Dropped) {
-        return Err(ApiError::bad("stage", "invalid_stage", "新建项目不能处于终止阶段 / a project cannot start dropped"));
+        return Err(Code::InvalidStage.param("stage", "新建项目不能处于终止阶段 / a project cannot start dropped"));
     }
     let date = date_field(&obj, "date")?.unwrap_or(t);
     if date > t {
-        return Err(ApiError::bad("date", "date_in_future", format!("{date} 是未来的日期 / {date} is in the future")));
+        return Err(Code::DateInFuture.param("date", format!("{date} 是未来的日期 / {date} is in the future")));
     }
     let mut investor = None;
     let mut investor_id = None;
     if let Some(eid) = obj.get("investor_enterprise_id").and_then(Value::as_i64) {
         let found = s.with_store(move |st| st.enterprises_by_id(&[eid])).await?;
         let Some((id, e)) = found.into_iter().next() else {
-            return Err(ApiError::bad("investor_enterprise_id", "unknown_enterprise", format!("没有企业 {eid} / no enterprise {eid}")));
+            return Err(Code::UnknownEnterprise.param("investor_enterprise_id", format!("没有企业 {eid} / no enterprise {eid}")));
         };
         investor = Some(e.name.clone());
         investor_id = e.uscc.clone().or(e.lei.clone()).or(e.ext_id.clone()).or(Some(format!("id:{id}")));
         if pl.projects.iter().any(|p| p.investor_id.is_some() && p.investor_id == investor_id && p.stage != Stage::Dropped) {
-            return Err(ApiError {
-                status: StatusCode::CONFLICT,
-                code: "already_in_pipeline",
-                message: format!("{} 已在项目库中 / {} already has an active project", e.name, e.name),
-                parameter: Some("investor_enterprise_id".into()),
-            });
+            return Err(Code::AlreadyInPipeline
+                .param("investor_enterprise_id", format!("{} 已在项目库中 / {} already has an active project", e.name, e.name)));
         }
     }
     let id = match text(&obj, "id", 60)? {
         Some(id) if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => id,
         Some(id) => {
-            return Err(ApiError::bad(
-                "id",
-                "invalid_id",
-                format!("'{id}' 只能包含字母、数字、- 和 _ / '{id}' may hold only letters, digits, - and _"),
-            ))
+            return Err(
+                Code::InvalidId.param("id", format!("'{id}' 只能包含字母、数字、- 和 _ / '{id}' may hold only letters, digits, - and _"))
+            )
         }
         None => {
             let n = pl.projects.iter().filter(|p| p.id.starts_with(&format!("p-{}-", t.year()))).count();
@@ -324,14 +302,12 @@ pub async fn create(
         next_steps: Vec::new(),
     };
     if !obj.contains_key("name") {
-        return Err(ApiError::bad("name", "missing", "缺少必填项 'name' / 'name' is required"));
+        return Err(Code::Missing.param("name", "缺少必填项 'name' / 'name' is required"));
     }
     if !obj.contains_key("region_code") {
-        return Err(ApiError::bad(
-            "region_code",
-            "missing",
-            "缺少必填项 'region_code'（责任板块） / 'region_code' (the responsible 板块) is required",
-        ));
+        return Err(
+            Code::Missing.param("region_code", "缺少必填项 'region_code'（责任板块） / 'region_code' (the responsible 板块) is required")
+        );
     }
     apply_fields(&s, &pl, &mut p, &obj)?;
     check_region(&s, &who, "region_code", &p.region_code)?;
@@ -350,9 +326,8 @@ pub async fn create(
 
 fn expected_version(obj: &Map<String, Value>) -> Result<i64, ApiError> {
     obj.get("version").and_then(Value::as_i64).ok_or_else(|| {
-        ApiError::bad(
+        Code::Missing.param(
             "version",
-            "missing",
             "每次修改都须给出 'version'（您读取时的版本） / 'version' (the version you read) is required for every change",
         )
     })
@@ -360,20 +335,16 @@ fn expected_version(obj: &Map<String, Value>) -> Result<i64, ApiError> {
 
 async fn current(s: &Arc<ServerState>, id: &str) -> Result<Project, ApiError> {
     let pid = id.to_string();
-    s.with_store(move |st| st.project(&pid))
-        .await?
-        .ok_or_else(|| ApiError::not_found("unknown_project", format!("没有项目 '{id}' / no project '{id}'")))
+    s.with_store(move |st| st.project(&pid)).await?.ok_or_else(|| Code::ProjectNotFound.msg(format!("没有项目 '{id}' / no project '{id}'")))
 }
 
 fn conflict_error(id: &str, expected: i64, found: i64) -> ApiError {
-    ApiError {
-        status: StatusCode::CONFLICT,
-        code: "version_conflict",
-        message: format!(
+    Code::VersionConflict.param(
+        "version",
+        format!(
             "项目已被他人修改，请刷新后重试 / project {id} was changed by someone else since you read it (your version {expected}, now {found}); reload and apply your change again"
         ),
-        parameter: Some("version".into()),
-    }
+    )
 }
 
 /// `PATCH /api/v1/projects/{id}`: change fields (not the stage: use moves). `version` is required.
@@ -386,9 +357,8 @@ pub async fn patch(
     let obj = body_object(&body, PROJECT_FIELDS)?;
     for k in ["stage", "date", "id", "investor_enterprise_id"] {
         if obj.contains_key(k) {
-            return Err(ApiError::bad(
+            return Err(Code::NotEditable.param(
                 k,
-                "not_editable",
                 format!("'{k}' 不能在此修改（阶段须通过推进或调整阶段来变更） / '{k}' cannot be edited here (stages change by moves)"),
             ));
         }
@@ -441,9 +411,9 @@ pub async fn move_stage(
     let obj = body_object(&body, MOVE_FIELDS)?;
     let expected = expected_version(&obj)?;
     let to_raw = text(&obj, "to", 20)?
-        .ok_or_else(|| ApiError::bad("to", "missing", "缺少必填项 'to'（目标阶段） / 'to' (the stage to move to) is required"))?;
+        .ok_or_else(|| Code::Missing.param("to", "缺少必填项 'to'（目标阶段） / 'to' (the stage to move to) is required"))?;
     let to = Stage::parse(&to_raw)
-        .map_err(|_| ApiError::bad("to", "invalid_stage", format!("'{to_raw}' 不是项目阶段 / '{to_raw}' is not a stage")))?;
+        .map_err(|_| Code::InvalidStage.param("to", format!("'{to_raw}' 不是项目阶段 / '{to_raw}' is not a stage")))?;
     let t = today();
     let date = date_field(&obj, "date")?.unwrap_or(t);
     let reason = text(&obj, "reason", 500)?;
@@ -454,14 +424,7 @@ pub async fn move_stage(
         return Err(conflict_error(&id, expected, p.version));
     }
     let from = p.stage;
-    let kind = p.apply_move(to, date, Some(by.clone()), reason.clone(), t).map_err(|e| {
-        let field = match e {
-            chainscope_model::MoveError::ReasonRequired => "reason",
-            chainscope_model::MoveError::DateBeforeLast { .. } | chainscope_model::MoveError::DateInFuture(_) => "date",
-            _ => "to",
-        };
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code(), message: e.to_string(), parameter: Some(field.into()) }
-    })?;
+    let kind = p.apply_move(to, date, Some(by.clone()), reason.clone(), t)?;
     if to == Stage::Signed && p.checklist.is_empty() {
         p.checklist = eng::standard_checklist(date);
     }

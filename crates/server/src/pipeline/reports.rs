@@ -6,6 +6,7 @@ use super::events::tier_counts;
 use super::sheets::{project_sheet, xlsx_response};
 use super::{region_json, summary_json, today};
 use crate::api::{known_params, names, ApiError, Params};
+use crate::error::Code;
 use crate::openapi::REPORT;
 use crate::{Pipeline, ServerState};
 use axum::extract::State;
@@ -70,18 +71,17 @@ pub async fn report(State(s): State<Arc<ServerState>>, q: Params) -> Result<Resp
     known_params(&p, &names(&[REPORT]))?;
     let raw = p.get("period").map(String::as_str).unwrap_or("").trim().to_string();
     if raw.is_empty() {
-        return Err(ApiError::bad("period", "missing", "请给出报告期：2022-09、2022-Q3 或 2022 / give a period: 2022-09, 2022-Q3 or 2022"));
+        return Err(Code::Missing.param("period", "请给出报告期：2022-09、2022-Q3 或 2022 / give a period: 2022-09, 2022-Q3 or 2022"));
     }
     let (label, from, to) = period(&raw).ok_or_else(|| {
-        ApiError::bad(
+        Code::InvalidPeriod.param(
             "period",
-            "invalid_period",
             format!("'{raw}' 不是月份（2022-09）、季度（2022-Q3）或年份 / '{raw}' is not a month (2022-09), quarter (2022-Q3) or year"),
         )
     })?;
     let format = p.get("format").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("json");
     if !matches!(format, "json" | "xlsx") {
-        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
+        return Err(Code::InvalidFormat.param("format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
     }
     let pl = s.pipeline();
     let r = report_json(&s, &pl, &label, from, to);

@@ -1,6 +1,7 @@
 //! Workbook exports (XLSX): the project table, its stage moves, and the answer that carries a workbook.
 
 use crate::api::ApiError;
+use crate::error::Code;
 use crate::ServerState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -79,7 +80,7 @@ pub(super) fn moves_sheet(rows: &[&Project]) -> Sheet {
 }
 
 pub(super) fn xlsx_response(filename: &str, sheets: &[Sheet]) -> Result<Response, ApiError> {
-    let bytes = xlsx_workbook(sheets).map_err(|e| ApiError::internal("export_failed", e.to_string()))?;
+    let bytes = xlsx_workbook(sheets).map_err(|e| Code::ExportFailed.logged(e.to_string()))?;
     let disposition = format!("attachment; filename=\"{filename}\"");
     Ok((
         [

@@ -2,6 +2,7 @@
 
 use super::body::body_object;
 use crate::api::{known_params, names, number, ApiError, Params};
+use crate::error::Code;
 use crate::openapi::YEAR;
 use crate::ServerState;
 use axum::extract::State;
@@ -24,12 +25,10 @@ pub async fn targets(State(s): State<Arc<ServerState>>, q: Params) -> Result<Jso
 /// checked before any is stored.
 pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
     let obj = body_object(&body, &[("year", "integer"), ("items", "array")])?;
-    let year = obj
-        .get("year")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| ApiError::bad("year", "missing", "缺少必填项 'year' / 'year' is required"))?;
+    let year =
+        obj.get("year").and_then(Value::as_i64).ok_or_else(|| Code::Missing.param("year", "缺少必填项 'year' / 'year' is required"))?;
     if !(1990..=2100).contains(&year) {
-        return Err(ApiError::bad("year", "invalid_year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
+        return Err(Code::InvalidYear.param("year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
     }
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
@@ -38,11 +37,11 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
     let mut remove = Vec::new();
     for (i, it) in obj.get("items").and_then(Value::as_array).into_iter().flatten().enumerate() {
         let field = format!("items[{i}]");
-        let bad = |code: &'static str, m: String| ApiError::bad(&field, code, m);
+        let bad = |code: Code, m: String| code.param(&field, m);
         let g = |k: &str| it.get(k).and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
         let scope = TargetScope::parse(&g("scope")).map_err(|_| {
             bad(
-                "invalid_scope",
+                Code::InvalidScope,
                 format!("范围 '{0}' 应为 city、region、tier 或 cluster / scope '{0}' is not city, region, tier or cluster", g("scope")),
             )
         })?;
@@ -67,31 +66,31 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
                 TargetScope::Region => format!("'{key}' 不是本市的板块 / '{key}' is not a 板块 of {home}"),
                 _ => format!("没有 '{key}' / no {} '{key}'", scope.as_str()),
             };
-            return Err(bad("unknown_key", what));
+            return Err(bad(Code::UnknownKey, what));
         }
         let metric = g("metric");
         if !matches!(metric.as_str(), "projects" | "amount") {
-            return Err(bad("invalid_metric", format!("指标应为 projects 或 amount / metric '{metric}' is not projects or amount")));
+            return Err(bad(Code::InvalidMetric, format!("指标应为 projects 或 amount / metric '{metric}' is not projects or amount")));
         }
         let value = match it.get("value") {
-            None => return Err(bad("missing", "缺少数值（null 表示删除）/ value is required (null removes the target)".into())),
+            None => return Err(bad(Code::Missing, "缺少数值（null 表示删除）/ value is required (null removes the target)".into())),
             // null removes the target: a task set by mistake (a wrong 板块, a cluster not tasked this year) goes away.
             Some(Value::Null) => {
                 remove.push(Target { year: year as i32, scope, key, metric, value: 0.0 });
                 continue;
             }
-            Some(v) => v.as_f64().ok_or_else(|| bad("invalid_value", format!("数值应为数字 / value {v} is not a number")))?,
+            Some(v) => v.as_f64().ok_or_else(|| bad(Code::InvalidValue, format!("数值应为数字 / value {v} is not a number")))?,
         };
         if !value.is_finite() || !(0.0..=1e9).contains(&value) {
-            return Err(bad("invalid_value", format!("数值应在 0–10亿之间 / value {value} must be 0–1,000,000,000")));
+            return Err(bad(Code::InvalidValue, format!("数值应在 0–10亿之间 / value {value} must be 0–1,000,000,000")));
         }
         if metric == "projects" && value.fract() != 0.0 {
-            return Err(bad("invalid_value", format!("项目数应为整数 / a project count must be a whole number, not {value}")));
+            return Err(bad(Code::InvalidValue, format!("项目数应为整数 / a project count must be a whole number, not {value}")));
         }
         rows.push(Target { year: year as i32, scope, key, metric, value });
     }
     if rows.is_empty() && remove.is_empty() {
-        return Err(ApiError::bad("items", "missing", "至少给出一项任务 / give at least one target"));
+        return Err(Code::Missing.param("items", "至少给出一项任务 / give at least one target"));
     }
     let (counts, removed) = s.with_store_mut(move |st| st.edit_targets(&rows, &remove)).await?;
     s.reload_pipeline().await?;
