@@ -61,17 +61,7 @@ pub(crate) fn names(tables: &[&[crate::openapi::Param]]) -> Vec<&'static str> {
 /// The filters shared by heat, lists, markers, complexity and leads. A region must be known to the registry (a
 /// retired code stands for its successor).
 pub(crate) fn heat_filter(p: &HashMap<String, String>, regions: &chainscope_model::RegionRegistry) -> Result<HeatFilter, ApiError> {
-    let region = match p.get("region").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(r) if r.contains(',') => return Err(Code::InvalidRegion.param("region", "只能给出一个地区代码 / give one region code")),
-        Some(r) => {
-            let current = regions.current_code(r);
-            if regions.get(current).is_none() {
-                return Err(Code::UnknownRegion.param("region", format!("没有地区 '{r}' / no region '{r}'")));
-            }
-            Some(current.to_string())
-        }
-    };
+    let region = crate::params::region(p, "region", regions)?;
     Ok(HeatFilter {
         tiers: list(p, "tier"),
         clusters: list(p, "cluster"),
@@ -208,7 +198,8 @@ pub async fn trends(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resu
     known_params(&p, &names(&[crate::openapi::TRENDS]))?;
     let from: u16 = number(&p, "from")?.unwrap_or(2010);
     let to: u16 = number(&p, "to")?.unwrap_or(2025);
-    let region = p.get("region").map(String::as_str).filter(|s| !s.is_empty());
+    let region = crate::params::region(&p, "region", &s.data().regions)?;
+    let region = region.as_deref();
     let snap = snapshot(&s);
     let out = match (p.get("node"), p.get("chain")) {
         (Some(node), None) => serde_json::to_value(vec![trend(&snap, node, region, from, to)?]),

@@ -7,6 +7,7 @@ pub mod error;
 pub mod leads;
 pub mod market;
 pub mod openapi;
+pub mod params;
 pub mod pipeline;
 pub mod records;
 pub mod service;

@@ -1,7 +1,7 @@
 //! Supply–demand matching (供需对接): post what an enterprise offers or needs, browse the board, and see the
 //! counterparts — other posts and enterprises — ranked with the reasons for each match.
 
-use crate::api::{boolean, known_params, list, names, number, ApiError, Params};
+use crate::api::{boolean, known_params, list, names, ApiError, Params};
 use crate::error::{Code, Path};
 use crate::openapi::{MARKET_LIST, MARKET_MATCHES};
 use crate::{Data, ServerState};
@@ -229,10 +229,7 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
     known_params(&p, &names(&[MARKET_MATCHES]))?;
     let id: i64 =
         id.parse().map_err(|_| Code::InvalidId.param("id", format!("'{id}' 不是有效的供需条目编号 / '{id}' is not an item id")))?;
-    let limit: usize = number(&p, "limit")?.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(Code::InvalidLimit.param("limit", "limit 应在 1 到 200 之间 / limit must be between 1 and 200"));
-    }
+    let limit = crate::params::limit(&p, 20, 200)?;
     let data = s.data();
     let all = s.with_store(|st| st.market_items()).await?;
     let item = all

@@ -5,6 +5,7 @@
 use crate::api::{heat_filter, known_params, names, number, snapshot, ApiError, Params};
 use crate::error::{Code, Path};
 use crate::openapi::{FILTERS, LIST, MARKERS, PARKS, SEARCH};
+use crate::params::{self, Paging};
 use crate::{Data, ServerState};
 use axum::extract::State;
 use axum::Json;
@@ -77,11 +78,8 @@ fn sort_rows(snap: &Snapshot, rows: &mut [u32], by: &str) -> Result<(), ApiError
 }
 
 fn page(p: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
-    let limit: usize = number(p, "limit")?.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(Code::InvalidLimit.param("limit", "limit 应在 1 到 500 之间 / limit must be between 1 and 500"));
-    }
-    Ok((limit, number(p, "offset")?.unwrap_or(0)))
+    let page = Paging::parse(p, 50, 500)?;
+    Ok((page.limit, page.offset))
 }
 
 async fn summaries(s: &Arc<ServerState>, data: &Arc<Data>, rows: &[u32]) -> Result<Vec<Value>, ApiError> {
@@ -217,10 +215,7 @@ pub async fn map_markers(State(s): State<Arc<ServerState>>, axum::extract::Query
     if !(0.0..=22.0).contains(&zoom) {
         return Err(Code::InvalidZoom.param("zoom", "zoom 应在 0 到 22 之间 / zoom must be between 0 and 22"));
     }
-    let limit: usize = number(&p, "limit")?.unwrap_or(2000);
-    if !(1..=10_000).contains(&limit) {
-        return Err(Code::InvalidLimit.param("limit", "limit 应在 1 到 10000 之间 / limit must be between 1 and 10000"));
-    }
+    let limit = params::limit(&p, 2000, 10_000)?;
     let data = s.data();
     let snap = data.snapshot.clone();
     let (ms, truncated) = markers(&snap, &filter, BBox { west, south, east, north }, zoom, limit).map_err(ApiError::from)?;
@@ -275,13 +270,13 @@ pub async fn parks(State(s): State<Arc<ServerState>>, axum::extract::Query(p): P
         chainscope_model::ParkKind::parse(k)
             .map_err(|_| Code::InvalidKind.param("kind", format!("'{k}' 不是园区类型 / '{k}' is not a park kind")))?;
     }
-    let region = p.get("region").filter(|r| !r.is_empty());
+    let region = params::region(&p, "region", &data.regions)?;
     let space = crate::api::boolean(&p, "has_space")?;
     let items: Vec<Value> = data
         .parks
         .iter()
         .filter(|pk| kinds.is_empty() || kinds.iter().any(|k| k == pk.kind.as_str()))
-        .filter(|pk| region.is_none_or(|r| pk.region_code.as_deref().is_some_and(|c| c == r || data.regions.is_within(c, r))))
+        .filter(|pk| region.as_deref().is_none_or(|r| pk.region_code.as_deref().is_some_and(|c| params::inside(&data.regions, c, r))))
         .filter(|pk| space.is_none_or(|want| pk.has_space() == want))
         .map(park_json)
         .collect();
@@ -466,10 +461,7 @@ pub async fn search(State(s): State<Arc<ServerState>>, axum::extract::Query(p): 
     if q.chars().count() > 100 {
         return Err(Code::InvalidQuery.param("q", "q 超过 100 个字符 / q is longer than 100 characters"));
     }
-    let limit: usize = number(&p, "limit")?.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(Code::InvalidLimit.param("limit", "limit 应在 1 到 200 之间 / limit must be between 1 and 200"));
-    }
+    let limit = params::limit(&p, 20, 200)?;
     let data = s.data();
     let needle = q.to_lowercase();
     let snap = snapshot(&s);

@@ -318,14 +318,16 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
     };
     let overdue = crate::api::boolean(&p, "overdue")?;
     let todo = crate::api::boolean(&p, "todo")?;
+    let region = crate::params::region(&p, "region", &s.data().regions)?;
     let tickets = s.with_store(|st| st.tickets()).await?;
     let at = now();
+    let data = s.data();
     let items: Vec<Value> = tickets
         .iter()
         .filter(|t| may_see(&s, &cfg.catalogue, &who, t))
         .filter(|t| state.is_none_or(|x| t.state == x))
         .filter(|t| p.get("department").is_none_or(|d| t.department.as_deref() == Some(d.as_str())))
-        .filter(|t| p.get("region").is_none_or(|r| t.region_code == *r))
+        .filter(|t| region.as_deref().is_none_or(|r| crate::params::inside(&data.regions, &t.region_code, r)))
         .filter(|t| overdue.is_none_or(|o| svc::is_overdue(t, at) == o))
         .map(|t| (t, waiting_for(&s, &cfg.catalogue, &who, t, at)))
         .filter(|(_, w)| todo.is_none_or(|want| w.is_some() == want))
@@ -570,7 +572,7 @@ pub async fn dashboard(State(s): State<Arc<ServerState>>, Extension(who): Extens
 pub async fn calendar(State(s): State<Arc<ServerState>>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
     known_params(&p, &["year"])?;
-    let year: Option<i32> = crate::api::number(&p, "year")?;
+    let year = crate::params::year(&p, "year", crate::params::ANY_YEAR)?;
     let cfg = config(&s)?;
     let entries: Vec<Value> = cfg
         .calendar

@@ -1,5 +1,6 @@
 //! Error answers, over a real loopback socket with a real store: a stale version is a 409 on every write path that
 //! has versions, a database failure never shows the database's own words, and paths no route takes answer JSON.
+//! Also the shared parameters: a region means the same on every endpoint that takes one.
 
 use chainscope_model::{Account, Region, RegionLevel, RegionRegistry, Role, Taxonomy};
 use chainscope_server::{router, Data, ServerState};
@@ -37,7 +38,20 @@ fn regions() -> RegionRegistry {
     reg.insert(Region::new("320000", "江苏省", RegionLevel::Province, Some("CN"), "CN"));
     reg.insert(Region::new("320300", "徐州市", RegionLevel::Prefecture, Some("320000"), "CN"));
     reg.insert(Region::new("320312", "铜山区", RegionLevel::County, Some("320300"), "CN"));
+    // 铜山县, retired in 2010 for 铜山区.
+    let mut retired = Region::new("320323", "铜山县", RegionLevel::County, Some("320300"), "CN");
+    retired.successor = Some("320312".into());
+    reg.insert(retired);
     reg
+}
+
+/// A park in 铜山区.
+fn park() -> chainscope_model::Park {
+    serde_json::from_value(json!({
+        "id": "p1", "kind": "park", "name_zh": "铜山经济开发区", "region_code": "320312", "lead_clusters": [],
+        "provenance": {"source": "test", "as_of": null}, "synthetic": true,
+    }))
+    .expect("park")
 }
 
 /// A server on a scratch store with one administrator, signed in.
@@ -116,6 +130,7 @@ impl World {
         let taxonomy = Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy"));
         let snapshot = chainscope_engine::Snapshot::builder(taxonomy, "320300").finish();
         let mut data = Data::new(snapshot, json!({}), regions());
+        data.parks = vec![park()];
         let catalogue = include_str!("../../../data/xuzhou-343/service_catalogue.toml");
         data.service = Some(Arc::new(chainscope_server::service::ServiceConfig {
             catalogue: chainscope_model::Catalogue::from_toml(catalogue).expect("catalogue"),
@@ -213,4 +228,42 @@ async fn unknown_paths_and_malformed_path_parts_answer_json() {
     assert!(r.content_type.starts_with("application/json"), "{}", r.content_type);
     let r = w.call("POST", "/index.html", None).await;
     assert_eq!(code(&r), (405, "method_not_allowed"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_region_is_checked_and_resolved_wherever_it_is_taken() {
+    let w = World::new("regions").await;
+    // Trends: an unknown code is refused, a retired one stands for its successor.
+    let r = w.call("GET", "/api/v1/trends?node=cm.hyd&region=999999", None).await;
+    assert_eq!(code(&r), (400, "unknown_region"), "{}", r.body);
+    assert_eq!(r.body["error"]["parameter"], "region");
+    let r = w.call("GET", "/api/v1/trends?node=cm.hyd&region=320323", None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["series"][0]["region"], "320312", "{}", r.body);
+    // Parks: checked like everywhere else; a prefecture takes in the parks of its counties.
+    let r = w.call("GET", "/api/v1/parks?region=999999", None).await;
+    assert_eq!(code(&r), (400, "unknown_region"), "{}", r.body);
+    let r = w.call("GET", "/api/v1/parks?region=320300", None).await;
+    assert_eq!(r.body["total"], 1, "{}", r.body);
+    let r = w.call("GET", "/api/v1/parks?region=320323", None).await;
+    assert_eq!(r.body["total"], 1, "a retired code finds the parks of its successor: {}", r.body);
+
+    // Tickets: a prefecture matches the 板块 inside it, as the project list does; unknown codes are refused.
+    let mut st = SqliteStore::open(&w.db).expect("store");
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 10).and_then(|d| d.and_hms_opt(9, 0, 0)).expect("time");
+    let t = chainscope_model::Ticket::file("T1", 1, "320312", "land", "扩建厂房需新增用地", vec![], at, "企业").expect("ticket");
+    st.save_ticket(&t, None).expect("saved");
+    let ids = |r: &Reply| r.body["items"].as_array().map(|a| a.iter().map(|t| t["id"].to_string()).collect::<Vec<_>>()).unwrap_or_default();
+    for (region, found) in [("320312", 1), ("320300", 1), ("320000", 1), ("320323", 1)] {
+        let r = w.call("GET", &format!("/api/v1/tickets?region={region}"), None).await;
+        assert_eq!((r.status, ids(&r).len()), (200, found), "region {region}: {}", r.body);
+    }
+    let r = w.call("GET", "/api/v1/tickets?region=999999", None).await;
+    assert_eq!(code(&r), (400, "unknown_region"), "{}", r.body);
+    // The project list reads the region the same way.
+    w.project().await;
+    let r = w.call("GET", "/api/v1/projects?region=320300", None).await;
+    assert_eq!((r.status, r.body["total"].as_u64()), (200, Some(1)), "{}", r.body);
+    let r = w.call("GET", "/api/v1/projects?region=999999", None).await;
+    assert_eq!(code(&r), (400, "unknown_region"), "{}", r.body);
 }

@@ -2,8 +2,8 @@
 //! months, overdue starts and checklist items, and the year's events.
 
 use super::events::event_json;
-use super::{catalogue_department, date_param, region_json, today};
-use crate::api::{known_params, names, number, ApiError, Params};
+use super::{catalogue_department, region_json, today};
+use crate::api::{known_params, names, ApiError, Params};
 use crate::error::Code;
 use crate::openapi::DASHBOARD;
 use crate::{Pipeline, ServerState};
@@ -104,20 +104,11 @@ pub(super) fn dashboard_json(s: &ServerState, pl: &Pipeline, through: NaiveDate)
 }
 
 fn through_param(p: &HashMap<String, String>, pl: &Pipeline) -> Result<NaiveDate, ApiError> {
-    let year: Option<i32> = number(p, "year")?;
-    if let Some(y) = year {
-        if !(1990..=2100).contains(&y) {
-            return Err(Code::InvalidYear.param("year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
-        }
-    }
-    let through = match (date_param(p, "through")?, p.get("month").map(|m| m.trim()).filter(|m| !m.is_empty())) {
+    let year = crate::params::year(p, "year", crate::params::PLAN_YEARS)?;
+    let through = match (crate::params::date(p, "through")?, crate::params::month(p, "month")?) {
         (Some(d), _) => d,
-        (None, Some(m)) => {
-            let bad = || Code::InvalidMonth.param("month", format!("'{m}' 不是月份（格式 YYYY-MM） / '{m}' is not a month (YYYY-MM)"));
-            let (y, mo) = m.split_once('-').ok_or_else(bad)?;
-            let (y, mo): (i32, u32) = (y.parse().map_err(|_| bad())?, mo.parse().map_err(|_| bad())?);
-            month_last(y, mo).ok_or_else(bad)?
-        }
+        (None, Some((y, mo))) => month_last(y, mo)
+            .ok_or_else(|| Code::InvalidMonth.param("month", format!("'{y}-{mo}' 不是月份 / '{y}-{mo}' is not a month")))?,
         (None, None) => {
             let day = data_day(pl);
             match year {

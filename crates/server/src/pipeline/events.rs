@@ -2,7 +2,7 @@
 
 use super::body::{body_object, date_field, text};
 use super::{region_json, summary_json, today};
-use crate::api::{known_params, names, number, ApiError, Params};
+use crate::api::{known_params, names, ApiError, Params};
 use crate::error::{Code, Path};
 use crate::openapi::YEAR;
 use crate::ServerState;
@@ -42,7 +42,7 @@ pub(super) fn tier_counts(tax: &Taxonomy, split: &eng::TierSplit) -> Vec<Value> 
 pub async fn events(State(s): State<Arc<ServerState>>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
     known_params(&p, &names(&[YEAR]))?;
-    let year: Option<i32> = number(&p, "year")?;
+    let year = crate::params::year(&p, "year", crate::params::ANY_YEAR)?;
     let pl = s.pipeline();
     let data = s.data();
     let tax = &data.snapshot.taxonomy;

@@ -1,6 +1,6 @@
 //! The project table's filters: the query parsed and checked, and the test each project passes or fails.
 
-use super::{date_param, department_tasks};
+use super::department_tasks;
 use crate::api::ApiError;
 use crate::error::Code;
 use crate::ServerState;
@@ -37,24 +37,9 @@ pub(super) fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Resul
     for v in crate::api::list(p, "stage") {
         stages.push(Stage::parse(&v).map_err(|_| Code::InvalidStage.param("stage", format!("'{v}' 不是项目阶段 / '{v}' is not a stage")))?);
     }
-    let clusters = crate::api::list(p, "cluster");
-    if let Some(c) = clusters.iter().find(|c| tax.cluster(c).is_none()) {
-        return Err(Code::UnknownCluster.param("cluster", format!("没有集群 '{c}' / no cluster '{c}'")));
-    }
-    let tiers = crate::api::list(p, "tier");
-    if let Some(t) = tiers.iter().find(|t| tax.tier(t).is_none()) {
-        return Err(Code::UnknownTier.param("tier", format!("没有层级 '{t}' / no tier '{t}'")));
-    }
-    let region = match p.get("region").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(r) => {
-            let c = data.regions.current_code(r);
-            if data.regions.get(c).is_none() {
-                return Err(Code::UnknownRegion.param("region", format!("没有地区 '{r}' / no region '{r}'")));
-            }
-            Some(c.to_string())
-        }
-    };
+    let clusters = crate::params::clusters(p, tax)?;
+    let tiers = crate::params::tiers(p, tax)?;
+    let region = crate::params::region(p, "region", &data.regions)?;
     let band = match p.get("band").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
         Some(b) => Some(
@@ -73,18 +58,18 @@ pub(super) fn list_filter(s: &ServerState, p: &HashMap<String, String>) -> Resul
         officer: text("officer"),
         band,
         text: text("q").map(|q| q.to_lowercase()),
-        signed_from: date_param(p, "signed_from")?,
-        signed_to: date_param(p, "signed_to")?,
+        signed_from: crate::params::date(p, "signed_from")?,
+        signed_to: crate::params::date(p, "signed_to")?,
         overdue: crate::api::boolean(p, "overdue")?,
         tasks_of: text("tasks_of"),
-        stage_on: date_param(p, "stage_on")?,
+        stage_on: crate::params::date(p, "stage_on")?,
         reached: match p.get("reached").map(|x| x.trim()).filter(|x| !x.is_empty()) {
             None => None,
             Some(r) => {
                 let stage = Stage::parse(r)
                     .map_err(|_| Code::InvalidStage.param("reached", format!("'{r}' 不是项目阶段 / '{r}' is not a stage")))?;
-                let from = date_param(p, "reached_from")?.unwrap_or(NaiveDate::MIN);
-                let to = date_param(p, "reached_to")?.unwrap_or(NaiveDate::MAX);
+                let from = crate::params::date(p, "reached_from")?.unwrap_or(NaiveDate::MIN);
+                let to = crate::params::date(p, "reached_to")?.unwrap_or(NaiveDate::MAX);
                 Some((stage, from, to))
             }
         },
@@ -108,7 +93,7 @@ pub(super) fn passes(s: &ServerState, tax: &Taxonomy, f: &ListFilter, p: &Projec
     }
     if let Some(r) = &f.region {
         let data = s.data();
-        if p.region_code != *r && !data.regions.is_within(&p.region_code, r) {
+        if !crate::params::inside(&data.regions, &p.region_code, r) {
             return false;
         }
     }

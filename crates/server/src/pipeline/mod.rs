@@ -16,13 +16,10 @@ pub mod reports;
 pub mod sheets;
 pub mod targets;
 
-use crate::api::ApiError;
-use crate::error::Code;
 use crate::ServerState;
 use chainscope_model::{InvestmentBand, Project, Task, Taxonomy};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 /// The server's idea of today: the clock, or `CHAINSCOPE_TODAY` (YYYY-MM-DD) for demonstrations and tests.
 pub fn today() -> NaiveDate {
@@ -30,15 +27,6 @@ pub fn today() -> NaiveDate {
         .ok()
         .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
         .unwrap_or_else(|| chrono::Local::now().date_naive())
-}
-
-fn date_param(p: &HashMap<String, String>, key: &str) -> Result<Option<NaiveDate>, ApiError> {
-    match p.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| Code::InvalidDate.param(key, format!("'{v}' 不是日期（格式 YYYY-MM-DD） / '{v}' is not a date (YYYY-MM-DD)"))),
-    }
 }
 
 fn region_json(s: &ServerState, code: &str) -> Value {

@@ -7,7 +7,7 @@ use super::fields::{apply_fields, PROJECT_FIELDS};
 use super::filter::{list_filter, passes};
 use super::sheets::{moves_sheet, project_sheet, xlsx_response};
 use super::{catalogue_department, department_tasks, summary_json, task_of, today};
-use crate::api::{known_params, names, number, ApiError, Params};
+use crate::api::{known_params, names, ApiError, Params};
 use crate::auth::Identity;
 use crate::error::{Code, Path};
 use crate::openapi::PROJECT_LIST;
@@ -95,11 +95,7 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
     // mine=true: an officer's own 板块 (other roles: no narrowing).
     let mine = crate::api::boolean(&p, "mine")?.unwrap_or(false)
         && who.account.as_ref().is_some_and(|a| a.role == chainscope_model::Role::Officer);
-    let limit: usize = number(&p, "limit")?.unwrap_or(50);
-    if !(1..=10_000).contains(&limit) {
-        return Err(Code::InvalidLimit.param("limit", "limit 应在 1–10000 之间 / limit must be 1–10000"));
-    }
-    let offset: usize = number(&p, "offset")?.unwrap_or(0);
+    let crate::params::Paging { limit, offset } = crate::params::Paging::parse(&p, 50, 10_000)?;
     let sort = p.get("sort").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("recent");
     if !matches!(sort, "recent" | "amount" | "signed" | "name") {
         return Err(Code::InvalidSort

@@ -1,7 +1,7 @@
 //! Annual targets (年度任务): for the city, each 板块, tier and cluster, in projects or in amount.
 
 use super::body::body_object;
-use crate::api::{known_params, names, number, ApiError, Params};
+use crate::api::{known_params, names, ApiError, Params};
 use crate::error::Code;
 use crate::openapi::YEAR;
 use crate::ServerState;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub async fn targets(State(s): State<Arc<ServerState>>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
     known_params(&p, &names(&[YEAR]))?;
-    let year: Option<i32> = number(&p, "year")?;
+    let year = crate::params::year(&p, "year", crate::params::ANY_YEAR)?;
     let pl = s.pipeline();
     let items: Vec<&Target> = pl.targets.iter().filter(|t| year.is_none_or(|y| t.year == y)).collect();
     Ok(Json(json!({"items": items})))
@@ -27,8 +27,8 @@ pub async fn put_targets(State(s): State<Arc<ServerState>>, body: axum::body::By
     let obj = body_object(&body, &[("year", "integer"), ("items", "array")])?;
     let year =
         obj.get("year").and_then(Value::as_i64).ok_or_else(|| Code::Missing.param("year", "缺少必填项 'year' / 'year' is required"))?;
-    if !(1990..=2100).contains(&year) {
-        return Err(Code::InvalidYear.param("year", "year 应在 1990–2100 之间 / year must be 1990–2100"));
+    if !crate::params::PLAN_YEARS.contains(&i32::try_from(year).unwrap_or(i32::MIN)) {
+        return Err(crate::params::out_of_years("year", &crate::params::PLAN_YEARS));
     }
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
