@@ -2,8 +2,8 @@
 //! serialise its answer; no business rules live here. Bad parameters are a 400 naming the parameter.
 
 use crate::ServerState;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chainscope_engine::chain::{chain_strength, leader_neighbours, Reference};
@@ -14,35 +14,8 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// An error answer: `{"error": {"code", "message", "parameter"}}`.
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-    pub parameter: Option<String>,
-}
-
-impl ApiError {
-    pub fn bad(parameter: &str, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code, message: message.into(), parameter: Some(parameter.to_string()) }
-    }
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, code, message: message.into(), parameter: None }
-    }
-    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: StatusCode::SERVICE_UNAVAILABLE, code, message: message.into(), parameter: None }
-    }
-    pub fn internal(code: &'static str, message: impl Into<String>) -> Self {
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, code, message: message.into(), parameter: None }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.status, Json(json!({"error": {"code": self.code, "message": self.message, "parameter": self.parameter}}))).into_response()
-    }
-}
+use crate::error::Path;
+pub use crate::error::{ApiError, Code};
 
 pub(crate) type Params = Query<HashMap<String, String>>;
 
@@ -54,10 +27,9 @@ pub(crate) fn list(p: &HashMap<String, String>, key: &str) -> Vec<String> {
 pub(crate) fn number<T: std::str::FromStr>(p: &HashMap<String, String>, key: &str) -> Result<Option<T>, ApiError> {
     match p.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::bad(key, "invalid_number", format!("'{v}' 不是有效的 {key} / '{v}' is not a valid {key}"))),
+        Some(v) => {
+            v.parse().map(Some).map_err(|_| Code::InvalidNumber.param(key, format!("'{v}' 不是有效的 {key} / '{v}' is not a valid {key}")))
+        }
     }
 }
 
@@ -66,7 +38,7 @@ pub(crate) fn boolean(p: &HashMap<String, String>, key: &str) -> Result<Option<b
         None | Some("") => Ok(None),
         Some("true" | "1") => Ok(Some(true)),
         Some("false" | "0") => Ok(Some(false)),
-        Some(v) => Err(ApiError::bad(key, "invalid_flag", format!("'{v}' 应为 true 或 false / '{v}' is not true or false"))),
+        Some(v) => Err(Code::InvalidFlag.param(key, format!("'{v}' 应为 true 或 false / '{v}' is not true or false"))),
     }
 }
 
@@ -74,11 +46,8 @@ pub(crate) fn known_params(p: &HashMap<String, String>, allowed: &[&str]) -> Res
     match p.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => {
             let allowed = allowed.join(", ");
-            Err(ApiError::bad(
-                k,
-                "unknown_parameter",
-                format!("未知参数 '{k}'（可用参数：{allowed}） / unknown parameter '{k}' (allowed: {allowed})"),
-            ))
+            Err(Code::UnknownParameter
+                .param(k, format!("未知参数 '{k}'（可用参数：{allowed}） / unknown parameter '{k}' (allowed: {allowed})")))
         }
         None => Ok(()),
     }
@@ -92,17 +61,7 @@ pub(crate) fn names(tables: &[&[crate::openapi::Param]]) -> Vec<&'static str> {
 /// The filters shared by heat, lists, markers, complexity and leads. A region must be known to the registry (a
 /// retired code stands for its successor).
 pub(crate) fn heat_filter(p: &HashMap<String, String>, regions: &chainscope_model::RegionRegistry) -> Result<HeatFilter, ApiError> {
-    let region = match p.get("region").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(r) if r.contains(',') => return Err(ApiError::bad("region", "invalid_region", "只能给出一个地区代码 / give one region code")),
-        Some(r) => {
-            let current = regions.current_code(r);
-            if regions.get(current).is_none() {
-                return Err(ApiError::bad("region", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
-            }
-            Some(current.to_string())
-        }
-    };
+    let region = crate::params::region(p, "region", regions)?;
     Ok(HeatFilter {
         tiers: list(p, "tier"),
         clusters: list(p, "cluster"),
@@ -118,11 +77,10 @@ pub(crate) fn heat_filter(p: &HashMap<String, String>, regions: &chainscope_mode
         synthetic: boolean(p, "synthetic")?,
         cell: match p.get("cell").map(|s| s.trim()).filter(|s| !s.is_empty()) {
             None => None,
-            Some(c) => {
-                Some(u64::from_str_radix(c, 16).map_err(|_| {
-                    ApiError::bad("cell", "invalid_cell", format!("'{c}' 不是 H3 网格编号 / '{c}' is not an H3 cell index"))
-                })?)
-            }
+            Some(c) => Some(
+                u64::from_str_radix(c, 16)
+                    .map_err(|_| Code::InvalidCell.param("cell", format!("'{c}' 不是 H3 网格编号 / '{c}' is not an H3 cell index")))?,
+            ),
         },
     })
 }
@@ -151,11 +109,11 @@ pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     let group = match p.get("group").map(String::as_str).unwrap_or("h3") {
         "h3" => Grouping::H3(number(&p, "res")?.unwrap_or(7)),
         "admin" => Grouping::Admin(admin_level(&p, AdminLevel::County)?),
-        other => return Err(ApiError::bad("group", "invalid_group", format!("'{other}' 应为 h3 或 admin / '{other}' is not h3 or admin"))),
+        other => return Err(Code::InvalidGroup.param("group", format!("'{other}' 应为 h3 或 admin / '{other}' is not h3 or admin"))),
     };
     let weight = weight_param(&p)?;
     let snap = snapshot(&s);
-    let cells = heat(&snap, &filter, group, weight).map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let cells = heat(&snap, &filter, group, weight).map_err(ApiError::from)?;
     match p.get("format").map(String::as_str).unwrap_or("json") {
         "json" => {
             let data = s.data();
@@ -187,10 +145,7 @@ pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
         }
         "geojson" => {
             if !matches!(group, Grouping::H3(_)) {
-                return Err(ApiError::bad(
-                    "format",
-                    "invalid_format",
-                    "GeoJSON 仅适用于 H3 网格，行政区划请用 json 或 csv / GeoJSON is available for H3 cells; use json or csv for administrative units",
+                return Err(Code::InvalidFormat.param("format", "GeoJSON 仅适用于 H3 网格，行政区划请用 json 或 csv / GeoJSON is available for H3 cells; use json or csv for administrative units",
                 ));
             }
             let features: Vec<serde_json::Value> = cells
@@ -206,11 +161,9 @@ pub async fn heat_map(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
             Ok(([(header::CONTENT_TYPE, "application/geo+json")], Json(json!({"type": "FeatureCollection", "features": features})))
                 .into_response())
         }
-        other => Err(ApiError::bad(
-            "format",
-            "invalid_format",
-            format!("'{other}' 应为 json、csv 或 geojson / '{other}' is not json, csv or geojson"),
-        )),
+        other => {
+            Err(Code::InvalidFormat.param("format", format!("'{other}' 应为 json、csv 或 geojson / '{other}' is not json, csv or geojson")))
+        }
     }
 }
 
@@ -221,13 +174,12 @@ pub async fn strength(
     Query(p): Params,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     known_params(&p, &names(&[crate::openapi::STRENGTH]))?;
-    let reference = Reference::parse(p.get("reference").map(String::as_str).unwrap_or("country"))
-        .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let reference = Reference::parse(p.get("reference").map(String::as_str).unwrap_or("country")).map_err(ApiError::from)?;
     let snap = snapshot(&s);
     if snap.taxonomy.chain(&id).is_none() {
-        return Err(ApiError::not_found("unknown_chain", format!("没有产业链 '{id}' / no chain '{id}'")));
+        return Err(Code::ChainNotFound.msg(format!("没有产业链 '{id}' / no chain '{id}'")));
     }
-    let out = chain_strength(&snap, &id, reference).map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let out = chain_strength(&snap, &id, reference).map_err(ApiError::from)?;
     Ok(Json(serde_json::to_value(out).unwrap_or_default()))
 }
 
@@ -235,9 +187,9 @@ pub async fn strength(
 pub async fn leaders(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let snap = snapshot(&s);
     if snap.taxonomy.chain(&id).is_none() {
-        return Err(ApiError::not_found("unknown_chain", format!("没有产业链 '{id}' / no chain '{id}'")));
+        return Err(Code::ChainNotFound.msg(format!("没有产业链 '{id}' / no chain '{id}'")));
     }
-    let out = leader_neighbours(&snap, &id).map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let out = leader_neighbours(&snap, &id).map_err(ApiError::from)?;
     Ok(Json(serde_json::to_value(out).unwrap_or_default()))
 }
 
@@ -246,19 +198,13 @@ pub async fn trends(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resu
     known_params(&p, &names(&[crate::openapi::TRENDS]))?;
     let from: u16 = number(&p, "from")?.unwrap_or(2010);
     let to: u16 = number(&p, "to")?.unwrap_or(2025);
-    let region = p.get("region").map(String::as_str).filter(|s| !s.is_empty());
+    let region = crate::params::region(&p, "region", &s.data().regions)?;
+    let region = region.as_deref();
     let snap = snapshot(&s);
-    let map = |e: chainscope_engine::trends::TrendError| ApiError::bad(e.parameter(), e.code(), e.to_string());
     let out = match (p.get("node"), p.get("chain")) {
-        (Some(node), None) => serde_json::to_value(vec![trend(&snap, node, region, from, to).map_err(map)?]),
-        (None, Some(chain)) => serde_json::to_value(chain_trends(&snap, chain, region, from, to).map_err(map)?),
-        _ => {
-            return Err(ApiError::bad(
-                "node",
-                "missing_parameter",
-                "node 和 chain 须给出且只能给出其中一个 / give exactly one of node or chain",
-            ))
-        }
+        (Some(node), None) => serde_json::to_value(vec![trend(&snap, node, region, from, to)?]),
+        (None, Some(chain)) => serde_json::to_value(chain_trends(&snap, chain, region, from, to)?),
+        _ => return Err(Code::MissingParameter.param("node", "node 和 chain 须给出且只能给出其中一个 / give exactly one of node or chain")),
     };
     Ok(Json(json!({"series": out.unwrap_or_default()})))
 }
@@ -270,9 +216,8 @@ fn weight_param(p: &HashMap<String, String>) -> Result<Weight, ApiError> {
         "employees" => Weight::Employees,
         "capital" => Weight::Capital,
         other => {
-            return Err(ApiError::bad(
+            return Err(Code::InvalidWeight.param(
                 "weight",
-                "invalid_weight",
                 format!("'{other}' 应为 count、revenue、employees 或 capital / '{other}' is not count, revenue, employees or capital"),
             ))
         }
@@ -287,9 +232,8 @@ fn admin_level(p: &HashMap<String, String>, default: AdminLevel) -> Result<Admin
         Some("prefecture") => AdminLevel::Prefecture,
         Some("county") => AdminLevel::County,
         Some(other) => {
-            return Err(ApiError::bad(
+            return Err(Code::InvalidLevel.param(
                 "level",
-                "invalid_level",
                 format!(
                     "'{other}' 应为 country、province、prefecture 或 county / '{other}' is not country, province, prefecture or county"
                 ),
@@ -310,9 +254,7 @@ pub async fn complexity(State(s): State<Arc<ServerState>>, Query(p): Params) -> 
     let diagonal = match p.get("diagonal").map(String::as_str).unwrap_or("one") {
         "one" => Diagonal::One,
         "zero" => Diagonal::Zero,
-        other => {
-            return Err(ApiError::bad("diagonal", "invalid_diagonal", format!("'{other}' 应为 one 或 zero / '{other}' is not one or zero")))
-        }
+        other => return Err(Code::InvalidDiagonal.param("diagonal", format!("'{other}' 应为 one 或 zero / '{other}' is not one or zero"))),
     };
     let data = s.data();
     let snap = data.snapshot.clone();
@@ -322,9 +264,8 @@ pub async fn complexity(State(s): State<Arc<ServerState>>, Query(p): Params) -> 
             let home = snap.home_region.clone();
             let at = snap.regions.get(&home).and_then(|i| snap.regions.at(i, level)).map(|g| snap.regions.codes[g as usize].clone());
             at.ok_or_else(|| {
-                ApiError::bad(
+                Code::MissingParameter.param(
                     "focus",
-                    "missing_parameter",
                     "本市在该行政级别上没有唯一对应的单元，请给出 focus / the home city has no single unit at this level; give focus",
                 )
             })?
@@ -333,9 +274,8 @@ pub async fn complexity(State(s): State<Arc<ServerState>>, Query(p): Params) -> 
     let opts = ComplexityOptions { proximity_diagonal: diagonal, ..ComplexityOptions::default() };
     let (digest, _) =
         tokio::task::spawn_blocking(move || chainscope_engine::relatedness::digest(&snap, &filter, level, weight, &focus, &opts))
-            .await
-            .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
-            .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+            .await?
+            .map_err(ApiError::from)?;
     let t = &data.snapshot.taxonomy;
     let name = |code: &str| data.regions.get(code).map(|r| json!({"name_zh": r.name_zh, "name_en": r.name_en}));
     let mut v = serde_json::to_value(&digest).unwrap_or_default();

@@ -9,12 +9,12 @@
 //! - [`RULES`] says which roles may call each route and method; handlers then check scope (an officer's 板块, a
 //!   department, an enterprise). Logins, logouts, account changes and every write are audited.
 
-use crate::api::ApiError;
+use crate::error::{ApiError, Code, Path};
 use crate::ServerState;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -240,8 +240,8 @@ fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn refused(status: StatusCode, code: &'static str, message: &str) -> Response {
-    ApiError { status, code, message: message.into(), parameter: None }.into_response()
+fn refused(code: Code, message: &str) -> Response {
+    code.msg(message).into_response()
 }
 
 impl ServerState {
@@ -253,16 +253,16 @@ impl ServerState {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
             let Some(m) = &me.accounts else {
-                return Err(ApiError::unavailable("accounts_unavailable", "本服务器未配置账户库 / this server has no account store"));
+                return Err(Code::AccountsUnavailable.msg("本服务器未配置账户库 / this server has no account store"));
             };
             let mut guard = match m.lock() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
             };
-            f(guard.as_mut()).map_err(|e| ApiError::internal(e.code(), e.to_string()))
+            f(guard.as_mut()).map_err(ApiError::from)
         })
         .await
-        .unwrap_or_else(|e| Err(ApiError::internal("task_failed", e.to_string())))
+        .unwrap_or_else(|e| Err(ApiError::from(e)))
     }
 
     /// Write an audit line; a failure to audit is logged, never hidden from the operator.
@@ -444,24 +444,24 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     let writes = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     match (&identity.account, allow) {
         (_, Allow::Public) => {}
-        (None, _) => return refused(StatusCode::UNAUTHORIZED, "login_required", "请先登录 / sign in first"),
+        (None, _) => return refused(Code::LoginRequired, "请先登录 / sign in first"),
         (Some(_), Allow::SignedIn) => {}
         (Some(a), Allow::Roles(roles)) => {
             if !roles.contains(&a.role) {
-                return refused(StatusCode::FORBIDDEN, "forbidden", "您的角色无权执行此操作 / your role may not do this");
+                return refused(Code::Forbidden, "您的角色无权执行此操作 / your role may not do this");
             }
         }
     }
     if let Some(a) = &identity.account {
         let allowed_while_changing = matches!(path.as_str(), "/api/v1/auth/password" | "/api/v1/auth/logout" | "/api/v1/auth/me");
         if a.must_change && !allowed_while_changing && allow != Allow::Public {
-            return refused(StatusCode::FORBIDDEN, "password_change_required", "请先修改一次性密码 / change your one-time password first");
+            return refused(Code::PasswordChangeRequired, "请先修改一次性密码 / change your one-time password first");
         }
         if writes {
             let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             let ok = identity.csrf.as_deref().is_some_and(|c| !sent.is_empty() && constant_eq(c.as_bytes(), sent.as_bytes()));
             if !ok {
-                return refused(StatusCode::FORBIDDEN, "csrf_failed", "缺少或错误的 CSRF 令牌 / missing or wrong CSRF token");
+                return refused(Code::CsrfFailed, "缺少或错误的 CSRF 令牌 / missing or wrong CSRF token");
             }
         }
     }
@@ -485,7 +485,7 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, MAX_AUDITED_BODY).await {
             Ok(b) => b,
-            Err(_) => return refused(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大 / the request body is too large"),
+            Err(_) => return refused(Code::BodyTooLarge, "请求体过大 / the request body is too large"),
         };
         sent = String::from_utf8_lossy(&bytes).chars().take(AUDIT_DETAIL_CHARS).collect();
         req = Request::from_parts(parts, axum::body::Body::from(bytes));
@@ -527,13 +527,13 @@ fn account_json(a: &Account) -> Value {
 fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ApiError::bad("body", "invalid_body", "请求体应为 JSON 对象 / the body must be a JSON object")),
-        Err(e) => Err(ApiError::bad("body", "invalid_json", format!("请求体不是有效的 JSON / the body is not JSON: {e}"))),
+        Ok(_) => Err(Code::InvalidBody.param("body", "请求体应为 JSON 对象 / the body must be a JSON object")),
+        Err(e) => Err(Code::InvalidJson.param("body", format!("请求体不是有效的 JSON / the body is not JSON: {e}"))),
     }
 }
 
 fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a str, ApiError> {
-    m.get(k).and_then(Value::as_str).ok_or_else(|| ApiError::bad(k, "missing", format!("缺少必填项 '{k}' / '{k}' is required")))
+    m.get(k).and_then(Value::as_str).ok_or_else(|| Code::Missing.param(k, format!("缺少必填项 '{k}' / '{k}' is required")))
 }
 
 /// `POST /api/v1/auth/login` `{username, password}`: a new session (any session the browser had is ended).
@@ -551,12 +551,7 @@ pub async fn login(
     {
         let origin_host = origin.split("://").nth(1).unwrap_or(origin);
         if origin_host != host {
-            return Err(ApiError {
-                status: StatusCode::FORBIDDEN,
-                code: "cross_origin",
-                message: "拒绝跨站登录 / cross-site login refused".into(),
-                parameter: None,
-            });
+            return Err(Code::CrossOrigin.msg("拒绝跨站登录 / cross-site login refused"));
         }
     }
     if !s.throttle.allow(addr.ip()) {
@@ -567,12 +562,7 @@ pub async fn login(
             ..Default::default()
         })
         .await;
-        return Err(ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            code: "too_many_attempts",
-            message: "登录尝试过多，请稍后再试 / too many login attempts from this address; wait a few minutes".into(),
-            parameter: None,
-        });
+        return Err(Code::TooManyAttempts.msg("登录尝试过多，请稍后再试 / too many login attempts from this address; wait a few minutes"));
     }
     let m = body_json(&body)?;
     let username = str_field(&m, "username")?.trim().to_string();
@@ -581,12 +571,7 @@ pub async fn login(
     let old = cookie_token(&headers).map(|t| token_hash(&t));
     let name = username.clone();
     let found = s.with_accounts(move |st| st.account_by_name(&name)).await?;
-    let bad_login = || ApiError {
-        status: StatusCode::UNAUTHORIZED,
-        code: "bad_credentials",
-        message: "用户名或密码错误 / wrong username or password".into(),
-        parameter: None,
-    };
+    let bad_login = || Code::BadCredentials.msg("用户名或密码错误 / wrong username or password");
     let Some(mut account) = found.filter(|a| a.active) else {
         // Hash anyway so an unknown name takes as long as a wrong password.
         let _ =
@@ -606,13 +591,10 @@ pub async fn login(
         if until > now {
             s.audit(AuditEntry { actor: account.username.clone(), action: "login_locked".into(), ip, ..Default::default() }).await;
             let at = until.to_rfc3339();
-            let body = json!({"error": {
-                "code": "account_locked",
-                "message": format!("账户已锁定至 {at} / the account is locked until {at} after repeated wrong passwords"),
-                "parameter": null,
-                "locked_until": at,
-            }});
-            return Ok((StatusCode::LOCKED, Json(body)).into_response());
+            let locked = Code::AccountLocked
+                .msg(format!("账户已锁定至 {at} / the account is locked until {at} after repeated wrong passwords"))
+                .with("locked_until", json!(at));
+            return Err(locked);
         }
     }
     let hash = account.password_hash.clone();
@@ -687,20 +669,17 @@ pub async fn change_password(
     let m = body_json(&body)?;
     let current = str_field(&m, "current")?.to_string();
     let new = str_field(&m, "new")?.to_string();
-    Account::check_password(&new).map_err(|e| ApiError::bad("new", "weak_password", e.to_string()))?;
+    Account::check_password(&new).map_err(|e| Code::WeakPassword.param("new", e.to_string()))?;
     if new == current {
-        return Err(ApiError::bad("new", "same_password", "新密码不能与当前密码相同 / the new password must differ from the current one"));
+        return Err(Code::SamePassword.param("new", "新密码不能与当前密码相同 / the new password must differ from the current one"));
     }
-    let Some(mut a) = id.account.clone() else { return Err(ApiError::bad("session", "login_required", "请先登录 / sign in first")) };
+    let Some(mut a) = id.account.clone() else { return Err(Code::LoginRequired.param("session", "请先登录 / sign in first")) };
     let hash = a.password_hash.clone();
     let ok = tokio::task::spawn_blocking(move || verify_password(&current, &hash)).await.unwrap_or(false);
     if !ok {
-        return Err(ApiError::bad("current", "bad_credentials", "当前密码不正确 / the current password is wrong"));
+        return Err(Code::WrongCurrentPassword.param("current", "当前密码不正确 / the current password is wrong"));
     }
-    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&new))
-        .await
-        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
-        .map_err(|e| ApiError::internal("hash_failed", e))?;
+    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&new)).await?.map_err(|e| Code::HashFailed.logged(e))?;
     a.must_change = false;
     let keep = id.token_hash.clone().zip(id.csrf.clone());
     let acc = a.clone();
@@ -727,13 +706,13 @@ fn parse_account_fields(m: &serde_json::Map<String, Value>, a: &mut Account, s: 
     if let Some(v) = m.get("role") {
         let r = v.as_str().unwrap_or("");
         a.role = Role::parse(r)
-            .map_err(|_| ApiError::bad("role", "invalid_role", format!("'{r}' 应为 admin、leader、officer、department 或 enterprise / '{r}' is not admin, leader, officer, department or enterprise")))?;
+            .map_err(|_| Code::InvalidRole.param("role", format!("'{r}' 应为 admin、leader、officer、department 或 enterprise / '{r}' is not admin, leader, officer, department or enterprise")))?;
     }
     if let Some(v) = m.get("regions") {
         let data = s.data();
         let list: Vec<String> = v.as_array().into_iter().flatten().filter_map(|x| x.as_str()).map(|x| x.trim().to_string()).collect();
         if let Some(bad) = list.iter().find(|c| data.regions.get(data.regions.current_code(c)).is_none()) {
-            return Err(ApiError::bad("regions", "unknown_region", format!("没有地区 '{bad}' / no region '{bad}'")));
+            return Err(Code::UnknownRegion.param("regions", format!("没有地区 '{bad}' / no region '{bad}'")));
         }
         a.regions = list;
     }
@@ -744,19 +723,18 @@ fn parse_account_fields(m: &serde_json::Map<String, Value>, a: &mut Account, s: 
         a.enterprise_id = v.as_i64();
     }
     if let Some(v) = m.get("active") {
-        a.active = v
-            .as_bool()
-            .ok_or_else(|| ApiError::bad("active", "invalid_type", "'active' 应为 true 或 false / 'active' must be true or false"))?;
+        a.active =
+            v.as_bool().ok_or_else(|| Code::InvalidType.param("active", "'active' 应为 true 或 false / 'active' must be true or false"))?;
     }
     match a.role {
         Role::Officer if a.regions.is_empty() => {
-            Err(ApiError::bad("regions", "missing", "招商人员至少需要负责一个板块 / an officer needs at least one 板块"))
+            Err(Code::Missing.param("regions", "招商人员至少需要负责一个板块 / an officer needs at least one 板块"))
         }
         Role::Department if a.department.is_none() => {
-            Err(ApiError::bad("department", "missing", "部门人员须指定所属部门 / department staff need a department"))
+            Err(Code::Missing.param("department", "部门人员须指定所属部门 / department staff need a department"))
         }
         Role::Enterprise if a.enterprise_id.is_none() => {
-            Err(ApiError::bad("enterprise_id", "missing", "企业用户须关联一家企业 / an enterprise user needs an enterprise"))
+            Err(Code::Missing.param("enterprise_id", "企业用户须关联一家企业 / an enterprise user needs an enterprise"))
         }
         _ => Ok(()),
     }
@@ -777,7 +755,7 @@ pub async fn create_user(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let m = body_json(&body)?;
     let username = str_field(&m, "username")?.trim().to_string();
-    Account::check_username(&username).map_err(|e| ApiError::bad("username", "invalid_username", e.to_string()))?;
+    Account::check_username(&username).map_err(|e| Code::InvalidUsername.param("username", e.to_string()))?;
     str_field(&m, "role")?;
     let mut a = Account {
         id: 0,
@@ -797,22 +775,11 @@ pub async fn create_user(
     parse_account_fields(&m, &mut a, &s)?;
     let pw = one_time_password();
     let p2 = pw.clone();
-    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&p2))
-        .await
-        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
-        .map_err(|e| ApiError::internal("hash_failed", e))?;
+    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&p2)).await?.map_err(|e| Code::HashFailed.logged(e))?;
     let acc = a.clone();
-    let new_id = s.with_accounts(move |st| st.create_account(&acc)).await.map_err(|e| {
-        if e.code == "already_exists" {
-            ApiError {
-                status: StatusCode::CONFLICT,
-                code: "already_exists",
-                message: format!("用户名 '{username}' 已被占用 / username '{username}' is taken"),
-                parameter: Some("username".into()),
-            }
-        } else {
-            e
-        }
+    let new_id = s.with_accounts(move |st| st.create_account(&acc)).await.map_err(|e| match e.code {
+        Code::AlreadyExists => e.code.param("username", format!("用户名 '{username}' 已被占用 / username '{username}' is taken")),
+        _ => e,
     })?;
     a.id = new_id;
     s.audit(AuditEntry {
@@ -836,13 +803,13 @@ pub async fn update_user(
     let m = body_json(&body)?;
     for k in m.keys() {
         if !matches!(k.as_str(), "display_name" | "role" | "regions" | "department" | "enterprise_id" | "active") {
-            return Err(ApiError::bad(k, "unknown_field", format!("未知字段 '{k}' / unknown field '{k}'")));
+            return Err(Code::UnknownField.param(k, format!("未知字段 '{k}' / unknown field '{k}'")));
         }
     }
     let mut a = s
         .with_accounts(move |st| st.account(uid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_account", format!("没有账户 {uid} / no account {uid}")))?;
+        .ok_or_else(|| Code::AccountNotFound.msg(format!("没有账户 {uid} / no account {uid}")))?;
     let before = account_json(&a);
     parse_account_fields(&m, &mut a, &s)?;
     let acc = a.clone();
@@ -875,13 +842,10 @@ pub async fn reset_user(
     let mut a = s
         .with_accounts(move |st| st.account(uid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_account", format!("没有账户 {uid} / no account {uid}")))?;
+        .ok_or_else(|| Code::AccountNotFound.msg(format!("没有账户 {uid} / no account {uid}")))?;
     let pw = one_time_password();
     let p2 = pw.clone();
-    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&p2))
-        .await
-        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
-        .map_err(|e| ApiError::internal("hash_failed", e))?;
+    a.password_hash = tokio::task::spawn_blocking(move || hash_password(&p2)).await?.map_err(|e| Code::HashFailed.logged(e))?;
     a.must_change = true;
     a.failed_logins = 0;
     a.locked_until = None;
@@ -910,7 +874,7 @@ fn preferences_key(a: &Account) -> String {
 
 /// `GET /api/v1/auth/preferences`: the signed-in account's saved settings (e.g. lead weights per preset), `{}` if none.
 pub async fn preferences(State(s): State<Arc<ServerState>>, Extension(id): Extension<Identity>) -> Result<Json<Value>, ApiError> {
-    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "请先登录 / sign in first")) };
+    let Some(a) = id.account else { return Err(Code::LoginRequired.param("session", "请先登录 / sign in first")) };
     let key = preferences_key(&a);
     let raw = s.with_accounts(move |st| st.meta(&key)).await?;
     Ok(Json(raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_else(|| json!({}))))
@@ -922,11 +886,10 @@ pub async fn put_preferences(
     Extension(id): Extension<Identity>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let Some(a) = id.account else { return Err(ApiError::bad("session", "login_required", "请先登录 / sign in first")) };
+    let Some(a) = id.account else { return Err(Code::LoginRequired.param("session", "请先登录 / sign in first")) };
     if body.len() > PREFERENCES_MAX_BYTES {
-        return Err(ApiError::bad(
+        return Err(Code::TooLarge.param(
             "body",
-            "too_large",
             format!("偏好设置不能超过 {PREFERENCES_MAX_BYTES} 字节 / preferences are limited to {PREFERENCES_MAX_BYTES} bytes"),
         ));
     }

@@ -2,6 +2,7 @@
 //! split into its named parts with their evidence; `format=xlsx` downloads the list.
 
 use crate::api::{boolean, heat_filter, known_params, names, number, ApiError, Params};
+use crate::error::Code;
 use crate::openapi::{FILTERS, LEADS};
 use crate::{Data, ServerState};
 use axum::extract::{Query, State};
@@ -55,9 +56,8 @@ async fn state(s: &Arc<ServerState>, data: &Arc<Data>) -> Result<Arc<TargetingSt
 fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), ApiError> {
     let preset = p.get("preset").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("gap_filling");
     let mut w = Weights::preset(preset).ok_or_else(|| {
-        ApiError::bad(
+        Code::InvalidPreset.param(
             "preset",
-            "invalid_preset",
             format!(
                 "'{preset}' 应为 gap_filling、strengthening 或 big_anchors / '{preset}' is not gap_filling, strengthening or big_anchors"
             ),
@@ -74,7 +74,7 @@ fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), Api
     ] {
         if let Some(v) = number::<f64>(p, name)? {
             if !(0.0..=100.0).contains(&v) {
-                return Err(ApiError::bad(name, "invalid_weight", format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
+                return Err(Code::InvalidWeight.param(name, format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
             }
             *slot = v;
             custom = true;
@@ -126,17 +126,14 @@ pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
     let include_marked = boolean(&p, "include_marked")?.unwrap_or(false);
     let format = p.get("format").map(String::as_str).unwrap_or("json");
     if !matches!(format, "json" | "xlsx") {
-        return Err(ApiError::bad("format", "invalid_format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
+        return Err(Code::InvalidFormat.param("format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
     }
     let data = s.data();
     let ts = state(&s, &data).await?;
     let q = LeadQuery { filter, weights: w, in_pipeline: ts.in_pipeline.clone(), include_marked, limit };
     let snap = data.snapshot.clone();
     let ts2 = ts.clone();
-    let ranking = tokio::task::spawn_blocking(move || rank(&snap, &ts2.context, &q))
-        .await
-        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
-        .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let ranking = tokio::task::spawn_blocking(move || rank(&snap, &ts2.context, &q)).await?.map_err(ApiError::from)?;
     let ids: Vec<i64> = ranking.leads.iter().map(|l| data.snapshot.ids[l.row as usize] as i64).collect();
     let ids2 = ids.clone();
     let records: FxHashMap<i64, chainscope_model::Enterprise> =
@@ -165,7 +162,7 @@ fn xlsx(items: &[Value]) -> Result<Response, ApiError> {
     static EXPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = EXPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("chainscope-leads-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| ApiError::internal("export_failed", e.to_string()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Code::ExportFailed.logged(e.to_string()))?;
     let path = dir.join("leads.xlsx");
     let result = (|| -> Result<Vec<u8>, chainscope_io::IoError> {
         let mut w = TableWriter::create(&path, "leads", &headers)?;
@@ -193,7 +190,7 @@ fn xlsx(items: &[Value]) -> Result<Response, ApiError> {
         std::fs::read(&path).map_err(|e| chainscope_io::IoError::Write(e.to_string()))
     })();
     let _ = std::fs::remove_dir_all(&dir);
-    let bytes = result.map_err(|e| ApiError::internal("export_failed", e.to_string()))?;
+    let bytes = result.map_err(|e| Code::ExportFailed.logged(e.to_string()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -1,10 +1,11 @@
 //! Supply–demand matching (供需对接): post what an enterprise offers or needs, browse the board, and see the
 //! counterparts — other posts and enterprises — ranked with the reasons for each match.
 
-use crate::api::{boolean, known_params, list, names, number, ApiError, Params};
+use crate::api::{boolean, known_params, list, names, ApiError, Params};
+use crate::error::{Code, Path};
 use crate::openapi::{MARKET_LIST, MARKET_MATCHES};
 use crate::{Data, ServerState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chainscope_engine::market::{adjacency, nearness, score, text_similarity, tokens, Relation};
@@ -52,27 +53,26 @@ const FIELDS: &[(&str, &str)] = &[
 /// Read a post field by field, so that every problem names its field: not JSON, not an object, an unknown
 /// field, or a value of the wrong type.
 fn parse_new(body: &[u8]) -> Result<NewItem, ApiError> {
-    let bad = |field: &str, code: &'static str, message: String| ApiError::bad(field, code, message);
     let v: Value = serde_json::from_slice(body)
-        .map_err(|e| bad("body", "invalid_json", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
-    let obj = v.as_object().ok_or_else(|| bad("body", "invalid_body", "请求体应为 JSON 对象 / the body must be a JSON object".into()))?;
+        .map_err(|e| Code::InvalidJson.param("body", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
+    let obj = v.as_object().ok_or_else(|| Code::InvalidBody.param("body", "请求体应为 JSON 对象 / the body must be a JSON object"))?;
     for (k, val) in obj {
         let Some((_, want)) = FIELDS.iter().find(|f| f.0 == k) else {
             let known: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
             let known = known.join(", ");
-            return Err(bad(k, "unknown_field", format!("未知字段 '{k}'（可用字段：{known}） / unknown field '{k}' (fields: {known})")));
+            return Err(Code::UnknownField.param(k, format!("未知字段 '{k}'（可用字段：{known}） / unknown field '{k}' (fields: {known})")));
         };
         let ok = val.is_null() || if *want == "integer" { val.is_i64() } else { val.is_string() };
         if !ok {
-            return Err(bad(k, "invalid_type", format!("'{k}' 的类型应为 {want} / '{k}' must be a {want}")));
+            return Err(Code::InvalidType.param(k, format!("'{k}' 的类型应为 {want} / '{k}' must be a {want}")));
         }
     }
     for required in ["kind", "poster", "title"] {
         if obj.get(required).is_none_or(Value::is_null) {
-            return Err(bad(required, "missing", format!("缺少必填项 '{required}' / '{required}' is required")));
+            return Err(Code::Missing.param(required, format!("缺少必填项 '{required}' / '{required}' is required")));
         }
     }
-    serde_json::from_value(v).map_err(|e| bad("body", "invalid_body", format!("请求体无效 / {e}")))
+    serde_json::from_value(v).map_err(|e| Code::InvalidBody.param("body", format!("请求体无效 / {e}")))
 }
 
 fn today() -> chrono::NaiveDate {
@@ -102,37 +102,31 @@ pub async fn post(
     if let Some(a) = who.account.as_ref().filter(|a| a.role == chainscope_model::Role::Enterprise) {
         match (new.enterprise_id, a.enterprise_id) {
             (Some(x), Some(own)) if x != own => {
-                return Err(ApiError {
-                    status: StatusCode::FORBIDDEN,
-                    code: "outside_scope",
-                    message: "只能以本企业名义发布 / you may post only for your own enterprise".into(),
-                    parameter: Some("enterprise_id".into()),
-                })
+                return Err(Code::OutsideScope.param("enterprise_id", "只能以本企业名义发布 / you may post only for your own enterprise"))
             }
             (_, own) => new.enterprise_id = own,
         }
     }
     let data = s.data();
-    let kind = ItemKind::parse(new.kind.trim()).ok_or_else(|| {
-        ApiError::bad("kind", "invalid_kind", format!("'{0}' 应为 supply 或 demand / '{0}' is not supply or demand", new.kind))
-    })?;
+    let kind = ItemKind::parse(new.kind.trim())
+        .ok_or_else(|| Code::InvalidKind.param("kind", format!("'{0}' 应为 supply 或 demand / '{0}' is not supply or demand", new.kind)))?;
     let clean = |v: Option<String>| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
     let node = clean(new.node);
     if let Some(n) = &node {
         if data.snapshot.taxonomy.node(n).is_none() {
-            return Err(ApiError::bad("node", "unknown_node", format!("没有节点 '{n}' / no node '{n}'")));
+            return Err(Code::UnknownNode.param("node", format!("没有节点 '{n}' / no node '{n}'")));
         }
     }
     let region_code = clean(new.region_code);
     if let Some(c) = &region_code {
         if data.regions.get(data.regions.current_code(c)).is_none() {
-            return Err(ApiError::bad("region_code", "unknown_region", format!("没有地区 '{c}' / no region '{c}'")));
+            return Err(Code::UnknownRegion.param("region_code", format!("没有地区 '{c}' / no region '{c}'")));
         }
     }
     let valid_until = match clean(new.valid_until) {
         None => None,
         Some(d) => Some(chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
-            ApiError::bad("valid_until", "invalid_date", format!("'{d}' 不是日期（格式 YYYY-MM-DD） / '{d}' is not a date (YYYY-MM-DD)"))
+            Code::InvalidDate.param("valid_until", format!("'{d}' 不是日期（格式 YYYY-MM-DD） / '{d}' is not a date (YYYY-MM-DD)"))
         })?),
     };
     let item = MarketItem {
@@ -148,7 +142,7 @@ pub async fn post(
         posted_on: today(),
         synthetic: false,
     };
-    item.check().map_err(|p| ApiError::bad(p.field, p.code, p.message))?;
+    item.check()?;
     let stored = item.clone();
     let id = s
         .with_store_mut(move |st| {
@@ -160,18 +154,17 @@ pub async fn post(
             st.add_market_item(&stored).map(Ok)
         })
         .await?
-        .map_err(|eid| ApiError::bad("enterprise_id", "unknown_enterprise", format!("没有企业 {eid} / no enterprise {eid}")))?;
+        .map_err(|eid| Code::UnknownEnterprise.param("enterprise_id", format!("没有企业 {eid} / no enterprise {eid}")))?;
     Ok((StatusCode::CREATED, Json(item_json(&data, id, &item))))
 }
 
 /// `GET /api/v1/market/items/{id}`: one post.
 pub async fn item(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id: i64 =
-        id.parse().map_err(|_| ApiError::bad("id", "invalid_id", format!("'{id}' 不是有效的供需条目编号 / '{id}' is not an item id")))?;
+        id.parse().map_err(|_| Code::InvalidId.param("id", format!("'{id}' 不是有效的供需条目编号 / '{id}' is not an item id")))?;
     let data = s.data();
     let all = s.with_store(|st| st.market_items()).await?;
-    let (_, it) =
-        all.iter().find(|x| x.0 == id).ok_or_else(|| ApiError::not_found("unknown_item", format!("没有供需条目 {id} / no item {id}")))?;
+    let (_, it) = all.iter().find(|x| x.0 == id).ok_or_else(|| Code::ItemNotFound.msg(format!("没有供需条目 {id} / no item {id}")))?;
     Ok(Json(item_json(&data, id, it)))
 }
 
@@ -180,9 +173,10 @@ pub async fn items(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
     known_params(&p, &names(&[MARKET_LIST]))?;
     let kind = match p.get("kind").map(String::as_str).filter(|k| !k.is_empty()) {
         None => None,
-        Some(k) => Some(ItemKind::parse(k).ok_or_else(|| {
-            ApiError::bad("kind", "invalid_kind", format!("'{k}' 应为 supply 或 demand / '{k}' is not supply or demand"))
-        })?),
+        Some(k) => Some(
+            ItemKind::parse(k)
+                .ok_or_else(|| Code::InvalidKind.param("kind", format!("'{k}' 应为 supply 或 demand / '{k}' is not supply or demand")))?,
+        ),
     };
     let nodes = list(&p, "node");
     let active = boolean(&p, "active")?.unwrap_or(true);
@@ -234,18 +228,15 @@ fn why(rel: Option<Relation>, shared: &[String], km: Option<f64>) -> (String, St
 pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, Query(p): Params) -> Result<Json<Value>, ApiError> {
     known_params(&p, &names(&[MARKET_MATCHES]))?;
     let id: i64 =
-        id.parse().map_err(|_| ApiError::bad("id", "invalid_id", format!("'{id}' 不是有效的供需条目编号 / '{id}' is not an item id")))?;
-    let limit: usize = number(&p, "limit")?.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad("limit", "invalid_limit", "limit 应在 1 到 200 之间 / limit must be between 1 and 200"));
-    }
+        id.parse().map_err(|_| Code::InvalidId.param("id", format!("'{id}' 不是有效的供需条目编号 / '{id}' is not an item id")))?;
+    let limit = crate::params::limit(&p, 20, 200)?;
     let data = s.data();
     let all = s.with_store(|st| st.market_items()).await?;
     let item = all
         .iter()
         .find(|x| x.0 == id)
         .map(|x| x.1.clone())
-        .ok_or_else(|| ApiError::not_found("unknown_item", format!("没有供需条目 {id} / no item {id}")))?;
+        .ok_or_else(|| Code::ItemNotFound.msg(format!("没有供需条目 {id} / no item {id}")))?;
     let t = &data.snapshot.taxonomy;
     let item_text = format!("{} {}", item.title, item.description.as_deref().unwrap_or(""));
     let item_tokens = tokens(&item_text);

@@ -3,9 +3,11 @@
 //! snapshot; names and details come from the record store by row id.
 
 use crate::api::{heat_filter, known_params, names, number, snapshot, ApiError, Params};
+use crate::error::{Code, Path};
 use crate::openapi::{FILTERS, LIST, MARKERS, PARKS, SEARCH};
+use crate::params::{self, Paging};
 use crate::{Data, ServerState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use chainscope_engine::heat::{markers, rows, BBox};
 use chainscope_engine::near::rows_near;
@@ -15,10 +17,6 @@ use chainscope_model::{Enterprise, Flags, Park, RegionLevel};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-fn engine_err(e: chainscope_engine::HeatError) -> ApiError {
-    ApiError::bad(e.parameter(), e.code(), e.to_string())
-}
 
 fn flags_json(f: Flags) -> Value {
     json!({"chain_leader": f.chain_leader, "listed": f.listed, "srdi": f.srdi, "high_tech": f.high_tech, "local": f.local})
@@ -72,20 +70,16 @@ fn sort_rows(snap: &Snapshot, rows: &mut [u32], by: &str) -> Result<(), ApiError
             rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.cmp(b)));
             Ok(())
         }
-        other => Err(ApiError::bad(
+        other => Err(Code::InvalidSort.param(
             "sort",
-            "invalid_sort",
             format!("'{other}' 应为 revenue、employees、capital 或 founded / '{other}' is not revenue, employees, capital or founded"),
         )),
     }
 }
 
 fn page(p: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
-    let limit: usize = number(p, "limit")?.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::bad("limit", "invalid_limit", "limit 应在 1 到 500 之间 / limit must be between 1 and 500"));
-    }
-    Ok((limit, number(p, "offset")?.unwrap_or(0)))
+    let page = Paging::parse(p, 50, 500)?;
+    Ok((page.limit, page.offset))
 }
 
 async fn summaries(s: &Arc<ServerState>, data: &Arc<Data>, rows: &[u32]) -> Result<Vec<Value>, ApiError> {
@@ -102,17 +96,19 @@ pub async fn list(State(s): State<Arc<ServerState>>, axum::extract::Query(p): Pa
     let (limit, offset) = page(&p)?;
     let data = s.data();
     let mut found = match p.get("park").filter(|v| !v.is_empty()) {
-        None => rows(&data.snapshot, &filter).map_err(engine_err)?,
+        None => rows(&data.snapshot, &filter).map_err(ApiError::from)?,
         Some(id) => {
             let pk = data
                 .parks
                 .iter()
                 .find(|x| &x.id == id)
-                .ok_or_else(|| ApiError::bad("park", "unknown_park", format!("没有园区 '{id}' / no park '{id}'")))?;
+                .ok_or_else(|| Code::UnknownPark.param("park", format!("没有园区 '{id}' / no park '{id}'")))?;
             match (pk.lat, pk.lon) {
-                (Some(lat), Some(lon)) => {
-                    rows_near(&data.snapshot, &filter, lat, lon, park_radius_km(pk)).map_err(engine_err)?.into_iter().map(|x| x.0).collect()
-                }
+                (Some(lat), Some(lon)) => rows_near(&data.snapshot, &filter, lat, lon, park_radius_km(pk))
+                    .map_err(ApiError::from)?
+                    .into_iter()
+                    .map(|x| x.0)
+                    .collect(),
                 _ => Vec::new(),
             }
         }
@@ -135,7 +131,7 @@ pub async fn list(State(s): State<Arc<ServerState>>, axum::extract::Query(p): Pa
 }
 
 fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse::<i64>().map_err(|_| ApiError::bad("id", "invalid_id", format!("'{id}' 不是有效的企业编号 / '{id}' is not an enterprise id")))
+    id.parse::<i64>().map_err(|_| Code::InvalidId.param("id", format!("'{id}' 不是有效的企业编号 / '{id}' is not an enterprise id")))
 }
 
 /// `GET /api/v1/enterprises/{id}`: one record with its region, nodes, yearly figures and resolved partners.
@@ -154,7 +150,7 @@ pub async fn enterprise(State(s): State<Arc<ServerState>>, Path(id): Path<String
             Ok(Some((e, sup, cus, parent)))
         })
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_enterprise", format!("没有企业 {id} / no enterprise {id}")))?;
+        .ok_or_else(|| Code::EnterpriseNotFound.msg(format!("没有企业 {id} / no enterprise {id}")))?;
     let data = s.data();
     let snap = &data.snapshot;
     let partners = |refs: &[String], found: Vec<Option<(i64, String)>>| -> Vec<Value> {
@@ -208,7 +204,7 @@ pub async fn map_markers(State(s): State<Arc<ServerState>>, axum::extract::Query
     known_params(&p, &names(&[FILTERS, MARKERS]))?;
     let filter = heat_filter(&p, &s.data().regions)?;
     let raw = p.get("bbox").ok_or_else(|| {
-        ApiError::bad("bbox", "missing_parameter", "须给出 bbox=west,south,east,north / bbox=west,south,east,north is required")
+        Code::MissingParameter.param("bbox", "须给出 bbox=west,south,east,north / bbox=west,south,east,north is required")
     })?;
     let v: Vec<f64> = raw.split(',').map(|x| x.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| bad_bbox(raw))?;
     let [west, south, east, north] = v[..] else { return Err(bad_bbox(raw)) };
@@ -217,15 +213,12 @@ pub async fn map_markers(State(s): State<Arc<ServerState>>, axum::extract::Query
     }
     let zoom: f64 = number(&p, "zoom")?.unwrap_or(10.0);
     if !(0.0..=22.0).contains(&zoom) {
-        return Err(ApiError::bad("zoom", "invalid_zoom", "zoom 应在 0 到 22 之间 / zoom must be between 0 and 22"));
+        return Err(Code::InvalidZoom.param("zoom", "zoom 应在 0 到 22 之间 / zoom must be between 0 and 22"));
     }
-    let limit: usize = number(&p, "limit")?.unwrap_or(2000);
-    if !(1..=10_000).contains(&limit) {
-        return Err(ApiError::bad("limit", "invalid_limit", "limit 应在 1 到 10000 之间 / limit must be between 1 and 10000"));
-    }
+    let limit = params::limit(&p, 2000, 10_000)?;
     let data = s.data();
     let snap = data.snapshot.clone();
-    let (ms, truncated) = markers(&snap, &filter, BBox { west, south, east, north }, zoom, limit).map_err(engine_err)?;
+    let (ms, truncated) = markers(&snap, &filter, BBox { west, south, east, north }, zoom, limit).map_err(ApiError::from)?;
     // Names for single markers, so a click shows who it is.
     let singles: Vec<i64> = ms.iter().filter_map(|m| m.row).map(|r| snap.ids[r as usize] as i64).collect();
     let named: HashMap<i64, String> = if singles.is_empty() {
@@ -245,11 +238,8 @@ pub async fn map_markers(State(s): State<Arc<ServerState>>, axum::extract::Query
 }
 
 fn bad_bbox(raw: &str) -> ApiError {
-    ApiError::bad(
-        "bbox",
-        "invalid_bbox",
-        format!("'{raw}' 不是以度为单位的 west,south,east,north / '{raw}' is not west,south,east,north in degrees"),
-    )
+    Code::InvalidBbox
+        .param("bbox", format!("'{raw}' 不是以度为单位的 west,south,east,north / '{raw}' is not west,south,east,north in degrees"))
 }
 
 fn park_json(p: &Park) -> Value {
@@ -278,15 +268,15 @@ pub async fn parks(State(s): State<Arc<ServerState>>, axum::extract::Query(p): P
     let kinds = crate::api::list(&p, "kind");
     for k in &kinds {
         chainscope_model::ParkKind::parse(k)
-            .map_err(|_| ApiError::bad("kind", "invalid_kind", format!("'{k}' 不是园区类型 / '{k}' is not a park kind")))?;
+            .map_err(|_| Code::InvalidKind.param("kind", format!("'{k}' 不是园区类型 / '{k}' is not a park kind")))?;
     }
-    let region = p.get("region").filter(|r| !r.is_empty());
+    let region = params::region(&p, "region", &data.regions)?;
     let space = crate::api::boolean(&p, "has_space")?;
     let items: Vec<Value> = data
         .parks
         .iter()
         .filter(|pk| kinds.is_empty() || kinds.iter().any(|k| k == pk.kind.as_str()))
-        .filter(|pk| region.is_none_or(|r| pk.region_code.as_deref().is_some_and(|c| c == r || data.regions.is_within(c, r))))
+        .filter(|pk| region.as_deref().is_none_or(|r| pk.region_code.as_deref().is_some_and(|c| params::inside(&data.regions, c, r))))
         .filter(|pk| space.is_none_or(|want| pk.has_space() == want))
         .map(park_json)
         .collect();
@@ -311,18 +301,14 @@ pub async fn park(
 ) -> Result<Json<Value>, ApiError> {
     let data = s.data();
     let contacts = who.sees_contacts();
-    let pk = data
-        .parks
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| ApiError::not_found("unknown_park", format!("没有园区 '{id}' / no park '{id}'")))?;
+    let pk = data.parks.iter().find(|p| p.id == id).ok_or_else(|| Code::ParkNotFound.msg(format!("没有园区 '{id}' / no park '{id}'")))?;
     let carriers: Vec<Value> =
         data.parks.iter().filter(|c| c.park_id.as_deref() == Some(&id)).map(|c| park_json_for(c, contacts)).collect();
     let snap = data.snapshot.clone();
     let mut residents = json!(null);
     if let (Some(lat), Some(lon)) = (pk.lat, pk.lon) {
         let km = park_radius_km(pk);
-        let near = rows_near(&snap, &HeatFilter::default(), lat, lon, km).map_err(engine_err)?;
+        let near = rows_near(&snap, &HeatFilter::default(), lat, lon, km).map_err(ApiError::from)?;
         let mut by_node: HashMap<usize, u64> = HashMap::new();
         let set: std::collections::HashSet<u32> = near.iter().map(|x| x.0).collect();
         for (n, list) in snap.node_rows.iter().enumerate() {
@@ -364,13 +350,10 @@ pub async fn hubs(State(s): State<Arc<ServerState>>) -> Json<Value> {
 pub async fn region(State(s): State<Arc<ServerState>>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
     let data = s.data();
     let current = data.regions.current_code(&code).to_string();
-    let r = data
-        .regions
-        .get(&current)
-        .ok_or_else(|| ApiError::not_found("unknown_region", format!("没有地区 '{code}' / no region '{code}'")))?;
+    let r = data.regions.get(&current).ok_or_else(|| Code::RegionNotFound.msg(format!("没有地区 '{code}' / no region '{code}'")))?;
     let snap = data.snapshot.clone();
     let filter = HeatFilter { region: Some(current.clone()), ..Default::default() };
-    let inside = rows(&snap, &filter).map_err(engine_err)?;
+    let inside = rows(&snap, &filter).map_err(ApiError::from)?;
     let set: std::collections::HashSet<u32> = inside.iter().copied().collect();
     let t = &snap.taxonomy;
     let mut per_node: Vec<(usize, u64)> = snap
@@ -473,15 +456,12 @@ pub async fn search(State(s): State<Arc<ServerState>>, axum::extract::Query(p): 
     known_params(&p, &names(&[SEARCH]))?;
     let q = p.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
     if q.is_empty() {
-        return Err(ApiError::bad("q", "missing_parameter", "请在 q 中给出要搜索的文字 / give the text to search for in q"));
+        return Err(Code::MissingParameter.param("q", "请在 q 中给出要搜索的文字 / give the text to search for in q"));
     }
     if q.chars().count() > 100 {
-        return Err(ApiError::bad("q", "invalid_query", "q 超过 100 个字符 / q is longer than 100 characters"));
+        return Err(Code::InvalidQuery.param("q", "q 超过 100 个字符 / q is longer than 100 characters"));
     }
-    let limit: usize = number(&p, "limit")?.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad("limit", "invalid_limit", "limit 应在 1 到 200 之间 / limit must be between 1 and 200"));
-    }
+    let limit = params::limit(&p, 20, 200)?;
     let data = s.data();
     let needle = q.to_lowercase();
     let snap = snapshot(&s);

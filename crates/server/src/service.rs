@@ -7,8 +7,9 @@
 
 use crate::api::{known_params, ApiError, Params};
 use crate::auth::Identity;
+use crate::error::{Code, Path};
 use crate::ServerState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chainscope_engine::service as svc;
@@ -35,19 +36,11 @@ fn now() -> NaiveDateTime {
 }
 
 fn config(s: &ServerState) -> Result<Arc<ServiceConfig>, ApiError> {
-    s.service().ok_or_else(|| ApiError::unavailable("service_unavailable", "本服务器未配置服务目录 / this server has no service catalogue"))
-}
-
-fn bad(field: &str, code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::bad(field, code, message)
-}
-
-fn ticket_error(e: chainscope_model::TicketError) -> ApiError {
-    ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: e.code(), message: e.to_string(), parameter: None }
+    s.service().ok_or_else(|| Code::ServiceUnavailable.msg("本服务器未配置服务目录 / this server has no service catalogue"))
 }
 
 fn forbidden(message: &str) -> ApiError {
-    ApiError { status: StatusCode::FORBIDDEN, code: "outside_scope", message: message.into(), parameter: None }
+    Code::OutsideScope.msg(message)
 }
 
 /// Whether a department account works the given department (by id or by its Chinese name).
@@ -147,14 +140,15 @@ async fn settings_text(
             let text = s.with_accounts(move |st| st.meta(key)).await?.unwrap_or_default();
             Ok(Some(([(axum::http::header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response()))
         }
-        other => Err(bad("format", "invalid_format", format!("'{other}' 应为 json 或 toml / '{other}' is not json or toml"))),
+        other => Err(Code::InvalidFormat.param("format", format!("'{other}' 应为 json 或 toml / '{other}' is not json or toml"))),
     }
 }
 
 fn toml_body(b: &[u8]) -> Result<String, ApiError> {
-    let text = std::str::from_utf8(b).map_err(|_| bad("body", "invalid_utf8", "请求体应为 UTF-8 文本 / the body must be UTF-8 text"))?;
+    let text =
+        std::str::from_utf8(b).map_err(|_| Code::InvalidUtf8.param("body", "请求体应为 UTF-8 文本 / the body must be UTF-8 text"))?;
     if text.trim().is_empty() {
-        return Err(bad("body", "empty_body", "请求体为空 / the body is empty"));
+        return Err(Code::EmptyBody.param("body", "请求体为空 / the body is empty"));
     }
     Ok(text.to_string())
 }
@@ -216,7 +210,7 @@ pub async fn put_catalogue(
     b: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let (check, text) = settings_request(q, &b)?;
-    let catalogue = Catalogue::from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
+    let catalogue = Catalogue::from_toml(&text)?;
     let cfg = config(&s)?;
     let tickets = s.with_store(|st| st.tickets()).await?;
     let (changes, held) = catalogue_changes(&cfg.catalogue, &catalogue, &tickets);
@@ -226,14 +220,12 @@ pub async fn put_catalogue(
     }
     if !held.is_empty() {
         let list = held.iter().map(|(d, n)| format!("{d} ({n})")).collect::<Vec<_>>().join(", ");
-        return Err(ApiError {
-            status: StatusCode::CONFLICT,
-            code: "department_in_use",
-            message: format!(
+        return Err(Code::DepartmentInUse.param(
+            "body",
+            format!(
                 "以下部门仍有未办结的诉求，不能删除（请先改派）：{list} / these departments still hold open requests and cannot be removed (re-route them first): {list}"
             ),
-            parameter: Some("body".into()),
-        });
+        ));
     }
     let detail = text.chars().take(1000).collect();
     store_setting(&s, &who, "service_catalogue", text, "catalogue_changed", detail).await?;
@@ -251,8 +243,8 @@ pub async fn put_policies(
     b: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let (check, text) = settings_request(q, &b)?;
-    let policies = chainscope_model::policies_from_toml(&text).map_err(|e| bad("body", e.code(), e.to_string()))?;
-    chainscope_model::check_policy_references(&policies, &s.data().snapshot.taxonomy).map_err(|e| bad("body", e.code(), e.to_string()))?;
+    let policies = chainscope_model::policies_from_toml(&text)?;
+    chainscope_model::check_policy_references(&policies, &s.data().snapshot.taxonomy)?;
     let cfg = config(&s)?;
     let n = policies.len();
     let old: std::collections::BTreeSet<&str> = cfg.policies.iter().map(|p| p.id.as_str()).collect();
@@ -321,19 +313,21 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
         None => None,
         Some(x) => Some(
             TicketState::parse(x)
-                .map_err(|_| bad("state", "invalid_state", format!("'{x}' 不是有效的诉求状态 / '{x}' is not a request state")))?,
+                .map_err(|_| Code::InvalidState.param("state", format!("'{x}' 不是有效的诉求状态 / '{x}' is not a request state")))?,
         ),
     };
     let overdue = crate::api::boolean(&p, "overdue")?;
     let todo = crate::api::boolean(&p, "todo")?;
+    let region = crate::params::region(&p, "region", &s.data().regions)?;
     let tickets = s.with_store(|st| st.tickets()).await?;
     let at = now();
+    let data = s.data();
     let items: Vec<Value> = tickets
         .iter()
         .filter(|t| may_see(&s, &cfg.catalogue, &who, t))
         .filter(|t| state.is_none_or(|x| t.state == x))
         .filter(|t| p.get("department").is_none_or(|d| t.department.as_deref() == Some(d.as_str())))
-        .filter(|t| p.get("region").is_none_or(|r| t.region_code == *r))
+        .filter(|t| region.as_deref().is_none_or(|r| crate::params::inside(&data.regions, &t.region_code, r)))
         .filter(|t| overdue.is_none_or(|o| svc::is_overdue(t, at) == o))
         .map(|t| (t, waiting_for(&s, &cfg.catalogue, &who, t, at)))
         .filter(|(_, w)| todo.is_none_or(|want| w.is_some() == want))
@@ -358,7 +352,7 @@ pub async fn get(
     let t = s
         .with_store(move |st| st.ticket(&tid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("没有诉求 '{id}' / no request '{id}'")))?;
+        .ok_or_else(|| Code::TicketNotFound.msg(format!("没有诉求 '{id}' / no request '{id}'")))?;
     if !may_see(&s, &cfg.catalogue, &who, &t) {
         return Err(forbidden("您无权查看此诉求 / this request is not yours to see"));
     }
@@ -366,14 +360,14 @@ pub async fn get(
 }
 
 fn body(b: &[u8], fields: &[&str]) -> Result<Map<String, Value>, ApiError> {
-    let v: Value =
-        serde_json::from_slice(b).map_err(|e| bad("body", "invalid_json", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
+    let v: Value = serde_json::from_slice(b)
+        .map_err(|e| Code::InvalidJson.param("body", format!("请求体不是有效的 JSON / the body is not JSON: {e}")))?;
     let Value::Object(m) = v else {
-        return Err(bad("body", "invalid_body", "请求体应为 JSON 对象 / the body must be a JSON object"));
+        return Err(Code::InvalidBody.param("body", "请求体应为 JSON 对象 / the body must be a JSON object"));
     };
     if let Some(k) = m.keys().find(|k| !fields.contains(&k.as_str())) {
         let fields = fields.join(", ");
-        return Err(bad(k, "unknown_field", format!("未知字段 '{k}'（可用字段：{fields}） / unknown field '{k}' (fields: {fields})")));
+        return Err(Code::UnknownField.param(k, format!("未知字段 '{k}'（可用字段：{fields}） / unknown field '{k}' (fields: {fields})")));
     }
     Ok(m)
 }
@@ -382,10 +376,10 @@ fn text(m: &Map<String, Value>, k: &str, max: usize) -> Result<Option<String>, A
     match m.get(k) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(x)) if x.chars().count() > max => {
-            Err(bad(k, "too_long", format!("'{k}' 超过 {max} 个字符 / '{k}' is longer than {max} characters")))
+            Err(Code::TooLong.param(k, format!("'{k}' 超过 {max} 个字符 / '{k}' is longer than {max} characters")))
         }
         Some(Value::String(x)) => Ok(Some(x.trim().to_string()).filter(|x| !x.is_empty())),
-        Some(_) => Err(bad(k, "invalid_type", format!("'{k}' 应为字符串 / '{k}' must be a string"))),
+        Some(_) => Err(Code::InvalidType.param(k, format!("'{k}' 应为字符串 / '{k}' must be a string"))),
     }
 }
 
@@ -399,64 +393,57 @@ pub async fn create(
     let m = body(&b, &["category", "description", "region_code", "enterprise_id", "attachments"])?;
     let cfg = config(&s)?;
     let Some(account) = who.account.clone() else { return Err(forbidden("请先登录 / sign in first")) };
-    let category = text(&m, "category", 60)?.ok_or_else(|| bad("category", "missing", "缺少必填项 'category' / 'category' is required"))?;
+    let category =
+        text(&m, "category", 60)?.ok_or_else(|| Code::Missing.param("category", "缺少必填项 'category' / 'category' is required"))?;
     if cfg.catalogue.category(&category).is_none() {
-        return Err(bad("category", "unknown_category", format!("没有诉求类别 '{category}' / no category '{category}'")));
+        return Err(Code::UnknownCategory.param("category", format!("没有诉求类别 '{category}' / no category '{category}'")));
     }
     let description = text(&m, "description", 4000)?
-        .ok_or_else(|| bad("description", "missing", "缺少必填项 'description' / 'description' is required"))?;
+        .ok_or_else(|| Code::Missing.param("description", "缺少必填项 'description' / 'description' is required"))?;
     let enterprise_id = match account.role {
         Role::Enterprise => {
             let own = account.enterprise_id.ok_or_else(|| forbidden("该账户未关联企业 / this account has no enterprise"))?;
             if m.get("enterprise_id").and_then(Value::as_i64).is_some_and(|x| x != own) {
-                return Err(ApiError {
-                    status: StatusCode::FORBIDDEN,
-                    code: "outside_scope",
-                    message: "只能为本企业提交诉求 / you may file only for your own enterprise".into(),
-                    parameter: Some("enterprise_id".into()),
-                });
+                return Err(Code::OutsideScope.param("enterprise_id", "只能为本企业提交诉求 / you may file only for your own enterprise"));
             }
             own
         }
         _ => m
             .get("enterprise_id")
             .and_then(Value::as_i64)
-            .ok_or_else(|| bad("enterprise_id", "missing", "缺少必填项 'enterprise_id' / 'enterprise_id' is required"))?,
+            .ok_or_else(|| Code::Missing.param("enterprise_id", "缺少必填项 'enterprise_id' / 'enterprise_id' is required"))?,
     };
     let found = s.with_store(move |st| st.enterprises_by_id(&[enterprise_id])).await?;
     let Some((_, enterprise)) = found.into_iter().next() else {
-        return Err(bad("enterprise_id", "unknown_enterprise", format!("没有企业 {enterprise_id} / no enterprise {enterprise_id}")));
+        return Err(Code::UnknownEnterprise.param("enterprise_id", format!("没有企业 {enterprise_id} / no enterprise {enterprise_id}")));
     };
     let data = s.data();
     let region_code = match text(&m, "region_code", 20)? {
         Some(r) => {
             if data.regions.get(data.regions.current_code(&r)).is_none() {
-                return Err(bad("region_code", "unknown_region", format!("没有地区 '{r}' / no region '{r}'")));
+                return Err(Code::UnknownRegion.param("region_code", format!("没有地区 '{r}' / no region '{r}'")));
             }
             r
         }
         None => enterprise.region_code.clone().ok_or_else(|| {
-            bad("region_code", "missing", "该企业没有所属地区，请给出 'region_code' / the enterprise has no region; give 'region_code'")
+            Code::Missing
+                .param("region_code", "该企业没有所属地区，请给出 'region_code' / the enterprise has no region; give 'region_code'")
         })?,
     };
     if account.role == Role::Officer && !who.may_write_region(&region_code, &data.regions) {
-        return Err(ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "outside_scope",
-            message: format!("{region_code} 不是您负责的板块 / not one of your 板块"),
-            parameter: Some("region_code".into()),
-        });
+        return Err(Code::OutsideScope.param("region_code", format!("{region_code} 不是您负责的板块 / not one of your 板块")));
     }
     let attachments: Vec<AttachmentMeta> = match m.get("attachments") {
         None | Some(Value::Null) => vec![],
         Some(v) => serde_json::from_value(v.clone())
-            .map_err(|e| bad("attachments", "invalid_attachments", format!("附件格式有误 / attachments: {e}")))?,
+            .map_err(|e| Code::InvalidAttachments.param("attachments", format!("附件格式有误 / attachments: {e}")))?,
     };
     let at = now();
     // Time to the second plus 24 random bits: unique across restarts, readable on the phone.
     let id = format!("T{}-{}", at.format("%Y%m%d%H%M%S"), &crate::auth::random_token()[..6]);
-    let mut t = Ticket::file(id, enterprise_id, region_code, category, description, attachments, at, who.actor()).map_err(ticket_error)?;
-    svc::dispatch(&mut t, &cfg.catalogue, None, at, "routing").map_err(ticket_error)?;
+    let mut t =
+        Ticket::file(id, enterprise_id, region_code, category, description, attachments, at, who.actor()).map_err(ApiError::from)?;
+    svc::dispatch(&mut t, &cfg.catalogue, None, at, "routing").map_err(ApiError::from)?;
     let saved = s.with_store_mut(move |st| st.save_ticket(&t, None)).await?;
     Ok((StatusCode::CREATED, Json(ticket_json(&s, &cfg, &saved, at))))
 }
@@ -474,29 +461,23 @@ pub async fn act(
 ) -> Result<Json<Value>, ApiError> {
     let m = body(&b, &["version", "action", "reason", "days", "text", "rating", "comment", "department", "note"])?;
     let cfg = config(&s)?;
-    let version = m
-        .get("version")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| bad("version", "missing", "缺少必填项 'version'（您读取时的版本） / 'version' (the one you read) is required"))?;
-    let action = text(&m, "action", 20)?.ok_or_else(|| bad("action", "missing", "缺少必填项 'action' / 'action' is required"))?;
+    let version = m.get("version").and_then(Value::as_i64).ok_or_else(|| {
+        Code::Missing.param("version", "缺少必填项 'version'（您读取时的版本） / 'version' (the one you read) is required")
+    })?;
+    let action = text(&m, "action", 20)?.ok_or_else(|| Code::Missing.param("action", "缺少必填项 'action' / 'action' is required"))?;
     let tid = id.clone();
     let mut t = s
         .with_store(move |st| st.ticket(&tid))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("没有诉求 '{id}' / no request '{id}'")))?;
+        .ok_or_else(|| Code::TicketNotFound.msg(format!("没有诉求 '{id}' / no request '{id}'")))?;
     if !may_see(&s, &cfg.catalogue, &who, &t) {
         return Err(forbidden("您无权处理此诉求 / this request is not yours"));
     }
     if t.version != version {
-        return Err(ApiError {
-            status: StatusCode::CONFLICT,
-            code: "version_conflict",
-            message: format!(
-                "诉求已被他人更新，请刷新 / request {id} changed since you read it (your version {version}, now {})",
-                t.version
-            ),
-            parameter: Some("version".into()),
-        });
+        return Err(Code::VersionConflict.param(
+            "version",
+            format!("诉求已被他人更新，请刷新 / request {id} changed since you read it (your version {version}, now {})", t.version),
+        ));
     }
     let account = who.account.clone().ok_or_else(|| forbidden("请先登录 / sign in first"))?;
     let role = account.role;
@@ -510,60 +491,51 @@ pub async fn act(
     match action.as_str() {
         "accept" => {
             need(is_dept, "签收")?;
-            svc::accept(&mut t, &cfg.catalogue, &cfg.calendar, at, &actor).map_err(ticket_error)?;
+            svc::accept(&mut t, &cfg.catalogue, &cfg.calendar, at, &actor).map_err(ApiError::from)?;
         }
         "return" => {
             need(is_dept, "退单")?;
-            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "退单须说明原因 / a return needs a reason"))?;
-            t.return_to_dispatch(reason, at, actor).map_err(ticket_error)?;
+            let reason = text(&m, "reason", 500)?.ok_or_else(|| Code::ReasonRequired.param("reason", "退单须说明原因 / a return needs a reason"))?;
+            t.return_to_dispatch(reason, at, actor).map_err(ApiError::from)?;
         }
         "extend" => {
             need(is_dept, "申请延期")?;
-            let reason = text(&m, "reason", 500)?.ok_or_else(|| bad("reason", "reason_required", "申请延期须说明原因 / an extension needs a reason"))?;
+            let reason = text(&m, "reason", 500)?.ok_or_else(|| Code::ReasonRequired.param("reason", "申请延期须说明原因 / an extension needs a reason"))?;
             let days = m
                 .get("days")
                 .and_then(Value::as_u64)
                 .filter(|d| (1..=30).contains(d))
-                .ok_or_else(|| bad("days", "invalid_days", "days 应为 1–30 天 / days must be 1–30"))?;
-            svc::extend(&mut t, &cfg.calendar, &reason, days as u32, at, &actor).map_err(ticket_error)?;
+                .ok_or_else(|| Code::InvalidDays.param("days", "days 应为 1–30 天 / days must be 1–30"))?;
+            svc::extend(&mut t, &cfg.calendar, &reason, days as u32, at, &actor).map_err(ApiError::from)?;
         }
         "answer" => {
             need(is_dept, "答复")?;
-            let answer = text(&m, "text", 4000)?.ok_or_else(|| bad("text", "missing", "缺少必填项 'text'（答复内容） / 'text' (the answer) is required"))?;
-            t.answer(answer, at, actor).map_err(ticket_error)?;
+            let answer = text(&m, "text", 4000)?.ok_or_else(|| Code::Missing.param("text", "缺少必填项 'text'（答复内容） / 'text' (the answer) is required"))?;
+            t.answer(answer, at, actor).map_err(ApiError::from)?;
         }
         "dispatch" => {
             need(is_officer, "派单")?;
             let to = text(&m, "department", 60)?;
-            svc::dispatch(&mut t, &cfg.catalogue, to.as_deref(), at, &actor).map_err(ticket_error)?;
+            svc::dispatch(&mut t, &cfg.catalogue, to.as_deref(), at, &actor).map_err(ApiError::from)?;
         }
         "rate" => {
             let own = role == Role::Enterprise && account.enterprise_id == Some(t.enterprise_id);
             need(own || is_officer, "评价")?;
-            let r = text(&m, "rating", 30)?.ok_or_else(|| bad("rating", "missing", "缺少必填项 'rating' / 'rating' is required"))?;
+            let r = text(&m, "rating", 30)?.ok_or_else(|| Code::Missing.param("rating", "缺少必填项 'rating' / 'rating' is required"))?;
             let rating = Rating::parse(&r)
-                .map_err(|_| bad("rating", "invalid_rating", format!("'{r}' 应为 satisfied、basically_satisfied 或 dissatisfied / '{r}' is not satisfied, basically_satisfied or dissatisfied")))?;
-            svc::rate(&mut t, &cfg.catalogue, &cfg.calendar, rating, text(&m, "comment", 1000)?, at, &actor).map_err(ticket_error)?;
+                .map_err(|_| Code::InvalidRating.param("rating", format!("'{r}' 应为 satisfied、basically_satisfied 或 dissatisfied / '{r}' is not satisfied, basically_satisfied or dissatisfied")))?;
+            svc::rate(&mut t, &cfg.catalogue, &cfg.calendar, rating, text(&m, "comment", 1000)?, at, &actor).map_err(ApiError::from)?;
         }
         "urge" | "supervise" => {
             need(matches!(role, Role::Admin | Role::Leader | Role::Officer), "催办")?;
-            t.urge(action == "supervise", text(&m, "note", 500)?, at, actor).map_err(ticket_error)?;
+            t.urge(action == "supervise", text(&m, "note", 500)?, at, actor).map_err(ApiError::from)?;
         }
         other => {
-            return Err(bad(
-                "action",
-                "invalid_action",
-                format!("'{other}' 应为 accept、return、extend、answer、dispatch、rate、urge 或 supervise / '{other}' is not accept, return, extend, answer, dispatch, rate, urge or supervise"),
+            return Err(Code::InvalidAction.param("action", format!("'{other}' 应为 accept、return、extend、answer、dispatch、rate、urge 或 supervise / '{other}' is not accept, return, extend, answer, dispatch, rate, urge or supervise"),
             ))
         }
     }
-    let saved = s.with_store_mut(move |st| st.save_ticket(&t, Some(version))).await.map_err(|e| {
-        if e.code == "version_conflict" {
-            ApiError { status: StatusCode::CONFLICT, ..e }
-        } else {
-            e
-        }
-    })?;
+    let saved = s.with_store_mut(move |st| st.save_ticket(&t, Some(version))).await?;
     Ok(Json(ticket_json(&s, &cfg, &saved, at)))
 }
 
@@ -600,7 +572,7 @@ pub async fn dashboard(State(s): State<Arc<ServerState>>, Extension(who): Extens
 pub async fn calendar(State(s): State<Arc<ServerState>>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
     known_params(&p, &["year"])?;
-    let year: Option<i32> = crate::api::number(&p, "year")?;
+    let year = crate::params::year(&p, "year", crate::params::ANY_YEAR)?;
     let cfg = config(&s)?;
     let entries: Vec<Value> = cfg
         .calendar
@@ -623,23 +595,24 @@ pub async fn put_calendar(
         .get("year")
         .and_then(Value::as_i64)
         .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| bad("year", "invalid_year", "year 应在 2000–2100 之间 / year must be 2000–2100"))? as i32;
+        .ok_or_else(|| Code::InvalidYear.param("year", "year 应在 2000–2100 之间 / year must be 2000–2100"))? as i32;
     let cfg = config(&s)?;
     let mut cal = WorkCalendar::new();
     for e in cfg.calendar.entries().filter(|e| chrono::Datelike::year(&e.date) != year) {
-        cal.add(e.date, e.kind, e.name.clone()).map_err(|x| ApiError::internal(x.code(), x.to_string()))?;
+        cal.add(e.date, e.kind, e.name.clone())
+            .map_err(|x| Code::InternalError.logged(format!("the stored work calendar does not check out: {x}")))?;
     }
     for (i, e) in m.get("entries").and_then(Value::as_array).into_iter().flatten().enumerate() {
         let field = format!("entries[{i}]");
         let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").trim().to_string();
         let date = NaiveDate::parse_from_str(&g("date"), "%Y-%m-%d")
-            .map_err(|_| bad(&field, "invalid_date", format!("'{0}' 不是日期 / '{0}' is not a date", g("date"))))?;
+            .map_err(|_| Code::InvalidDate.param(&field, format!("'{0}' 不是日期 / '{0}' is not a date", g("date"))))?;
         if chrono::Datelike::year(&date) != year {
-            return Err(bad(&field, "wrong_year", format!("{date} 不在 {year} 年内 / {date} is not in {year}")));
+            return Err(Code::WrongYear.param(&field, format!("{date} 不在 {year} 年内 / {date} is not in {year}")));
         }
         let kind = svc::DayKind::parse(&g("kind"))
-            .ok_or_else(|| bad(&field, "invalid_kind", "kind 应为 holiday 或 workday / kind must be holiday or workday"))?;
-        cal.add(date, kind, g("name")).map_err(|x| bad(&field, x.code(), x.to_string()))?;
+            .ok_or_else(|| Code::InvalidKind.param(&field, "kind 应为 holiday 或 workday / kind must be holiday or workday"))?;
+        cal.add(date, kind, g("name")).map_err(|x| ApiError::from(x).at(&field))?;
     }
     let csv = cal.to_csv();
     s.with_accounts(move |st| st.set_meta("work_calendar", &csv)).await?;
@@ -688,7 +661,7 @@ pub async fn policy_matches(State(s): State<Arc<ServerState>>, Path(id): Path<St
         .iter()
         .find(|x| x.id == id)
         .cloned()
-        .ok_or_else(|| ApiError::not_found("unknown_policy", format!("没有政策 '{id}' / no policy '{id}'")))?;
+        .ok_or_else(|| Code::PolicyNotFound.msg(format!("没有政策 '{id}' / no policy '{id}'")))?;
     let data = s.data();
     let tax = data.snapshot.taxonomy.clone();
     let regions = data.regions.clone();
@@ -745,7 +718,7 @@ pub async fn enterprise_policies(
     let cfg = config(&s)?;
     let found = s.with_store(move |st| st.enterprises_by_id(&[eid])).await?;
     let Some((_, e)) = found.into_iter().next() else {
-        return Err(ApiError::not_found("unknown_enterprise", format!("没有企业 {eid} / no enterprise {eid}")));
+        return Err(Code::EnterpriseNotFound.msg(format!("没有企业 {eid} / no enterprise {eid}")));
     };
     let data = s.data();
     let ms = chainscope_engine::policies_for_enterprise(

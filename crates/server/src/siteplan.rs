@@ -2,6 +2,7 @@
 //! explained parts; a site without space is shown, marked, and never first.
 
 use crate::api::{known_params, list, names, number, ApiError, Params};
+use crate::error::Code;
 use crate::openapi::SITEPLAN;
 use crate::ServerState;
 use axum::extract::{Query, State};
@@ -14,18 +15,18 @@ use std::sync::Arc;
 pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Json<Value>, ApiError> {
     known_params(&p, &names(&[SITEPLAN]))?;
     let text = |k: &str| p.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    let building = match text("building") {
-        None => None,
-        Some(b) => Some(ParkKind::parse(&b).map_err(|_| {
-            ApiError::bad("building", "invalid_kind", format!("'{b}' 不是园区或载体类型 / '{b}' is not a park or carrier kind"))
-        })?),
-    };
+    let building =
+        match text("building") {
+            None => None,
+            Some(b) => Some(ParkKind::parse(&b).map_err(|_| {
+                Code::InvalidKind.param("building", format!("'{b}' 不是园区或载体类型 / '{b}' is not a park or carrier kind"))
+            })?),
+        };
     let mut logistics = Vec::new();
     for k in list(&p, "logistics") {
         logistics.push(HubKind::parse(&k).ok_or_else(|| {
-            ApiError::bad(
+            Code::InvalidHubKind.param(
                 "logistics",
-                "invalid_hub_kind",
                 format!("'{k}' 应为 port、rail_freight、airport 或 sea_rail / '{k}' is not port, rail_freight, airport or sea_rail"),
             )
         })?);
@@ -41,7 +42,7 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     ] {
         if let Some(v) = number::<f64>(&p, name)? {
             if !(0.0..=100.0).contains(&v) {
-                return Err(ApiError::bad(name, "invalid_weight", format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
+                return Err(Code::InvalidWeight.param(name, format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
             }
             *slot = v;
         }
@@ -60,10 +61,7 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     let data = s.data();
     let d = data.clone();
     let r2 = req.clone();
-    let sites = tokio::task::spawn_blocking(move || plan(&d.snapshot, &d.parks, &d.hubs, &r2))
-        .await
-        .map_err(|e| ApiError::internal("task_failed", e.to_string()))?
-        .map_err(|e| ApiError::bad(e.parameter(), e.code(), e.to_string()))?;
+    let sites = tokio::task::spawn_blocking(move || plan(&d.snapshot, &d.parks, &d.hubs, &r2)).await?.map_err(ApiError::from)?;
     let items: Vec<Value> = sites
         .iter()
         .map(|site| {

@@ -7,7 +7,7 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+
 use rust_embed::{EmbeddedFile, RustEmbed};
 use std::borrow::Cow;
 
@@ -82,12 +82,8 @@ pub async fn asset(method: Method, uri: Uri, headers: HeaderMap) -> Response {
         return crate::not_found().await;
     };
     if method != Method::GET && method != Method::HEAD {
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "GET, HEAD")],
-            Json(serde_json::json!({"error": {"code": "method_not_allowed", "message": "仅支持 GET 和 HEAD 请求 / only GET and HEAD"}})),
-        )
-            .into_response();
+        let refusal = crate::error::Code::MethodNotAllowed.msg("仅支持 GET 和 HEAD 请求 / only GET and HEAD");
+        return ([(header::ALLOW, "GET, HEAD")], refusal).into_response();
     }
     let etag = etag(&file);
     let cache = if long_lived { "public, max-age=86400" } else { "no-cache" };

@@ -1,0 +1,244 @@
+//! What the server answers from: the loaded [`Data`] (snapshot, statistics, regions, parks, the pipeline and the
+//! service settings), where it comes from ([`Source`]), and the [`ServerState`] that holds it, swaps it whole after a
+//! reload and lends the record and account stores to handlers.
+
+use crate::error::{ApiError, Code};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Everything the server answers from, loaded together and swapped whole after a write.
+pub struct Data {
+    /// Changes whenever the stored data changes (see [`Source::version`]).
+    pub version: String,
+    pub snapshot: Arc<chainscope_engine::Snapshot>,
+    pub stats: serde_json::Value,
+    pub regions: Arc<chainscope_model::RegionRegistry>,
+    pub parks: Vec<chainscope_model::Park>,
+    pub hubs: Vec<chainscope_model::Hub>,
+    pub projects: Vec<chainscope_model::Project>,
+    pub events: Vec<chainscope_model::Event>,
+    pub targets: Vec<chainscope_model::Target>,
+    /// The service catalogue, working-day calendar and policies.
+    pub service: Option<Arc<crate::service::ServiceConfig>>,
+    /// Targeting context, built on first use for this data.
+    pub targeting: std::sync::OnceLock<Arc<crate::leads::TargetingState>>,
+}
+
+impl Data {
+    /// Data with only a snapshot and statistics (parks, hubs and projects empty).
+    pub fn new(snapshot: chainscope_engine::Snapshot, stats: serde_json::Value, regions: chainscope_model::RegionRegistry) -> Self {
+        Self {
+            version: String::new(),
+            snapshot: Arc::new(snapshot),
+            stats,
+            regions: Arc::new(regions),
+            parks: Vec::new(),
+            hubs: Vec::new(),
+            projects: Vec::new(),
+            events: Vec::new(),
+            targets: Vec::new(),
+            service: None,
+            targeting: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// The project pipeline as last read: projects, events and targets. Pipeline writes reload only this (cheap), not
+/// the enterprise snapshot.
+#[derive(Default)]
+pub struct Pipeline {
+    pub projects: Vec<chainscope_model::Project>,
+    pub events: Vec<chainscope_model::Event>,
+    pub targets: Vec<chainscope_model::Target>,
+}
+
+impl Pipeline {
+    fn of(data: &Data) -> Self {
+        Self { projects: data.projects.clone(), events: data.events.clone(), targets: data.targets.clone() }
+    }
+}
+
+/// Where the data comes from, and how to tell that it changed.
+pub trait Source: Send + Sync {
+    /// A cheap token that differs after every write to the store.
+    fn version(&self) -> Result<String, String>;
+    /// Read everything anew.
+    fn load(&self) -> Result<Data, String>;
+}
+
+/// What the server answers from. Readers clone the current [`Data`]'s `Arc` and never wait for a rebuild, which
+/// happens on a blocking thread and is swapped in whole.
+pub struct ServerState {
+    pub title_zh: String,
+    pub title_en: String,
+    data: RwLock<Arc<Data>>,
+    pipeline: RwLock<Arc<Pipeline>>,
+    service: RwLock<Option<Arc<crate::service::ServiceConfig>>>,
+    /// Read access to full records (drill-down, profiles, search).
+    records: Option<Mutex<Box<dyn chainscope_store::Store>>>,
+    /// A separate connection for accounts, sessions and the audit log, so that signing in never waits for a long
+    /// query on the records connection.
+    pub(crate) accounts: Option<Mutex<Box<dyn chainscope_store::Store>>>,
+    pub(crate) throttle: crate::auth::Throttle,
+    pub(crate) trusted_proxies: crate::auth::TrustedProxies,
+    pub(crate) cookie_secure: crate::auth::CookieSecure,
+    pub(crate) source: Option<Arc<dyn Source>>,
+    refreshing: Mutex<()>,
+}
+
+impl ServerState {
+    pub fn new(title_zh: impl Into<String>, title_en: impl Into<String>, data: Data) -> Self {
+        Self {
+            title_zh: title_zh.into(),
+            title_en: title_en.into(),
+            pipeline: RwLock::new(Arc::new(Pipeline::of(&data))),
+            service: RwLock::new(data.service.clone()),
+            data: RwLock::new(Arc::new(data)),
+            records: None,
+            accounts: None,
+            throttle: crate::auth::Throttle::default(),
+            trusted_proxies: crate::auth::TrustedProxies::default(),
+            cookie_secure: crate::auth::CookieSecure::default(),
+            source: None,
+            refreshing: Mutex::new(()),
+        }
+    }
+
+    /// Give the server read access to the full records.
+    pub fn with_records(mut self, store: Box<dyn chainscope_store::Store>) -> Self {
+        self.records = Some(Mutex::new(store));
+        self
+    }
+
+    /// Give the server its accounts connection (sign-in, sessions, audit). Without one, only public routes answer.
+    pub fn with_account_store(mut self, store: Box<dyn chainscope_store::Store>) -> Self {
+        self.accounts = Some(Mutex::new(store));
+        self
+    }
+
+    /// Believe `X-Forwarded-For` from these reverse proxies (see [`crate::auth::TrustedProxies`]).
+    pub fn with_trusted_proxies(mut self, proxies: crate::auth::TrustedProxies) -> Self {
+        self.trusted_proxies = proxies;
+        self
+    }
+
+    /// When the session cookie is `Secure` (see [`crate::auth::CookieSecure`]).
+    pub fn with_cookie_secure(mut self, mode: crate::auth::CookieSecure) -> Self {
+        self.cookie_secure = mode;
+        self
+    }
+
+    /// Let the server reload its data when the source's version changes.
+    pub fn with_source(mut self, source: Arc<dyn Source>) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// The current data.
+    pub fn data(&self) -> Arc<Data> {
+        match self.data.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The current pipeline.
+    pub fn pipeline(&self) -> Arc<Pipeline> {
+        match self.pipeline.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_pipeline(&self, p: Pipeline) {
+        let p = Arc::new(p);
+        match self.pipeline.write() {
+            Ok(mut g) => *g = p,
+            Err(poisoned) => *poisoned.into_inner() = p,
+        }
+    }
+
+    /// Read projects, events and targets anew from the record store (after a pipeline write).
+    pub async fn reload_pipeline(self: &Arc<Self>) -> Result<(), ApiError> {
+        let p = self.with_store(|st| Ok(Pipeline { projects: st.projects()?, events: st.events()?, targets: st.targets()? })).await?;
+        self.set_pipeline(p);
+        Ok(())
+    }
+
+    /// The service catalogue, calendar and policies, if this server has them.
+    pub fn service(&self) -> Option<Arc<crate::service::ServiceConfig>> {
+        match self.service.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Replace the service settings (after an administrator edits the calendar).
+    pub fn set_service(&self, cfg: crate::service::ServiceConfig) {
+        let cfg = Some(Arc::new(cfg));
+        match self.service.write() {
+            Ok(mut g) => *g = cfg,
+            Err(p) => *p.into_inner() = cfg,
+        }
+    }
+
+    /// Swap in new data; readers holding the old `Arc` finish on it.
+    pub fn replace(&self, data: Data) {
+        self.set_pipeline(Pipeline::of(&data));
+        if data.service.is_some() {
+            let cfg = data.service.clone();
+            match self.service.write() {
+                Ok(mut g) => *g = cfg,
+                Err(p) => *p.into_inner() = cfg,
+            }
+        }
+        let data = Arc::new(data);
+        match self.data.write() {
+            Ok(mut g) => *g = data,
+            Err(poisoned) => *poisoned.into_inner() = data,
+        }
+    }
+
+    /// Reload when the source says the data changed. Blocking: call it off the async threads. Returns whether a
+    /// reload happened; one reload runs at a time.
+    pub fn refresh_if_changed(&self) -> Result<bool, String> {
+        let Some(source) = &self.source else { return Ok(false) };
+        let Ok(_guard) = self.refreshing.try_lock() else { return Ok(false) };
+        let version = source.version()?;
+        if version == self.data().version {
+            return Ok(false);
+        }
+        let started = std::time::Instant::now();
+        let data = source.load()?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), enterprises = data.snapshot.len, "data reloaded");
+        self.replace(data);
+        Ok(true)
+    }
+
+    /// Run `f` on the record store with write access, on a blocking thread.
+    pub async fn with_store_mut<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut dyn chainscope_store::Store) -> chainscope_store::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let me = self.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            let Some(m) = &me.records else {
+                return Err(Code::RecordsUnavailable.msg("本服务器未配置记录库 / this server has no record store"));
+            };
+            let mut guard = match m.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            f(guard.as_mut()).map_err(ApiError::from)
+        })
+        .await;
+        out.unwrap_or_else(|e| Err(ApiError::from(e)))
+    }
+
+    /// Run `f` on the record store, on a blocking thread.
+    pub async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&dyn chainscope_store::Store) -> chainscope_store::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.with_store_mut(move |st| f(st)).await
+    }
+}
