@@ -7,6 +7,7 @@ pub mod market;
 pub mod near;
 pub mod pipeline;
 pub mod policy;
+pub mod project_list;
 pub mod relatedness;
 pub mod service;
 pub mod siteplan;
@@ -20,6 +21,7 @@ pub use pipeline::{
     LeagueRow, MonthPoint, OverdueStart, OverdueTask, PeriodStats, Progress, TierSplit,
 };
 pub use policy::{matches_for_policy, no_application_grants, policies_for_enterprise, Criterion, Match, MatchStatus, Outcome, Reason};
+pub use project_list::{ProjectFilter, ProjectSort};
 pub use service::{
     deadline_for, service_metrics, CalendarEntry, CalendarError, DayKind, Escalation, ServiceMetrics, ServiceStats, WorkCalendar,
 };

@@ -150,10 +150,7 @@ impl Identity {
     pub fn may_write_region(&self, code: &str, regions: &chainscope_model::RegionRegistry) -> bool {
         match &self.account {
             Some(a) if a.role == Role::Admin => true,
-            Some(a) if a.role == Role::Officer => {
-                let current = regions.current_code(code);
-                a.regions.iter().any(|r| r == current || r == code || regions.is_within(current, r))
-            }
+            Some(a) if a.role == Role::Officer => chainscope_engine::project_list::in_boards(regions, code, &a.regions),
             _ => false,
         }
     }

@@ -65,16 +65,6 @@ fn summary_json(s: &ServerState, tax: &Taxonomy, p: &Project, today: NaiveDate) 
     })
 }
 
-/// Open and overdue checklist items of one department (a catalogue id or a name, compared as
-/// [`crate::service::same_department`] does) in a project.
-fn department_tasks(s: &ServerState, p: &Project, dept: &str, today: NaiveDate) -> (usize, usize) {
-    let cfg = s.service();
-    let theirs = |t: &&Task| task_of(s, cfg.as_deref(), dept, t);
-    let open = p.checklist.iter().filter(|t| t.status.is_open()).filter(theirs).count();
-    let late = p.checklist.iter().filter(|t| t.overdue(today)).filter(theirs).count();
-    (open, late)
-}
-
 /// The service catalogue's department that a department named in text is (by id, or by name with or without the
 /// city's name), for its id and English name.
 fn catalogue_department<'a>(

@@ -4,9 +4,9 @@
 use super::access::{actor, check_department_edit, check_region};
 use super::body::{body_object, date_field, text};
 use super::fields::{apply_fields, PROJECT_FIELDS};
-use super::filter::{list_filter, passes};
+use super::filter::{list_filter, list_sort};
 use super::sheets::{moves_sheet, project_sheet, xlsx_response};
-use super::{catalogue_department, department_tasks, summary_json, task_of, today};
+use super::{catalogue_department, summary_json, task_of, today};
 use crate::api::{known_params, names, ApiError, Params};
 use crate::auth::Identity;
 use crate::error::{Code, Path};
@@ -17,7 +17,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chainscope_engine::pipeline as eng;
-use chainscope_model::{Channel, Project, Provenance, Stage};
+use chainscope_engine::project_list::{self, ListContext, ProjectFilter};
+use chainscope_model::{Channel, Project, Provenance, Stage, Task};
 use chrono::Datelike;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -91,16 +92,14 @@ pub(super) fn detail_json(s: &ServerState, pl: &Pipeline, p: &Project, log: Vec<
 pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<Identity>, q: Params) -> Result<Response, ApiError> {
     let p = q.0;
     known_params(&p, &names(&[PROJECT_LIST]))?;
-    let f = list_filter(&s, &p)?;
+    let mut f = list_filter(&s, &p)?;
     // mine=true: an officer's own 板块 (other roles: no narrowing).
-    let mine = crate::api::boolean(&p, "mine")?.unwrap_or(false)
-        && who.account.as_ref().is_some_and(|a| a.role == chainscope_model::Role::Officer);
-    let crate::params::Paging { limit, offset } = crate::params::Paging::parse(&p, 50, 10_000)?;
-    let sort = p.get("sort").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("recent");
-    if !matches!(sort, "recent" | "amount" | "signed" | "name") {
-        return Err(Code::InvalidSort
-            .param("sort", format!("'{sort}' 应为 recent、amount、signed 或 name / '{sort}' is not recent, amount, signed or name")));
+    let mine = crate::api::boolean(&p, "mine")?.unwrap_or(false);
+    if let Some(a) = who.account.as_ref().filter(|a| mine && a.role == chainscope_model::Role::Officer) {
+        f.boards = Some(a.regions.clone());
     }
+    let crate::params::Paging { limit, offset } = crate::params::Paging::parse(&p, 50, 10_000)?;
+    let sort = list_sort(&p)?;
     let format = p.get("format").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("json");
     if !matches!(format, "json" | "xlsx") {
         return Err(Code::InvalidFormat.param("format", format!("'{format}' 应为 json 或 xlsx / '{format}' is not json or xlsx")));
@@ -108,33 +107,26 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
     let pl = s.pipeline();
     let data = s.data();
     let tax = &data.snapshot.taxonomy;
-    let t = today();
-    let mut rows: Vec<&Project> = pl
-        .projects
-        .iter()
-        .filter(|x| passes(&s, tax, &f, x, t))
-        .filter(|x| !mine || who.may_write_region(&x.region_code, &data.regions))
-        .collect();
-    match sort {
-        "amount" => rows.sort_by(|a, b| b.amount.unwrap_or(0.0).total_cmp(&a.amount.unwrap_or(0.0)).then(a.id.cmp(&b.id))),
-        "signed" => rows.sort_by(|a, b| b.signed_on().cmp(&a.signed_on()).then(a.id.cmp(&b.id))),
-        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-        _ => rows.sort_by(|a, b| b.history.last().map(|e| e.date).cmp(&a.history.last().map(|e| e.date)).then(b.id.cmp(&a.id))),
-    }
-    let mut stage_counts: std::collections::BTreeMap<Stage, (u64, f64)> = std::collections::BTreeMap::new();
-    for r in &rows {
-        let e = stage_counts.entry(r.stage).or_default();
-        e.0 += 1;
-        e.1 += r.amount.unwrap_or(0.0);
-    }
+    let cfg = s.service();
+    let department_of = |dept: &str, task: &Task| task_of(&s, cfg.as_deref(), dept, task);
+    let cx = ListContext { taxonomy: tax, regions: &data.regions, today: today(), department_of: &department_of };
+    let rows = project_list::select(&pl.projects, &f, sort, &cx);
     if format == "xlsx" {
         return xlsx_response("projects.xlsx", &[project_sheet("项目 projects", &s, tax, &rows), moves_sheet(&rows)]);
     }
+    Ok(Json(list_json(&s, &f, &cx, &rows, offset, limit)).into_response())
+}
+
+/// One page of the project table, with the total, the amount and the counts by stage of every row.
+fn list_json(s: &ServerState, f: &ProjectFilter, cx: &ListContext, rows: &[&Project], offset: usize, limit: usize) -> Value {
+    let t = cx.today;
+    let stage_counts = project_list::stage_totals(rows);
     let amount: f64 = rows.iter().filter_map(|r| r.amount).sum();
+    let tasks_of = |x: &Project, dept: &str| project_list::department_tasks(x, dept, t, cx.department_of);
     // A department's whole work list in two figures (every row, not only this page): the navigation's count.
     let dept_sums = f.tasks_of.as_ref().map(|dept| {
         let (open, overdue) = rows.iter().fold((0, 0), |(o, l), x| {
-            let (a, b) = department_tasks(&s, x, dept, t);
+            let (a, b) = tasks_of(x, dept);
             (o + a, l + b)
         });
         json!({"department": dept, "open": open, "overdue": overdue})
@@ -144,9 +136,9 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
         .skip(offset)
         .take(limit)
         .map(|x| {
-            let mut v = summary_json(&s, tax, x, t);
+            let mut v = summary_json(s, cx.taxonomy, x, t);
             if let Some(dept) = &f.tasks_of {
-                let (open, overdue) = department_tasks(&s, x, dept, t);
+                let (open, overdue) = tasks_of(x, dept);
                 v["tasks_of"] = json!({"department": dept, "open": open, "overdue": overdue});
             }
             v
@@ -163,7 +155,7 @@ pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
     if let Some(sums) = dept_sums {
         body["tasks_of"] = sums;
     }
-    Ok(Json(body).into_response())
+    body
 }
 
 /// `GET /api/v1/projects/{id}`: the project with its moves, change log, checklist, blockers and allowed moves.

@@ -1,4 +1,5 @@
-//! Workbook exports (XLSX): the project table, its stage moves, and the answer that carries a workbook.
+//! Workbook exports (XLSX): the project table, its stage moves, the report's sheets, and the answer that carries a
+//! workbook.
 
 use crate::api::ApiError;
 use crate::error::Code;
@@ -7,6 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chainscope_io::export::{xlsx_workbook, Cell, Sheet};
 use chainscope_model::{InvestmentBand, Project, Taxonomy};
+use chrono::NaiveDate;
+use serde_json::Value;
 
 pub(super) fn project_sheet(name: &str, s: &ServerState, tax: &Taxonomy, rows: &[&Project]) -> Sheet {
     let headers = [
@@ -90,4 +93,169 @@ pub(super) fn xlsx_response(filename: &str, sheets: &[Sheet]) -> Result<Response
         bytes,
     )
         .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The report's workbook, drawn from the report's JSON answer so that both carry the same figures.
+
+/// A number cell, empty when the value is not a number.
+fn num(v: &Value) -> Cell {
+    v.as_f64().map_or(Cell::Empty, Cell::Number)
+}
+
+/// A text cell, empty when the value is not text.
+fn txt(v: &Value) -> Cell {
+    v.as_str().map_or(Cell::Empty, |x| Cell::Text(x.to_string()))
+}
+
+fn headers(names: &[&str]) -> Vec<String> {
+    names.iter().map(|x| x.to_string()).collect()
+}
+
+/// The rows of an array in the report, one each.
+fn rows_of(arr: &Value, row: impl Fn(&Value) -> Vec<Cell>) -> Vec<Vec<Cell>> {
+    arr.as_array().into_iter().flatten().map(row).collect()
+}
+
+/// The report's sheets in the workbook's order: summary, league, tiers, clusters, months, the projects signed in
+/// the period (`projects`, made by the caller from the records) and the overdue starts.
+pub(super) fn report_sheets(label: &str, from: NaiveDate, to: NaiveDate, report: &Value, projects: Sheet) -> Vec<Sheet> {
+    let ytd = &report["year_to_date"];
+    vec![
+        summary_sheet(label, from, to, report),
+        league_sheet(ytd),
+        progress_sheet("层级 tiers", &ytd["by_tier"]),
+        progress_sheet("集群 clusters", &ytd["by_cluster"]),
+        months_sheet(ytd),
+        projects,
+        overdue_sheet(ytd),
+    ]
+}
+
+fn summary_sheet(label: &str, from: NaiveDate, to: NaiveDate, r: &Value) -> Sheet {
+    let ytd = &r["year_to_date"];
+    let row = |name: &str, value: Cell| vec![Cell::Text(name.into()), value];
+    Sheet {
+        name: "汇总 summary".into(),
+        headers: vec!["指标 figure".into(), "数值 value".into()],
+        rows: vec![
+            row("报告期 period", Cell::Text(label.to_string())),
+            row("起 from", Cell::Text(from.to_string())),
+            row("止 to", Cell::Text(to.to_string())),
+            row("本期签约 signed in period", num(&r["in_period"]["signed"])),
+            row("本期343项目 in 343", num(&r["in_period"]["in_system"])),
+            row("本期343占比% in 343 %", num(&r["in_period"]["in_system_pct"])),
+            row("本期协议投资额(万元) amount", num(&r["in_period"]["amount"])),
+            row("年初至今签约 signed year to date", num(&ytd["city"]["signed"])),
+            row("年度任务 annual task", num(&ytd["city"]["target_projects"])),
+            row("完成率% completion %", num(&ytd["city"]["completion_pct"])),
+            row("年初至今343项目 in 343", num(&ytd["city"]["in_system"])),
+            row("343占比% in 343 %", num(&ytd["city"]["in_system_pct"])),
+            row("其他项目 others", num(&ytd["other"])),
+            row("年初至今开工 started", num(&ytd["started"])),
+            row("年初至今投产 producing", num(&ytd["producing"])),
+            row("签约未按期开工 signed, not started on time", Cell::Number(ytd["overdue_starts"].as_array().map_or(0, Vec::len) as f64)),
+        ],
+    }
+}
+
+fn league_sheet(ytd: &Value) -> Sheet {
+    Sheet {
+        name: "赛马榜 league".into(),
+        headers: headers(&[
+            "名次 rank",
+            "代码 key",
+            "板块 region",
+            "签约 signed",
+            "目标 target",
+            "完成率% completion",
+            "上月名次 last month",
+            "完成率变化 change (pp)",
+            "343占比% in 343",
+        ]),
+        rows: rows_of(&ytd["league"], |r| {
+            vec![
+                num(&r["rank"]),
+                txt(&r["progress"]["key"]),
+                txt(&r["progress"]["name_zh"]),
+                num(&r["progress"]["signed"]),
+                num(&r["progress"]["target_projects"]),
+                num(&r["progress"]["completion_pct"]),
+                num(&r["prev_rank"]),
+                num(&r["completion_change"]),
+                num(&r["progress"]["in_system_pct"]),
+            ]
+        }),
+    }
+}
+
+/// Progress of tiers or clusters against their targets.
+fn progress_sheet(name: &str, progress: &Value) -> Sheet {
+    Sheet {
+        name: name.into(),
+        headers: headers(&[
+            "代码 key",
+            "名称 name",
+            "签约 signed",
+            "目标 target",
+            "完成率% completion",
+            "协议投资额 amount",
+            "金额目标 amount target",
+            "金额完成率% amount completion",
+        ]),
+        rows: rows_of(progress, |p| {
+            vec![
+                txt(&p["key"]),
+                txt(&p["name_zh"]),
+                num(&p["signed"]),
+                num(&p["target_projects"]),
+                num(&p["completion_pct"]),
+                num(&p["amount"]),
+                num(&p["target_amount"]),
+                num(&p["amount_completion_pct"]),
+            ]
+        }),
+    }
+}
+
+fn months_sheet(ytd: &Value) -> Sheet {
+    Sheet {
+        name: "月度 months".into(),
+        headers: headers(&[
+            "月 month",
+            "当月签约 signed",
+            "当月开工 started",
+            "累计签约 cumulative",
+            "累计完成率% completion",
+            "累计343占比% in 343",
+        ]),
+        rows: rows_of(&ytd["months"], |m| {
+            vec![
+                num(&m["month"]),
+                num(&m["signed"]),
+                num(&m["started"]),
+                num(&m["cumulative"]),
+                num(&m["completion_pct"]),
+                num(&m["in_system_pct"]),
+            ]
+        }),
+    }
+}
+
+fn overdue_sheet(ytd: &Value) -> Sheet {
+    Sheet {
+        name: "逾期未开工 overdue".into(),
+        headers: headers(&["项目 id", "名称 name", "板块 region", "签约 signed", "应开工 due", "约定 agreed", "逾期天数 days over"]),
+        rows: rows_of(&ytd["overdue_starts"], |o| {
+            vec![
+                txt(&o["id"]),
+                txt(&o["name"]),
+                txt(&o["region"]["name_zh"]),
+                txt(&o["signed_on"]),
+                txt(&o["due"]),
+                Cell::Text(if o["agreed"] == true { "是" } else { "否（默认180天）" }.into()),
+                num(&o["days_over"]),
+            ]
+        }),
+    }
 }
