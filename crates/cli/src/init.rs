@@ -4,7 +4,7 @@
 use crate::app::{self, App, STORE_FILE};
 use crate::dataset;
 use crate::import::{self, Input, Kind, Options};
-use anyhow::{bail, Context};
+use anyhow::bail;
 use chainscope_model::{RegionRegistry, Taxonomy};
 use chainscope_store::prelude::*;
 use std::path::Path;
