@@ -318,12 +318,24 @@ impl From<chainscope_store::StoreError> for ApiError {
             "version_conflict" => Code::VersionConflict.msg(e.to_string()),
             "not_found" => Code::NotFound.msg(e.to_string()),
             "already_exists" => Code::AlreadyExists.msg(e.to_string()),
-            "database_error" => Code::DatabaseError.logged(e),
-            "store_too_new" => Code::StoreTooNew.logged(e),
-            "store_corrupt" => Code::StoreCorrupt.logged(e),
-            _ => Code::InternalError.logged(e),
+            "database_error" => Code::DatabaseError.logged(with_causes(&e)),
+            "store_too_new" => Code::StoreTooNew.logged(with_causes(&e)),
+            "store_corrupt" => Code::StoreCorrupt.logged(with_causes(&e)),
+            _ => Code::InternalError.logged(with_causes(&e)),
         }
     }
+}
+
+/// An error and the errors it wraps, for the log (a store may keep the database's own words as the source).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 /// A blocking task that panicked or was cancelled.
