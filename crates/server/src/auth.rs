@@ -6,7 +6,7 @@
 //! - Every state-changing request of a session must carry the session's CSRF token in `X-CSRF-Token`.
 //! - Five wrong passwords in a row lock the account for 15 minutes; more than 20 login attempts from one address
 //!   within 5 minutes are refused with 429.
-//! - [`RULES`] says which roles may call each route and method; handlers then check scope (an officer's 板块, a
+//! - The route table ([`crate::routes`]) says who may call each route and method; handlers then check scope (an officer's 板块, a
 //!   department, an enterprise). Logins, logouts, account changes and every write are audited.
 
 use crate::error::{ApiError, Code, Path};
@@ -51,83 +51,10 @@ pub enum Allow {
     Roles(&'static [Role]),
 }
 
-use Role::{Admin, Department, Enterprise, Leader, Officer};
-const READERS: &[Role] = &[Admin, Leader, Officer];
-const PIPELINE_READERS: &[Role] = &[Admin, Leader, Officer, Department];
-const WRITERS: &[Role] = &[Admin, Officer];
-const ADMIN: &[Role] = &[Admin];
-
-/// Route × method → who. Routes not listed for a method answer 405 from the router before this is asked.
-pub const RULES: &[(&str, &str, Allow)] = &[
-    ("/api/v1/health", "GET", Allow::Public),
-    ("/api/v1/stats", "GET", Allow::Public),
-    ("/api/openapi.json", "GET", Allow::Public),
-    ("/api/docs", "GET", Allow::Public),
-    ("/summary", "GET", Allow::Public),
-    ("/api/v1/taxonomy", "GET", Allow::Public),
-    ("/api/v1/heat", "GET", Allow::Public),
-    ("/api/v1/chains/{id}/strength", "GET", Allow::Public),
-    ("/api/v1/chains/{id}/leaders", "GET", Allow::Public),
-    ("/api/v1/trends", "GET", Allow::Public),
-    ("/api/v1/enterprises", "GET", Allow::Public),
-    ("/api/v1/enterprises/{id}", "GET", Allow::Public),
-    ("/api/v1/markers", "GET", Allow::Public),
-    ("/api/v1/parks", "GET", Allow::Public),
-    ("/api/v1/parks/{id}", "GET", Allow::Public),
-    ("/api/v1/hubs", "GET", Allow::Public),
-    ("/api/v1/regions/{code}", "GET", Allow::Public),
-    ("/api/v1/search", "GET", Allow::Public),
-    ("/api/v1/complexity", "GET", Allow::Public),
-    ("/api/v1/siteplan", "GET", Allow::Public),
-    ("/api/v1/leads", "GET", Allow::Roles(READERS)),
-    ("/api/v1/market/items", "GET", Allow::SignedIn),
-    ("/api/v1/market/items", "POST", Allow::Roles(&[Admin, Officer, Enterprise])),
-    ("/api/v1/market/items/{id}", "GET", Allow::SignedIn),
-    ("/api/v1/market/items/{id}/matches", "GET", Allow::SignedIn),
-    ("/api/v1/projects", "GET", Allow::Roles(PIPELINE_READERS)),
-    ("/api/v1/projects", "POST", Allow::Roles(WRITERS)),
-    ("/api/v1/projects/{id}", "GET", Allow::Roles(PIPELINE_READERS)),
-    ("/api/v1/projects/{id}", "PATCH", Allow::Roles(&[Admin, Officer, Department])),
-    ("/api/v1/projects/{id}/moves", "POST", Allow::Roles(WRITERS)),
-    ("/api/v1/projects/{id}/versions/{version}", "GET", Allow::Roles(READERS)),
-    ("/api/v1/events", "GET", Allow::Roles(READERS)),
-    ("/api/v1/events", "POST", Allow::Roles(WRITERS)),
-    ("/api/v1/events/{id}", "GET", Allow::Roles(READERS)),
-    ("/api/v1/targets", "GET", Allow::Roles(READERS)),
-    ("/api/v1/targets", "PUT", Allow::Roles(ADMIN)),
-    ("/api/v1/dashboard", "GET", Allow::Roles(READERS)),
-    ("/api/v1/reports", "GET", Allow::Roles(READERS)),
-    ("/api/v1/service/catalogue", "GET", Allow::Public),
-    ("/api/v1/service/catalogue", "PUT", Allow::Roles(ADMIN)),
-    ("/api/v1/service/dashboard", "GET", Allow::Roles(&[Admin, Leader, Officer, Department])),
-    ("/api/v1/tickets", "GET", Allow::SignedIn),
-    ("/api/v1/tickets", "POST", Allow::Roles(&[Admin, Officer, Enterprise])),
-    ("/api/v1/tickets/todo", "GET", Allow::SignedIn),
-    ("/api/v1/tickets/{id}", "GET", Allow::SignedIn),
-    ("/api/v1/tickets/{id}/actions", "POST", Allow::SignedIn),
-    ("/api/v1/calendar", "GET", Allow::Public),
-    ("/api/v1/calendar", "PUT", Allow::Roles(ADMIN)),
-    ("/api/v1/policies", "GET", Allow::Public),
-    ("/api/v1/policies", "PUT", Allow::Roles(ADMIN)),
-    ("/api/v1/policies/{id}/matches", "GET", Allow::Roles(READERS)),
-    ("/api/v1/enterprises/{id}/policies", "GET", Allow::Roles(&[Admin, Leader, Officer, Enterprise])),
-    ("/api/v1/auth/login", "POST", Allow::Public),
-    ("/api/v1/auth/logout", "POST", Allow::SignedIn),
-    ("/api/v1/auth/me", "GET", Allow::Public),
-    ("/api/v1/auth/password", "POST", Allow::SignedIn),
-    ("/api/v1/auth/preferences", "GET", Allow::SignedIn),
-    ("/api/v1/auth/preferences", "PUT", Allow::SignedIn),
-    ("/api/v1/users", "GET", Allow::Roles(ADMIN)),
-    ("/api/v1/users", "POST", Allow::Roles(ADMIN)),
-    ("/api/v1/users/{id}", "PATCH", Allow::Roles(ADMIN)),
-    ("/api/v1/users/{id}/reset", "POST", Allow::Roles(ADMIN)),
-    ("/api/v1/audit", "GET", Allow::Roles(ADMIN)),
-];
-
-/// The rule for a matched route and method; unknown pairs are refused to all but administrators.
+/// The audience of a matched route and method, from the route table; unknown pairs are refused to all but
+/// administrators.
 pub fn rule(path: &str, method: &Method) -> Allow {
-    let m = if method == Method::HEAD { "GET" } else { method.as_str() };
-    RULES.iter().find(|(p, mm, _)| *p == path && *mm == m).map_or(Allow::Roles(ADMIN), |r| r.2)
+    crate::routes::find(path, method).map_or(Allow::Roles(&[Role::Admin]), |r| r.audience)
 }
 
 /// The caller: an account, or nobody.
@@ -416,7 +343,7 @@ fn client_ip(req: &Request, proxies: &TrustedProxies) -> Option<IpAddr> {
     Some(proxies.client(peer, forwarded))
 }
 
-/// Resolve the caller, apply [`RULES`], require the CSRF token on writes, and audit writes.
+/// Resolve the caller, apply the route's audience ([`rule`]), require the CSRF token on writes, and audit writes.
 pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Next) -> Response {
     let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
     let method = req.method().clone();

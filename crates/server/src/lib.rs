@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod params;
 pub mod pipeline;
 pub mod records;
+pub mod routes;
 pub mod service;
 pub mod siteplan;
 mod state;
@@ -17,66 +18,16 @@ pub mod summary;
 pub mod web;
 
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use state::{Data, Pipeline, ServerState, Source};
 
+/// The whole server: every route of the table in [`routes`], behind the guard that applies each route's audience;
+/// anything else is the web app (or the JSON 404 under `/api/`).
 pub fn router(state: Arc<ServerState>) -> Router {
-    Router::new()
-        .route("/summary", get(summary::index))
-        .route("/api/v1/health", get(summary::health))
-        .route("/api/v1/stats", get(summary::stats))
-        .route("/api/openapi.json", get(openapi_json))
-        .route("/api/v1/taxonomy", get(api::taxonomy))
-        .route("/api/v1/heat", get(api::heat_map))
-        .route("/api/v1/chains/{id}/strength", get(api::strength))
-        .route("/api/v1/chains/{id}/leaders", get(api::leaders))
-        .route("/api/v1/trends", get(api::trends))
-        .route("/api/v1/enterprises", get(records::list))
-        .route("/api/v1/enterprises/{id}", get(records::enterprise))
-        .route("/api/v1/markers", get(records::map_markers))
-        .route("/api/v1/parks", get(records::parks))
-        .route("/api/v1/parks/{id}", get(records::park))
-        .route("/api/v1/hubs", get(records::hubs))
-        .route("/api/v1/regions/{code}", get(records::region))
-        .route("/api/v1/search", get(records::search))
-        .route("/api/v1/complexity", get(api::complexity))
-        .route("/api/v1/leads", get(leads::leads))
-        .route("/api/v1/siteplan", get(siteplan::siteplan))
-        .route("/api/v1/market/items", get(market::items).post(market::post))
-        .route("/api/v1/market/items/{id}", get(market::item))
-        .route("/api/v1/market/items/{id}/matches", get(market::matches))
-        .route("/api/v1/projects", get(pipeline::projects::list).post(pipeline::projects::create))
-        .route("/api/v1/projects/{id}", get(pipeline::projects::get).patch(pipeline::projects::patch))
-        .route("/api/v1/projects/{id}/moves", axum::routing::post(pipeline::projects::move_stage))
-        .route("/api/v1/projects/{id}/versions/{version}", get(pipeline::projects::version))
-        .route("/api/v1/events", get(pipeline::events::events).post(pipeline::events::create_event))
-        .route("/api/v1/events/{id}", get(pipeline::events::event))
-        .route("/api/v1/targets", get(pipeline::targets::targets).put(pipeline::targets::put_targets))
-        .route("/api/v1/dashboard", get(pipeline::dashboard::dashboard))
-        .route("/api/v1/reports", get(pipeline::reports::report))
-        .route("/api/v1/service/catalogue", get(service::catalogue).put(service::put_catalogue))
-        .route("/api/v1/service/dashboard", get(service::dashboard))
-        .route("/api/v1/tickets", get(service::list).post(service::create))
-        .route("/api/v1/tickets/todo", get(service::todo))
-        .route("/api/v1/tickets/{id}", get(service::get))
-        .route("/api/v1/tickets/{id}/actions", axum::routing::post(service::act))
-        .route("/api/v1/calendar", get(service::calendar).put(service::put_calendar))
-        .route("/api/v1/policies", get(service::policies).put(service::put_policies))
-        .route("/api/v1/policies/{id}/matches", get(service::policy_matches))
-        .route("/api/v1/enterprises/{id}/policies", get(service::enterprise_policies))
-        .route("/api/v1/auth/login", axum::routing::post(auth::login))
-        .route("/api/v1/auth/logout", axum::routing::post(auth::logout))
-        .route("/api/v1/auth/me", get(auth::me))
-        .route("/api/v1/auth/password", axum::routing::post(auth::change_password))
-        .route("/api/v1/auth/preferences", get(auth::preferences).put(auth::put_preferences))
-        .route("/api/v1/users", get(auth::users).post(auth::create_user))
-        .route("/api/v1/users/{id}", axum::routing::patch(auth::update_user))
-        .route("/api/v1/users/{id}/reset", axum::routing::post(auth::reset_user))
-        .route("/api/v1/audit", get(auth::audit_log))
+    routes::add_to(Router::new())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(web::asset)
         // Boundaries, the taxonomy and heat cells are text that shrinks 5–10× on the wire (phones, slow intranets).

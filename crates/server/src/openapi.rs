@@ -1,10 +1,13 @@
-//! The OpenAPI 3.1 description of the API, built from the same parameter tables the handlers validate against,
-//! so the document cannot drift from what the server accepts. (Response bodies are engine types, which stay free
+//! The OpenAPI 3.1 description of the API, built from the route table ([`crate::routes`]) and the parameter tables
+//! below, which the handlers validate against: the document cannot drift from what the server routes and accepts. (Response bodies are engine types, which stay free
 //! of HTTP-documentation derives; they are described here in words and by their main fields.)
 
+use crate::auth::Allow;
+use crate::routes::{self, Body, Route};
 use serde_json::{json, Value};
 
 /// One query or path parameter.
+#[derive(Debug)]
 pub struct Param {
     pub name: &'static str,
     pub location: &'static str,
@@ -204,6 +207,24 @@ pub const REGION_CODE: Param = Param {
     values: &[],
 };
 
+pub const TICKET_LIST: &[Param] = &[
+    q_enum("state", "request state", &["filed", "dispatched", "returned", "working", "answered", "closed"]),
+    q("department", "string", "department id"),
+    q("region", "string", "板块 code"),
+    q("overdue", "boolean", "only requests past their deadline"),
+    q("todo", "boolean", "only requests waiting for the caller's step (each item's waiting_for names it)"),
+];
+pub const TICKET_ID: Param = Param { name: "id", location: "path", kind: "string", required: true, description: "request id", values: &[] };
+/// Reading a settings file (the service catalogue, the policies) as JSON or as the TOML text.
+pub const SETTINGS_FORMAT: &[Param] = &[q_enum("format", "json (default) or toml (the text administrators edit)", &["json", "toml"])];
+/// Replacing a settings file, or only checking it.
+pub const SETTINGS_CHECK: &[Param] = &[q("check", "boolean", "true: check the text and report what it would change; nothing is stored")];
+pub const POLICY_ID: Param = Param { name: "id", location: "path", kind: "string", required: true, description: "policy id", values: &[] };
+pub const POLICY_MATCHES: &[Param] =
+    &[q("limit", "integer", "1–2000 (default 100)"), q("local", "boolean", "only local enterprises (default true)")];
+pub const USER_ID: Param = Param { name: "id", location: "path", kind: "integer", required: true, description: "account id", values: &[] };
+pub const AUDIT: &[Param] = &[q("limit", "integer", "lines to return, 1–5000 (default 200)")];
+
 fn params(list: &[&Param]) -> Value {
     Value::Array(
         list.iter()
@@ -218,159 +239,73 @@ fn params(list: &[&Param]) -> Value {
     )
 }
 
-fn op(summary: &str, description: &str, params_list: Vec<&Param>, ok: &str, not_found: bool) -> Value {
-    let mut responses = json!({
-        "200": {"description": ok, "content": {"application/json": {"schema": {"type": "object"}}}},
-        "400": {"description": "a parameter is invalid; `error.parameter` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    });
-    if not_found {
-        responses["404"] =
-            json!({"description": "no such record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+/// A response in the shape of every error answer.
+fn error_reply(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+/// One operation of the document, from its entry in the route table.
+fn operation(r: &Route) -> Value {
+    let d = &r.doc;
+    let mut op = json!({"summary": d.summary, "x-audience": routes::audience_json(r.audience)});
+    if !d.description.is_empty() {
+        op["description"] = json!(d.description);
     }
-    json!({"get": {"summary": summary, "description": description, "parameters": params(&params_list), "responses": responses}})
-}
-
-/// A write operation with a JSON body, its success status and the errors writes give.
-fn write_op(summary: &str, description: &str, ok: &str, ok_desc: &str, path_params: &[&Param]) -> Value {
-    let err = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-    let with = |d: &str| {
-        let mut e = err.clone();
-        e["description"] = json!(d);
-        e
-    };
-    let mut responses = json!({
-        "400": with("a field is invalid; `error.parameter` names it"),
-        "404": with("no such record"),
-        "409": with("version conflict: someone changed the record since you read it (or it already exists)"),
-        "422": with("a stage move that is not allowed"),
-    });
-    responses[ok] = json!({"description": ok_desc});
-    let method = if summary.starts_with("edit") {
-        "patch"
-    } else if summary.starts_with("set") {
-        "put"
-    } else {
-        "post"
-    };
-    let mut o = json!({"summary": summary, "description": description,
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
-        "responses": responses});
-    if !path_params.is_empty() {
-        o["parameters"] = params(path_params);
+    let list: Vec<&Param> = d.params.iter().flat_map(|table| table.iter()).collect();
+    if !list.is_empty() {
+        op["parameters"] = params(&list);
     }
-    json!({method: o})[method].clone()
-}
-
-/// The pipeline's paths (projects, events, targets, dashboard, reports).
-fn pipeline_paths() -> Value {
-    json!({
-            "/api/v1/projects": {
-                "get": op("project pipeline (招商项目库)", "Projects with filters, counts and amounts by stage (the board), a page of summaries; format=xlsx downloads every match.", PROJECT_LIST.iter().collect(), "{total, amount, stages, items}", false)["get"].clone(),
-                "post": write_op("create a project", "JSON body: name, region_code (responsible 板块) required; investor or investor_enterprise_id (from a lead), cluster, node or other_category, park_id, amount, amount_paid (万元), jobs, channel, event_id, officer, start_deadline, stage (default lead), date, by. Unknown fields are refused.", "201", "the project", &[]),
-            },
-            "/api/v1/projects/{id}": {
-                "get": op("project page", "The project with its dated and attributed moves, change log, checklist (全兜办) with overdue items (each with its department as the service catalogue knows it, department_id and department_en, and mine: whether it is the signed-in department's work), what blocks 开工, documents, next steps and the moves allowed now.", vec![&PROJECT_ID], "the project", true)["get"].clone(),
-                "patch": write_op("edit a project", "JSON body: version (the one you read, required) and any editable field, including checklist, documents and next_steps as whole lists. A stale version gets 409 version_conflict; nothing is overwritten.", "200", "the project", &[&PROJECT_ID]),
-            },
-            "/api/v1/projects/{id}/moves": {"post": write_op("move a project to another stage", "JSON body: version, to, and optionally date (default today), by, reason. Allowed: forward to the next stage (接洽 and 注册 may be skipped), back to the previous stage, 终止 from any open stage, and reopening a dropped project; back, drop and reopen need a reason. 422 for a move that is not allowed, 409 for a stale version.", "200", "the project", &[&PROJECT_ID])},
-            "/api/v1/projects/{id}/versions/{version}": op("a project as one write left it", "Every write is kept: read any logged version.", vec![&PROJECT_ID, &VERSION], "the project at that version", true),
-            "/api/v1/events": {
-                "get": op("events (活动)", "Matchmaking events and fairs with what was signed at each: count, 343 share, tier split, signing 板块.", YEAR.iter().collect(), "events", false)["get"].clone(),
-                "post": write_op("record an event", "JSON body: name_zh, date required; id, name_en, kind (fair|matchmaking|forum|visit|other), city, theme, organiser, regions (participating 板块 codes).", "201", "the event", &[]),
-            },
-            "/api/v1/events/{id}": op("one event", "The event's statistics, computed from the projects attributed to it, and those projects.", vec![&EVENT_ID], "the event", true),
-            "/api/v1/targets": {
-                "get": op("annual targets", "Targets by year × scope (city, region, tier, cluster) × metric (projects, amount in 万元).", YEAR.iter().collect(), "targets", false)["get"].clone(),
-                "put": write_op("set annual targets", "JSON body: {year, items: [{scope, key, metric, value}]}; a value of null removes that target; every row is checked before any is stored, and all are written in one transaction.", "200", "write counts and the number removed", &[]),
-            },
-            "/api/v1/dashboard": op("leadership dashboard", "Signed projects against the annual task for the city, each 板块, tier and cluster; 343 share; month by month; the 板块 league table with month-on-month change; size bands; stages; projects not started on time; overdue checklist items; the year's events.", DASHBOARD.iter().collect(), "the dashboard", false),
-            "/api/v1/reports": {"get": {"summary": "monthly, quarterly or yearly report", "description": "What was signed in the period and the year to date at its end; format=xlsx gives a workbook (summary, league, tiers, clusters, months, projects, overdue) with the same figures.", "parameters": params(&REPORT.iter().collect::<Vec<_>>()), "responses": {"200": {"description": "the report (JSON or XLSX)"}, "400": {"description": "a parameter is invalid; `error.parameter` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
-    })
-}
-
-/// Sign-in, accounts and the audit log.
-fn account_paths() -> Value {
-    let uid = Param { name: "id", location: "path", kind: "integer", required: true, description: "account id", values: &[] };
-    let limit = [q("limit", "integer", "lines to return, 1–5000 (default 200)")];
-    json!({
-        "/api/v1/auth/login": {"post": write_op("sign in", "JSON body: username, password. Sets the session cookie (HttpOnly, Secure, SameSite=Strict) and returns the account and the CSRF token to send as X-CSRF-Token on every write. 401 wrong credentials, 423 locked after 5 failures (15 minutes), 429 too many attempts from one address.", "200", "the account and CSRF token", &[])},
-        "/api/v1/auth/logout": {"post": write_op("sign out", "Ends this session.", "200", "ok", &[])},
-        "/api/v1/auth/me": {"get": {"summary": "who is signed in", "description": "The signed-in account and its CSRF token, or {\"account\": null}.", "responses": {"200": {"description": "the account or null"}}}},
-        "/api/v1/auth/password": {"post": write_op("change one's password", "JSON body: current, new (at least 10 characters with letters and digits). Other sessions of the account end.", "200", "the account", &[])},
-        "/api/v1/auth/preferences": {
-            "get": {"summary": "the signed-in account's saved settings", "description": "E.g. the lead weights chosen per preset; {} when none.", "responses": {"200": {"description": "a JSON object"}}},
-            "put": write_op("set one's saved settings", "A JSON object of at most 16 KiB, replacing the saved one.", "200", "the settings", &[]),
-        },
-        "/api/v1/users": {
-            "get": {"summary": "accounts (administrators)", "responses": {"200": {"description": "accounts"}}},
-            "post": write_op("add an account (administrators)", "JSON body: username, role (admin|leader|officer|department|enterprise), regions (officers), department (department staff), enterprise_id (enterprise users), display_name. Returns a one-time password, once.", "201", "the account and its one-time password", &[]),
-        },
-        "/api/v1/users/{id}": {"patch": write_op("edit an account (administrators)", "JSON body: any of display_name, role, regions, department, enterprise_id, active.", "200", "the account", &[&uid])},
-        "/api/v1/users/{id}/reset": {"post": write_op("reset a password (administrators)", "A new one-time password, returned once; unlocks the account and ends its sessions.", "200", "the account and its one-time password", &[&uid])},
-        "/api/v1/audit": op("audit log (administrators)", "Logins, failures, lock-outs, account changes and every write, newest first.", limit.iter().collect(), "audit lines", false),
-    })
-}
-
-/// A write whose body is TOML text.
-fn toml_op(summary: &str, description: &str) -> Value {
-    let check = q("check", "boolean", "true: check the text and report what it would change; nothing is stored");
-    json!({"summary": summary, "description": description,
-        "parameters": params(&[&check]),
-        "requestBody": {"required": true, "content": {"application/toml": {"schema": {"type": "string"}}}},
-        "responses": {"200": {"description": "what was stored (or, with check, what would change)"},
-            "400": {"description": "the text is invalid; the message says where", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-            "409": {"description": "the catalogue would remove a department that still holds open requests", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}})
-}
-
-/// The enterprise-service loop, the working-day calendar and policies.
-fn service_paths() -> Value {
-    let tid = Param { name: "id", location: "path", kind: "string", required: true, description: "request id", values: &[] };
-    let pid = Param { name: "id", location: "path", kind: "string", required: true, description: "policy id", values: &[] };
-    let eid = Param { name: "id", location: "path", kind: "integer", required: true, description: "enterprise id", values: &[] };
-    let list = [
-        q_enum("state", "request state", &["filed", "dispatched", "returned", "working", "answered", "closed"]),
-        q("department", "string", "department id"),
-        q("region", "string", "板块 code"),
-        q("overdue", "boolean", "only requests past their deadline"),
-        q("todo", "boolean", "only requests waiting for the caller's step (each item's waiting_for names it)"),
-    ];
-    let year = [q("year", "integer", "only this year")];
-    let fmt = q_enum("format", "json (default) or toml (the text administrators edit)", &["json", "toml"]);
-    let matches = [q("limit", "integer", "1–2000 (default 100)"), q("local", "boolean", "only local enterprises (default true)")];
-    json!({
-        "/api/v1/service/catalogue": {
-            "get": {"summary": "request categories, departments and routing rules", "parameters": params(&[&fmt]), "responses": {"200": {"description": "the catalogue (JSON, or the TOML text with format=toml)"}}},
-            "put": toml_op("replace the catalogue (administrators)", "The body is the catalogue as TOML (the format of data/xuzhou-343/service_catalogue.toml: [[department]], [[category]], [[rule]]); it is checked whole before it replaces the old one."),
-        },
-        "/api/v1/service/dashboard": op("service dashboard", "Open, overdue (escalated), time to accept (working hours) and to close (working days), returns, reopenings and satisfaction, by department and by 板块, over the requests the caller may see.", vec![], "figures", false),
-        "/api/v1/tickets": {
-            "get": op("enterprise requests (企业诉求)", "The requests the caller may see: an enterprise its own, a department those it holds or held, an officer those of their 板块, leaders and administrators all.", list.iter().collect(), "requests", false)["get"].clone(),
-            "post": write_op("file a request", "JSON body: category, description, and optionally region_code, enterprise_id (officers), attachments [{name, size_bytes, mime}]. Routed at once by category × 板块.", "201", "the request", &[]),
-        },
-        "/api/v1/tickets/todo": op("requests waiting for me (待办)", "Counts of the requests waiting for the caller's step: accept and answer (the department holding it), dispatch (an officer of its 板块 or an administrator, after filing or a return), rate (its enterprise), urge (an officer, overdue) and supervise (a leader, overdue); with how many of them are overdue.", vec![], "{total, overdue, steps: {accept, answer, dispatch, rate, urge, supervise}}", false),
-        "/api/v1/tickets/{id}": op("one request", "The request with every step, its deadline in working days, overdue and escalation.", vec![&tid], "the request", true),
-        "/api/v1/tickets/{id}/actions": {"post": write_op("a step of the request", "JSON body: version and action: accept, return (reason), extend (reason, days; once, before the deadline), answer (text) by the department holding it; dispatch (department) by an officer after a return; rate (rating, comment) by the enterprise — dissatisfied sends it back; urge or supervise (note). 422 for a step not allowed now.", "200", "the request", &[&tid])},
-        "/api/v1/calendar": {
-            "get": op("working-day calendar", "Holidays and make-up working days that deadlines count with.", year.iter().collect(), "entries", false)["get"].clone(),
-            "put": write_op("set a year's calendar (administrators)", "JSON body: {year, entries: [{date, kind: holiday|workday, name}]}; make-up working days must fall on a weekend.", "200", "the year's entries", &[]),
-        },
-        "/api/v1/policies": {
-            "get": {"summary": "policies (惠企政策)", "description": "Each with machine-readable eligibility, benefit, validity and whether it is granted without an application (免申即享).", "parameters": params(&[&fmt]), "responses": {"200": {"description": "policies (JSON, or the TOML text with format=toml)"}}},
-            "put": toml_op("replace the policies (administrators)", "The body is the policies as TOML (the format of data/xuzhou-343/policies.toml); checked whole, including that every cluster and node named exists."),
-        },
-        "/api/v1/policies/{id}/matches": op("enterprises matching a policy", "Eligible enterprises (免申即享 first), then those possibly eligible, each with the reason for every criterion: met, failed or unknown.", { let mut v = vec![&pid]; v.extend(matches.iter()); v }, "matches", true),
-        "/api/v1/enterprises/{id}/policies": op("policies for an enterprise", "Every policy in force with the reason for each criterion.", vec![&eid], "matches", true),
-    })
-}
-
-/// The whole document.
-pub fn document() -> Value {
-    let mut doc = base_document();
-    for more in [pipeline_paths(), account_paths(), service_paths()] {
-        if let (Some(paths), Value::Object(more)) = (doc.get_mut("paths").and_then(Value::as_object_mut), more) {
-            paths.extend(more);
+    match d.body {
+        Some(Body::Json(required)) => {
+            let mut schema = json!({"type": "object"});
+            if !required.is_empty() {
+                schema["required"] = json!(required);
+            }
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
         }
+        Some(Body::Toml) => {
+            op["requestBody"] = json!({"required": true, "content": {"application/toml": {"schema": {"type": "string"}}}});
+        }
+        None => {}
     }
+    let mut responses = serde_json::Map::new();
+    let mut ok = json!({"description": d.ok.description});
+    if d.ok_json {
+        ok["content"] = json!({"application/json": {"schema": {"type": "object"}}});
+    }
+    responses.insert(d.ok.status.to_string(), ok);
+    for e in d.errors {
+        responses.insert(e.status.to_string(), error_reply(e.description));
+    }
+    if r.audience != Allow::Public {
+        let schemes = if r.verb.writes() { json!([{"session": [], "csrf": []}]) } else { json!([{"session": []}]) };
+        op["security"] = schemes;
+        responses.insert("401".into(), error_reply("not signed in (`login_required`)"));
+        let forbidden = match r.audience {
+            Allow::Roles(_) => {
+                "the account's role is not in `x-audience` (`forbidden`), a one-time password is still to be \
+                                changed (`password_change_required`), or a write lacks the session's CSRF token (`csrf_failed`)"
+            }
+            _ => {
+                "a one-time password is still to be changed (`password_change_required`), or a write lacks the session's \
+                  CSRF token (`csrf_failed`)"
+            }
+        };
+        responses.insert("403".into(), error_reply(forbidden));
+    }
+    op["responses"] = Value::Object(responses);
+    op
+}
+
+/// The whole document: its paths are the route table's.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for r in routes::table() {
+        let item = paths.entry(r.path).or_insert_with(|| json!({}));
+        item[r.verb.openapi()] = operation(r);
+    }
+    let mut doc = base_document();
+    doc["paths"] = Value::Object(paths);
     tag_operations(&mut doc);
     doc
 }
@@ -394,52 +329,29 @@ fn tag_operations(doc: &mut Value) {
 }
 
 fn base_document() -> Value {
-    let mut heat_params: Vec<&Param> = FILTERS.iter().collect();
-    heat_params.extend(HEAT.iter());
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Chainscope API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "产业链招商热力图 API / industry-chain investment heat map API. The map, chains, parks and carriers are public; leads, the pipeline, the dashboard and the supply–demand board need a signed-in account of a suitable role (401 when signed out, 403 when the role or its scope does not allow it). Sign in with POST /api/v1/auth/login; send the returned CSRF token as X-CSRF-Token on every write.",
+            "description": "产业链招商热力图 API / industry-chain investment heat map API. The map, chains, parks and carriers are public; leads, the pipeline, the dashboard and the supply–demand board need a signed-in account of a suitable role (401 when signed out, 403 when the role or its scope does not allow it). Each operation's `x-audience` says who may call it: \"public\", \"signed_in\" (any account) or the roles allowed; GET /api/v1/access lists them all. Sign in with POST /api/v1/auth/login; send the returned CSRF token as X-CSRF-Token on every write.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}
         },
-        "paths": {
-            "/api/v1/health": {"get": {"summary": "liveness", "responses": {"200": {"description": "ok"}}}},
-            "/api/v1/stats": {"get": {"summary": "counts by kind, tier and cluster; yearly progress; event results", "responses": {"200": {"description": "statistics"}}}},
-            "/api/v1/taxonomy": {"get": {"summary": "tiers, clusters, chains and nodes with supply edges", "responses": {"200": {"description": "the taxonomy"}}}},
-            "/api/v1/heat": op("heat map", "Enterprises aggregated into H3 cells or administrative units under filters. Cells: {key, count, value}.", heat_params, "cells sorted by value", false),
-            "/api/v1/chains/{id}/strength": op("chain strength", "Per node: local counts, location quotients against the reference area, local leaders, class (missing/weak/present/strong) and the rule.", { let mut v = vec![&CHAIN_ID]; v.extend(STRENGTH.iter()); v }, "chain strength", true),
-            "/api/v1/chains/{id}/leaders": op("local chain leaders and their neighbour nodes", "For each local chain leader: upstream and downstream nodes with worldwide and local counts.", vec![&CHAIN_ID], "leaders", true),
-            "/api/v1/enterprises": op("records behind a figure", "Enterprises passing the heat filters (and `cell`), largest first, a page at a time: {total, items}.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(LIST.iter()); v }, "a page of enterprise summaries", false),
-            "/api/v1/enterprises/{id}": op("enterprise profile", "Identity, location, chain nodes, yearly figures, suppliers and customers. Personal fields are not served.", vec![&ENTERPRISE_ID], "the enterprise", true),
-            "/api/v1/markers": op("map markers", "Enterprises in a map view clustered by H3 cell at the zoom's resolution; single ones carry id and name.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(MARKERS.iter()); v }, "markers", false),
-            "/api/v1/parks": op("parks and carrier platforms", "Parks, standard factories, incubators, maker spaces, accelerators and offices with space and prices.", PARKS.iter().collect(), "parks", false),
-            "/api/v1/parks/{id}": op("park profile", "A park with its carriers and resident enterprises by node.", vec![&PARK_ID], "the park", true),
-            "/api/v1/hubs": {"get": {"summary": "logistics hubs", "responses": {"200": {"description": "hubs"}}}},
-            "/api/v1/regions/{code}": op("region profile", "Hierarchy, enterprises by cluster and node, leaders, parks, projects by stage, new establishments per year.", vec![&REGION_CODE], "the region", true),
-            "/api/v1/search": op("search", "Enterprises, parks, nodes, chains and places whose names contain the text (Chinese or English). Enterprises come best first: the whole name, names starting with the text, local firms, chain leaders, then by revenue and employees.", SEARCH.iter().collect(), "hits by kind", false),
-            "/api/v1/complexity": op("relatedness and complexity", "RCA, presence, proximity, density, ECI, PCI, COI and COG over the region × node matrix at the chosen level (filters restrict nodes and enterprises), digested for the focus region.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(COMPLEXITY.iter()); v }, "digest for the focus region", false),
-            "/api/v1/leads": op("investment leads (沿链引商)", "Outside enterprises on the chosen tiers, clusters, chains or nodes ranked by a weighted mean of gap, supply, related, momentum, scale and affinity parts, each with its evidence; unknown parts are marked and take the candidates' mean. Officer route.", { let mut v: Vec<&Param> = FILTERS.iter().collect(); v.extend(LEADS.iter()); v }, "ranked leads", false),
-            "/api/v1/siteplan": op("site plan (最优方案)", "Parks and carrier platforms ranked for a project by cluster fit, chain partners nearby, space, cost, logistics and talent, each part with its evidence; sites without space are marked and never first.", SITEPLAN.iter().collect(), "ranked sites", false),
-            "/api/v1/market/items": {
-                "get": op("supply and demand board", "Posted supply and demand items, newest first.", MARKET_LIST.iter().collect(), "items", false)["get"].clone(),
-                "post": {"summary": "post a supply or demand item", "description": "JSON body: kind (supply|demand), poster, title, and optionally enterprise_id, description, node, quantity, region_code, valid_until (YYYY-MM-DD). Unknown fields are refused.",
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "poster", "title"]}}}},
-                    "responses": {"201": {"description": "the stored item"}, "400": {"description": "a field is invalid; `error.parameter` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+        "paths": {},
+        "components": {
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE, "description": "the session cookie set by POST /api/v1/auth/login"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "the session's CSRF token (from login or GET /api/v1/auth/me), on every write"}
             },
-            "/api/v1/market/items/{id}": op("one supply or demand post", "The post with its node and region names.", vec![&ITEM_ID], "the post", true),
-            "/api/v1/market/items/{id}/matches": op("matches for an item", "Posts of the opposite kind and enterprises on adjacent nodes, ranked by node adjacency, text similarity and distance, each with its reasons.", { let mut v = vec![&ITEM_ID]; v.extend(MARKET_MATCHES.iter()); v }, "matches", true),
-            "/api/v1/trends": op("yearly trends", "New establishments and cumulative counts per year for a node or every node of a chain.", TRENDS.iter().collect(), "series", false),
-        },
-        "components": {"schemas": {"Error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string", "description": "stable machine code, e.g. invalid_resolution"},
-                "message": {"type": "string"},
-                "parameter": {"type": ["string", "null"], "description": "the parameter at fault"}
-            }}}
-        }}}
+            "schemas": {"Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+                    "code": {"type": "string", "description": "stable machine code, e.g. invalid_resolution"},
+                    "message": {"type": "string"},
+                    "parameter": {"type": ["string", "null"], "description": "the parameter at fault"}
+                }}}
+            }}
+        }
     })
 }

@@ -5,9 +5,10 @@
 //! with a reason (退单, then an officer re-routes it); it may ask once for an extension, answers, and the enterprise
 //! rates the answer (不满意 sends it back). Every step is an appended event; writes carry the version read.
 
-use crate::api::{known_params, ApiError, Params};
+use crate::api::{known_params, names, ApiError, Params};
 use crate::auth::Identity;
 use crate::error::{Code, Path};
+use crate::openapi::{POLICY_MATCHES, SETTINGS_CHECK, SETTINGS_FORMAT, TICKET_LIST, YEAR};
 use crate::ServerState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -119,7 +120,7 @@ fn ticket_json(s: &ServerState, cfg: &ServiceConfig, t: &Ticket, at: NaiveDateTi
 /// text an administrator edits with `format=toml`.
 pub async fn catalogue(State(s): State<Arc<ServerState>>, q: Params) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    known_params(&q.0, &["format"])?;
+    known_params(&q.0, &names(&[SETTINGS_FORMAT]))?;
     if let Some(r) = settings_text(&s, &q.0, "service_catalogue").await? {
         return Ok(r);
     }
@@ -156,7 +157,7 @@ fn toml_body(b: &[u8]) -> Result<String, ApiError> {
 /// The parts every settings PUT shares: only `check` as a parameter, and a non-empty UTF-8 TOML body.
 fn settings_request(q: Params, b: &[u8]) -> Result<(bool, String), ApiError> {
     let p = q.0;
-    known_params(&p, &["check"])?;
+    known_params(&p, &names(&[SETTINGS_CHECK]))?;
     let check = crate::api::boolean(&p, "check")?.unwrap_or(false);
     Ok((check, toml_body(b)?))
 }
@@ -307,7 +308,7 @@ pub async fn todo(State(s): State<Arc<ServerState>>, Extension(who): Extension<I
 /// `GET /api/v1/tickets?state=&department=&region=&overdue=&todo=`: the requests the caller may see.
 pub async fn list(State(s): State<Arc<ServerState>>, Extension(who): Extension<Identity>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
-    known_params(&p, &["state", "department", "region", "overdue", "todo"])?;
+    known_params(&p, &names(&[TICKET_LIST]))?;
     let cfg = config(&s)?;
     let state = match p.get("state").map(|x| x.trim()).filter(|x| !x.is_empty()) {
         None => None,
@@ -571,7 +572,7 @@ pub async fn dashboard(State(s): State<Arc<ServerState>>, Extension(who): Extens
 /// `GET /api/v1/calendar?year=`: holidays and make-up working days.
 pub async fn calendar(State(s): State<Arc<ServerState>>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
-    known_params(&p, &["year"])?;
+    known_params(&p, &names(&[YEAR]))?;
     let year = crate::params::year(&p, "year", crate::params::ANY_YEAR)?;
     let cfg = config(&s)?;
     let entries: Vec<Value> = cfg
@@ -630,7 +631,7 @@ pub async fn put_calendar(
 /// `GET /api/v1/policies[?format=toml]`: the policies (as the TOML text an administrator edits with `format=toml`).
 pub async fn policies(State(s): State<Arc<ServerState>>, q: Params) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    known_params(&q.0, &["format"])?;
+    known_params(&q.0, &names(&[SETTINGS_FORMAT]))?;
     if let Some(r) = settings_text(&s, &q.0, "policies").await? {
         return Ok(r);
     }
@@ -652,7 +653,7 @@ pub async fn policies(State(s): State<Arc<ServerState>>, q: Params) -> Result<ax
 /// criterion; those that qualify without applying (免申即享) first.
 pub async fn policy_matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, q: Params) -> Result<Json<Value>, ApiError> {
     let p = q.0;
-    known_params(&p, &["limit", "local"])?;
+    known_params(&p, &names(&[POLICY_MATCHES]))?;
     let limit: usize = crate::api::number(&p, "limit")?.unwrap_or(100).clamp(1, 2000);
     let local_only = crate::api::boolean(&p, "local")?.unwrap_or(true);
     let cfg = config(&s)?;

@@ -1,7 +1,7 @@
 //! The server on a real loopback socket.
 
 use chainscope_model::{CoordPrecision, Enterprise, Flags, RegionRegistry};
-use chainscope_server::{router, ServerState};
+use chainscope_server::{router, routes, ServerState};
 use chainscope_testkit::{machinery, member, registry};
 use std::sync::Arc;
 
@@ -162,9 +162,26 @@ async fn serves_the_summary_page_stats_and_json_errors() {
 async fn the_openapi_document_lists_every_api_route_and_its_parameters() {
     let doc = chainscope_server::openapi::document();
     assert_eq!(doc["openapi"], "3.1.0");
-    for (route, _, _) in chainscope_server::auth::RULES.iter().filter(|(r, _, _)| r.starts_with("/api/v1/")) {
-        assert!(doc["paths"].get(*route).is_some(), "{route} is documented");
+    // Exactly the route table's operations, each with who may call it.
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            documented.push((method.to_uppercase(), path.clone()));
+            assert!(op["x-audience"].is_string() || op["x-audience"].is_array(), "{method} {path} names its audience");
+            assert!(op["operationId"].is_string() && op["tags"].is_array(), "{method} {path}");
+            let signed = op["x-audience"] != "public";
+            assert_eq!(op["security"].is_array(), signed, "{method} {path}: a session exactly when not public");
+            if signed {
+                assert!(op["responses"].get("401").is_some() && op["responses"].get("403").is_some(), "{method} {path}: 401 and 403");
+            }
+        }
     }
+    let mut table: Vec<(String, String)> = routes::table().map(|r| (r.verb.as_str().to_string(), r.path.to_string())).collect();
+    documented.sort();
+    table.sort();
+    assert_eq!(documented, table);
+    assert_eq!(doc["paths"]["/api/v1/users"]["get"]["x-audience"], serde_json::json!(["admin"]));
+    assert_eq!(doc["paths"]["/api/v1/heat"]["get"]["x-audience"], "public");
     let heat = &doc["paths"]["/api/v1/heat"]["get"]["parameters"];
     let names: Vec<&str> = heat.as_array().expect("params").iter().filter_map(|p| p["name"].as_str()).collect();
     for n in ["node", "cluster", "res", "weight", "format", "local", "founded_from"] {
@@ -176,4 +193,77 @@ async fn the_openapi_document_lists_every_api_route_and_its_parameters() {
         let name = r.trim_start_matches("#/components/schemas/");
         assert!(doc["components"]["schemas"].get(name).is_some(), "{r} resolves");
     }
+}
+
+/// Any request on a loopback socket; the status and the body.
+async fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.expect("send");
+    s.write_all(body.as_bytes()).await.expect("send body");
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.expect("read");
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn every_route_of_the_table_is_routed_with_its_method_and_guarded_by_its_audience() {
+    let state = Arc::new(ServerState::new(
+        "徐州",
+        "Xuzhou",
+        chainscope_server::Data::new(snapshot(), serde_json::json!({}), RegionRegistry::new()),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    for r in routes::table() {
+        // Path parameters get a made-up value: the route must match whatever the record.
+        let path = r.path.replace("{id}", "x1").replace("{code}", "320312").replace("{version}", "1");
+        let body = if r.verb == routes::Verb::Get { "" } else { "{}" };
+        let (status, text) = request(addr, r.verb.as_str(), &path, body).await;
+        let fallback = status == 404 && text.contains("\"code\":\"not_found\"");
+        assert!(status != 405 && !fallback, "{r:?}: {status} {text}");
+        // Without a session only public routes reach their handler; the others are refused by the guard, which runs
+        // for routed requests only (so a 401 also proves the route matched).
+        if r.audience == chainscope_server::auth::Allow::Public {
+            assert_ne!(status, 401, "{r:?}: {text}");
+        } else {
+            assert_eq!(status, 401, "{r:?}: {text}");
+        }
+        // A method the table does not give the path reaches no handler: the guard refuses it to all but
+        // administrators, and the router answers 405 to them.
+        if !routes::table().any(|o| o.path == r.path && o.verb == routes::Verb::Patch) {
+            let (status, _) = request(addr, "PATCH", &path, "{}").await;
+            assert!(matches!(status, 401 | 405), "PATCH {path}: {status}");
+        }
+    }
+    // The audiences, as the web app reads them.
+    let (status, text) = request(addr, "GET", "/api/v1/access", "").await;
+    assert_eq!(status, 200);
+    let access: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(access["roles"], serde_json::json!(["admin", "leader", "officer", "department", "enterprise"]));
+    let find = |m: &str, p: &str| access["routes"].as_array().and_then(|a| a.iter().find(|r| r["method"] == m && r["path"] == p)).cloned();
+    assert_eq!(find("GET", "/api/v1/heat").map(|r| r["audience"].clone()), Some("public".into()));
+    assert_eq!(find("GET", "/api/v1/tickets").map(|r| r["audience"].clone()), Some("signed_in".into()));
+    assert_eq!(find("GET", "/api/v1/leads").map(|r| r["audience"].clone()), Some(serde_json::json!(["admin", "leader", "officer"])));
+    assert_eq!(access["routes"].as_array().map(Vec::len), Some(routes::table().count()));
+}
+
+#[test]
+fn the_readme_names_every_route() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README.md");
+    let api = readme.split("\n## API").nth(1).and_then(|rest| rest.split("\n## ").next()).expect("the README's API section");
+    // A path is named when it is not the start of a longer one (`/api/v1/parks` in `/api/v1/parks/{id}`).
+    let names = |path: &str| {
+        api.match_indices(path).any(|(at, _)| {
+            api[at + path.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '/' | '_' | '{' | '.' | '-')))
+        })
+    };
+    let missing: Vec<&str> = routes::table().map(|r| r.path).filter(|p| !names(p)).collect();
+    assert!(missing.is_empty(), "README.md's API section does not name {missing:?}");
 }

@@ -1,0 +1,87 @@
+//! Signing in and out, one's own password and saved settings, the accounts administrators keep, the audit log,
+//! and the table of who may call what (which the web app reads to show each role its views).
+
+use super::{get, patch, post, put, Body, Reply, Route, ADMIN, BAD_FIELD, PUBLIC, READ, SIGNED_IN, WRITE};
+use crate::auth;
+use crate::openapi::{AUDIT, USER_ID};
+use axum::routing::on;
+
+/// What signing in can answer besides success.
+const LOGIN_ERRORS: &[Reply] = &[
+    BAD_FIELD,
+    Reply { status: 401, description: "wrong username or password (`bad_credentials`)" },
+    Reply { status: 403, description: "a sign-in posted from another site (`cross_origin`)" },
+    Reply { status: 423, description: "the account is locked after 5 wrong passwords; `error.locked_until` says until when" },
+    Reply { status: 429, description: "too many attempts from this address; wait a few minutes" },
+];
+
+pub(super) const ROUTES: &[Route] = &[
+    get("/api/v1/access", PUBLIC, |m| on(m, super::access_json))
+        .doc(
+            "who may call what",
+            "The roles (`roles`) and, for every route (`routes`: method, path), its audience: \"public\", \"signed_in\" or \
+             the list of roles allowed. The web app shows each role the views and navigation entries it may use from this.",
+        )
+        .json("{roles, routes: [{method, path, audience}]}"),
+    post("/api/v1/auth/login", PUBLIC, |m| on(m, auth::login))
+        .doc(
+            "sign in",
+            "JSON body: username, password. Sets the session cookie (HttpOnly, Secure, SameSite=Strict) and returns the \
+             account and the CSRF token to send as X-CSRF-Token on every write. 401 wrong credentials, 423 locked after 5 \
+             failures (15 minutes), 429 too many attempts from one address.",
+        )
+        .body(Body::Json(&["username", "password"]))
+        .answers(200, "the account and CSRF token")
+        .errors(LOGIN_ERRORS),
+    post("/api/v1/auth/logout", SIGNED_IN, |m| on(m, auth::logout))
+        .doc("sign out", "Ends this session.")
+        .body(Body::Json(&[]))
+        .answers(200, "ok")
+        .errors(WRITE),
+    get("/api/v1/auth/me", PUBLIC, |m| on(m, auth::me))
+        .doc("who is signed in", "The signed-in account and its CSRF token, or {\"account\": null}.")
+        .answers(200, "the account or null"),
+    post("/api/v1/auth/password", SIGNED_IN, |m| on(m, auth::change_password))
+        .doc(
+            "change one's password",
+            "JSON body: current, new (at least 10 characters with letters and digits). Other sessions of the account end.",
+        )
+        .body(Body::Json(&[]))
+        .answers(200, "the account")
+        .errors(WRITE),
+    get("/api/v1/auth/preferences", SIGNED_IN, |m| on(m, auth::preferences))
+        .doc("the signed-in account's saved settings", "E.g. the lead weights chosen per preset; {} when none.")
+        .answers(200, "a JSON object"),
+    put("/api/v1/auth/preferences", SIGNED_IN, |m| on(m, auth::put_preferences))
+        .doc("set one's saved settings", "A JSON object of at most 16 KiB, replacing the saved one.")
+        .body(Body::Json(&[]))
+        .answers(200, "the settings")
+        .errors(WRITE),
+    get("/api/v1/users", ADMIN, |m| on(m, auth::users)).doc("accounts (administrators)", "").answers(200, "accounts"),
+    post("/api/v1/users", ADMIN, |m| on(m, auth::create_user))
+        .doc(
+            "add an account (administrators)",
+            "JSON body: username, role (admin|leader|officer|department|enterprise), regions (officers), department \
+             (department staff), enterprise_id (enterprise users), display_name. Returns a one-time password, once.",
+        )
+        .body(Body::Json(&[]))
+        .answers(201, "the account and its one-time password")
+        .errors(WRITE),
+    patch("/api/v1/users/{id}", ADMIN, |m| on(m, auth::update_user))
+        .doc("edit an account (administrators)", "JSON body: any of display_name, role, regions, department, enterprise_id, active.")
+        .params(&[&[USER_ID]])
+        .body(Body::Json(&[]))
+        .answers(200, "the account")
+        .errors(WRITE),
+    post("/api/v1/users/{id}/reset", ADMIN, |m| on(m, auth::reset_user))
+        .doc("reset a password (administrators)", "A new one-time password, returned once; unlocks the account and ends its sessions.")
+        .params(&[&[USER_ID]])
+        .body(Body::Json(&[]))
+        .answers(200, "the account and its one-time password")
+        .errors(WRITE),
+    get("/api/v1/audit", ADMIN, |m| on(m, auth::audit_log))
+        .doc("audit log (administrators)", "Logins, failures, lock-outs, account changes and every write, newest first.")
+        .params(&[AUDIT])
+        .json("audit lines")
+        .errors(READ),
+];

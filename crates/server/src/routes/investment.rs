@@ -1,0 +1,48 @@
+//! Investment work: ranked leads for officers and leadership, and the supply–demand board where officers and
+//! enterprises post and every signed-in account reads.
+
+use super::{get, post, Body, Route, BAD_FIELD, LOOKUP, POSTERS, READ, READERS, SIGNED_IN};
+use crate::openapi::{FILTERS, ITEM_ID, LEADS, MARKET_LIST, MARKET_MATCHES};
+use crate::{leads, market};
+use axum::routing::on;
+
+pub(super) const ROUTES: &[Route] = &[
+    get("/api/v1/leads", READERS, |m| on(m, leads::leads))
+        .doc(
+            "investment leads (沿链引商)",
+            "Outside enterprises on the chosen tiers, clusters, chains or nodes ranked by a weighted mean of gap, supply, \
+             related, momentum, scale and affinity parts, each with its evidence; unknown parts are marked and take the \
+             candidates' mean. Officer route.",
+        )
+        .params(&[FILTERS, LEADS])
+        .json("ranked leads")
+        .errors(READ),
+    get("/api/v1/market/items", SIGNED_IN, |m| on(m, market::items))
+        .doc("supply and demand board", "Posted supply and demand items, newest first.")
+        .params(&[MARKET_LIST])
+        .json("items")
+        .errors(READ),
+    post("/api/v1/market/items", POSTERS, |m| on(m, market::post))
+        .doc(
+            "post a supply or demand item",
+            "JSON body: kind (supply|demand), poster, title, and optionally enterprise_id, description, node, quantity, \
+             region_code, valid_until (YYYY-MM-DD). Unknown fields are refused.",
+        )
+        .body(Body::Json(&["kind", "poster", "title"]))
+        .answers(201, "the stored item")
+        .errors(&[BAD_FIELD]),
+    get("/api/v1/market/items/{id}", SIGNED_IN, |m| on(m, market::item))
+        .doc("one supply or demand post", "The post with its node and region names.")
+        .params(&[&[ITEM_ID]])
+        .json("the post")
+        .errors(LOOKUP),
+    get("/api/v1/market/items/{id}/matches", SIGNED_IN, |m| on(m, market::matches))
+        .doc(
+            "matches for an item",
+            "Posts of the opposite kind and enterprises on adjacent nodes, ranked by node adjacency, text similarity and \
+             distance, each with its reasons.",
+        )
+        .params(&[&[ITEM_ID], MARKET_MATCHES])
+        .json("matches")
+        .errors(LOOKUP),
+];

@@ -1,0 +1,315 @@
+//! The route table: every route of the server written once — method, path, handler, who may call it (its
+//! audience), the parameters it accepts and its documentation. From this one table come the router
+//! ([`crate::router`]), the access rules the guard applies ([`crate::auth::rule`]), the paths of the OpenAPI
+//! document ([`crate::openapi::document`]) and the audiences served at `GET /api/v1/access`, from which the web app
+//! decides which views and navigation entries a role gets and the access-matrix test takes its expectations.
+//!
+//! The table is split by the part of the product a route serves: the public map and records ([`maps`]), the
+//! investment work of officers (leads, the supply–demand board, [`investment`]), the project pipeline
+//! ([`pipeline`]), the enterprise-service loop and its settings ([`service`]), and accounts ([`accounts`]).
+
+mod accounts;
+mod investment;
+mod maps;
+mod pipeline;
+mod service;
+
+use crate::auth::Allow;
+use crate::openapi::Param;
+use crate::ServerState;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter};
+use axum::Json;
+use chainscope_model::Role;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// The HTTP methods the API uses. (HEAD is answered by the GET route.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verb {
+    Get,
+    Post,
+    Put,
+    Patch,
+}
+
+impl Verb {
+    /// `GET`, `POST` …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+        }
+    }
+
+    /// The method as the OpenAPI document names it (`get`, `post` …).
+    pub fn openapi(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Put => "put",
+            Self::Patch => "patch",
+        }
+    }
+
+    /// The verb of a request's method; HEAD is read as GET.
+    pub fn of(method: &Method) -> Option<Self> {
+        match *method {
+            Method::GET | Method::HEAD => Some(Self::Get),
+            Method::POST => Some(Self::Post),
+            Method::PUT => Some(Self::Put),
+            Method::PATCH => Some(Self::Patch),
+            _ => None,
+        }
+    }
+
+    /// Whether the method changes something (and so needs the session's CSRF token).
+    pub fn writes(self) -> bool {
+        self != Self::Get
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Self::Get => MethodFilter::GET,
+            Self::Post => MethodFilter::POST,
+            Self::Put => MethodFilter::PUT,
+            Self::Patch => MethodFilter::PATCH,
+        }
+    }
+}
+
+/// Wraps a handler for the route's method: written `|m| on(m, records::parks)` in the table, so the method is
+/// named once (by the entry's [`Verb`]).
+pub type Handler = fn(MethodFilter) -> MethodRouter<Arc<ServerState>>;
+
+/// One answer an operation can give: its status and what it means.
+#[derive(Debug, Clone, Copy)]
+pub struct Reply {
+    pub status: u16,
+    pub description: &'static str,
+}
+
+/// The request body of a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// A JSON object; the fields that must be present, when the document names them.
+    Json(&'static [&'static str]),
+    /// TOML text (the settings files administrators edit).
+    Toml,
+}
+
+/// What the documentation says of a route.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc {
+    pub summary: &'static str,
+    /// Longer text; empty when the summary says it all.
+    pub description: &'static str,
+    /// The parameter tables the handler accepts (the same tables it validates against), in order.
+    pub params: &'static [&'static [Param]],
+    /// The success answer.
+    pub ok: Reply,
+    /// Whether the success answer is documented as a JSON object (most are; files and pages are not).
+    pub ok_json: bool,
+    pub body: Option<Body>,
+    /// The error answers the handler itself can give (400, 404, 409, 422 …); the guard's 401 and 403 follow from
+    /// the audience and are added by the OpenAPI document.
+    pub errors: &'static [Reply],
+}
+
+/// One route: method and path, handler, audience and documentation.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub verb: Verb,
+    pub path: &'static str,
+    pub audience: Allow,
+    pub handler: Handler,
+    pub doc: Doc,
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({:?})", self.verb.as_str(), self.path, self.audience)
+    }
+}
+
+const fn route(verb: Verb, path: &'static str, audience: Allow, handler: Handler) -> Route {
+    Route {
+        verb,
+        path,
+        audience,
+        handler,
+        doc: Doc {
+            summary: "",
+            description: "",
+            params: &[],
+            ok: Reply { status: 200, description: "" },
+            ok_json: false,
+            body: None,
+            errors: &[],
+        },
+    }
+}
+
+/// A GET route.
+const fn get(path: &'static str, audience: Allow, handler: Handler) -> Route {
+    route(Verb::Get, path, audience, handler)
+}
+/// A POST route.
+const fn post(path: &'static str, audience: Allow, handler: Handler) -> Route {
+    route(Verb::Post, path, audience, handler)
+}
+/// A PUT route.
+const fn put(path: &'static str, audience: Allow, handler: Handler) -> Route {
+    route(Verb::Put, path, audience, handler)
+}
+/// A PATCH route.
+const fn patch(path: &'static str, audience: Allow, handler: Handler) -> Route {
+    route(Verb::Patch, path, audience, handler)
+}
+
+// Builders for the documentation, so each table entry reads as one sentence.
+impl Route {
+    /// Summary and description.
+    const fn doc(mut self, summary: &'static str, description: &'static str) -> Self {
+        self.doc.summary = summary;
+        self.doc.description = description;
+        self
+    }
+    /// The parameter tables.
+    const fn params(mut self, params: &'static [&'static [Param]]) -> Self {
+        self.doc.params = params;
+        self
+    }
+    /// 200 with a JSON object.
+    const fn json(mut self, description: &'static str) -> Self {
+        self.doc.ok = Reply { status: 200, description };
+        self.doc.ok_json = true;
+        self
+    }
+    /// A success status with a description only (pages, files, write answers).
+    const fn answers(mut self, status: u16, description: &'static str) -> Self {
+        self.doc.ok = Reply { status, description };
+        self.doc.ok_json = false;
+        self
+    }
+    /// The request body.
+    const fn body(mut self, body: Body) -> Self {
+        self.doc.body = Some(body);
+        self
+    }
+    /// The error answers of the handler.
+    const fn errors(mut self, errors: &'static [Reply]) -> Self {
+        self.doc.errors = errors;
+        self
+    }
+}
+
+/// A parameter is wrong.
+pub const BAD_PARAMETER: Reply = Reply { status: 400, description: "a parameter is invalid; `error.parameter` names it" };
+/// A field of the body is wrong.
+pub const BAD_FIELD: Reply = Reply { status: 400, description: "a field is invalid; `error.parameter` names it" };
+/// TOML text that does not parse or check.
+pub const BAD_TEXT: Reply = Reply { status: 400, description: "the text is invalid; the message says where" };
+pub const NOT_FOUND: Reply = Reply { status: 404, description: "no such record" };
+pub const CONFLICT: Reply =
+    Reply { status: 409, description: "version conflict: someone changed the record since you read it (or it already exists)" };
+pub const BAD_MOVE: Reply = Reply { status: 422, description: "a stage move that is not allowed" };
+
+/// Reads that check their parameters.
+const READ: &[Reply] = &[BAD_PARAMETER];
+/// Reads of one record.
+const LOOKUP: &[Reply] = &[BAD_PARAMETER, NOT_FOUND];
+/// Writes with a JSON body, as the document has described them so far: any of them may name a bad field, miss its
+/// record, meet a version conflict or refuse a stage move.
+const WRITE: &[Reply] = &[BAD_FIELD, NOT_FOUND, CONFLICT, BAD_MOVE];
+
+use Role::{Admin, Department, Enterprise, Leader, Officer};
+/// Leadership and officers: leads, events, targets, the dashboard, reports.
+const READERS: Allow = Allow::Roles(&[Admin, Leader, Officer]);
+/// Those who read the project pipeline: the readers and department staff (their checklist items).
+const PIPELINE_READERS: Allow = Allow::Roles(&[Admin, Leader, Officer, Department]);
+/// Those who write projects and events.
+const WRITERS: Allow = Allow::Roles(&[Admin, Officer]);
+/// Those who post to the supply–demand board and file requests.
+const POSTERS: Allow = Allow::Roles(&[Admin, Officer, Enterprise]);
+const ADMIN: Allow = Allow::Roles(&[Admin]);
+const PUBLIC: Allow = Allow::Public;
+const SIGNED_IN: Allow = Allow::SignedIn;
+
+/// Every route, grouped by part of the product.
+pub fn table() -> impl Iterator<Item = &'static Route> {
+    [maps::ROUTES, investment::ROUTES, pipeline::ROUTES, service::ROUTES, accounts::ROUTES].into_iter().flatten()
+}
+
+/// The route of a matched path pattern (`/api/v1/projects/{id}`) and method, if the table has it.
+pub fn find(path: &str, method: &Method) -> Option<&'static Route> {
+    let verb = Verb::of(method)?;
+    table().find(|r| r.path == path && r.verb == verb)
+}
+
+/// The handlers of the table, each under its path and method.
+pub fn add_to(mut router: axum::Router<Arc<ServerState>>) -> axum::Router<Arc<ServerState>> {
+    for r in table() {
+        router = router.route(r.path, (r.handler)(r.verb.filter()));
+    }
+    router
+}
+
+/// An audience as JSON: `"public"`, `"signed_in"` or the list of roles.
+pub fn audience_json(a: Allow) -> Value {
+    match a {
+        Allow::Public => json!("public"),
+        Allow::SignedIn => json!("signed_in"),
+        Allow::Roles(roles) => json!(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+    }
+}
+
+/// The roles and every route's audience, as `GET /api/v1/access` serves them.
+pub fn access() -> Value {
+    let routes: Vec<Value> =
+        table().map(|r| json!({"method": r.verb.as_str(), "path": r.path, "audience": audience_json(r.audience)})).collect();
+    json!({"roles": Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(), "routes": routes})
+}
+
+/// `GET /api/v1/access`: the roles and who may call each route, for the web app's navigation.
+pub async fn access_json() -> Json<Value> {
+    Json(access())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_method_and_path_is_declared_once() {
+        let mut seen = std::collections::HashSet::new();
+        for r in table() {
+            assert!(seen.insert((r.verb, r.path)), "{r:?} twice");
+            assert!(!r.doc.summary.is_empty(), "{r:?} has a summary");
+            assert!(r.path.starts_with('/'), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn writes_declare_their_body_and_reads_none() {
+        for r in table() {
+            if r.verb == Verb::Get {
+                assert!(r.doc.body.is_none(), "{r:?} reads take no body");
+            } else {
+                assert!(r.doc.body.is_some(), "{r:?} documents its body");
+            }
+        }
+    }
+
+    #[test]
+    fn the_guard_looks_routes_up_by_pattern_and_method() {
+        let get = |p: &str| find(p, &Method::GET).map(|r| r.audience);
+        assert_eq!(get("/api/v1/heat"), Some(Allow::Public));
+        assert_eq!(find("/api/v1/heat", &Method::HEAD).map(|r| r.audience), Some(Allow::Public));
+        assert_eq!(get("/api/v1/users"), Some(Allow::Roles(&[Role::Admin])));
+        assert_eq!(find("/api/v1/heat", &Method::DELETE).map(|r| r.path), None);
+        assert_eq!(get("/api/v1/projects/p-1"), None, "patterns, not concrete paths");
+    }
+}
