@@ -106,7 +106,7 @@ fn the_report_workbook_holds_the_dashboard_figures() {
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.body.clone())).expect("an xlsx workbook");
-    let names = book.sheet_names().to_vec();
+    let names = book.sheet_names().clone();
     assert!(names.len() >= 6, "{names:?}");
     let summary = book.worksheet_range(&names[0]).expect("summary");
     let value = |label: &str| -> f64 {
@@ -231,7 +231,7 @@ fn a_project_moves_only_validly_and_no_edit_is_lost() {
         let r = s.get_as(&o, &format!("/api/v1/projects?q={}&format=xlsx", "%E6%B5%8B%E8%AF%95%E5%B9%B4%E4%BA%A7"));
         assert_eq!(r.status, 200);
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.body.clone())).expect("an xlsx workbook");
-        let names = book.sheet_names().to_vec();
+        let names = book.sheet_names().clone();
         assert_eq!(names.len(), 2, "{names:?}");
         let moves = book.worksheet_range(&names[1]).expect("moves");
         let text = |d: &Data| match d {

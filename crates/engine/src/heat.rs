@@ -369,6 +369,7 @@ pub fn h3_parent(cell: u64, res: u8) -> u64 {
 
 /// Hint the processor to fetch `x` into the cache; nothing else happens.
 #[inline(always)]
+#[allow(unsafe_code)] // the workspace's one unsafe call: a prefetch hint (see the SAFETY note)
 fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is a hint that reads no value and cannot fault; the pointer comes from a reference.

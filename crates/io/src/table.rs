@@ -189,7 +189,7 @@ impl Table {
     fn from_xlsx(path: &Path, sheet: Option<&str>) -> Result<Self, IoError> {
         use calamine::{open_workbook_auto, Data, Reader};
         let mut wb = open_workbook_auto(path).map_err(|e| IoError::Xlsx(e.to_string()))?;
-        let names = wb.sheet_names().to_vec();
+        let names = wb.sheet_names().clone();
         let name = match sheet {
             Some(s) => names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| IoError::NoSheet(s.to_string(), names.join(", ")))?,
             None => names.first().cloned().ok_or_else(|| IoError::Xlsx("the workbook has no sheets".into()))?,

@@ -407,9 +407,8 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     let mut sent = String::new();
     if writes && !path.starts_with("/api/v1/auth/") {
         let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, MAX_AUDITED_BODY).await {
-            Ok(b) => b,
-            Err(_) => return refused(Code::BodyTooLarge, "请求体过大 / the request body is too large"),
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_AUDITED_BODY).await else {
+            return refused(Code::BodyTooLarge, "请求体过大 / the request body is too large");
         };
         sent = String::from_utf8_lossy(&bytes).chars().take(AUDIT_DETAIL_CHARS).collect();
         req = Request::from_parts(parts, axum::body::Body::from(bytes));

@@ -2,7 +2,7 @@
 //! has versions, a database failure never shows the database's own words, and paths no route takes answer JSON.
 //! Also the shared parameters: a region means the same on every endpoint that takes one.
 
-use chainscope_model::{Account, Region, RegionLevel, RegionRegistry, Role, Taxonomy};
+use chainscope_model::{Account, Region, RegionLevel, RegionRegistry, Role};
 use chainscope_server::{router, Data, ServerState};
 use chainscope_store::prelude::*;
 use chainscope_store::SqliteStore;
@@ -11,25 +11,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const TAXONOMY: &str = r#"
-[[tier]]
-id = "advantage"
-name_zh = "优势"
-[[cluster]]
-id = "cm"
-tier = "advantage"
-name_zh = "工程机械"
-[[chain]]
-id = "cm"
-cluster = "cm"
-name_zh = "工程机械链"
-[[node]]
-id = "cm.hyd"
-chain = "cm"
-name_zh = "液压"
-position = "upstream"
-"#;
 
 const PASSWORD: &str = "Test-password-2026";
 
@@ -128,7 +109,7 @@ impl World {
                 created_at: "2026-01-01T00:00:00Z".into(),
             })
             .expect("administrator");
-        let taxonomy = Arc::new(Taxonomy::from_toml(TAXONOMY).expect("taxonomy"));
+        let taxonomy = chainscope_testkit::machinery().build();
         let snapshot = chainscope_engine::Snapshot::builder(taxonomy, "320300").finish();
         let mut data = Data::new(snapshot, json!({}), regions());
         data.parks = vec![park()];
