@@ -4,42 +4,9 @@
 mod common;
 
 use chainscope_engine::pipeline::{dashboard, event_stats, period_stats, signed_as_of, standard_checklist};
-use chainscope_model::{
-    Channel, InvestmentBand, MoveError, MoveKind, Project, Provenance, Stage, StageEntry, Target, TargetScope, TaskStatus,
-};
+use chainscope_model::{InvestmentBand, MoveError, MoveKind, Project, Stage, Target, TargetScope, TaskStatus};
 use chainscope_testkit::xuzhou_343;
-use common::d;
-
-/// A project with a history given as `stage@date` pairs.
-fn project(id: &str, region: &str, cluster: Option<&str>, amount: f64, history: &[(Stage, &str)]) -> Project {
-    let history: Vec<StageEntry> = history.iter().map(|(s, day)| StageEntry::new(*s, d(day))).collect();
-    Project {
-        id: id.into(),
-        name: format!("项目{id}"),
-        investor: None,
-        investor_id: None,
-        cluster: cluster.map(str::to_string),
-        node: None,
-        other_category: if cluster.is_none() { Some("modern-service".into()) } else { None },
-        region_code: region.into(),
-        park_id: None,
-        amount: Some(amount),
-        amount_paid: None,
-        jobs: None,
-        channel: Channel::Chain,
-        stage: history.last().map_or(Stage::Lead, |e| e.stage),
-        history,
-        event_id: None,
-        officer: None,
-        provenance: Provenance { source: "test".into(), as_of: None },
-        synthetic: false,
-        version: 1,
-        start_deadline: None,
-        checklist: vec![],
-        documents: vec![],
-        next_steps: vec![],
-    }
-}
+use common::{d, project};
 
 fn target(year: i32, scope: TargetScope, key: &str, value: f64) -> Target {
     Target { year, scope, key: key.into(), metric: "projects".into(), value }

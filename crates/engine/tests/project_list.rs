@@ -4,42 +4,11 @@
 mod common;
 
 use chainscope_engine::project_list::{department_tasks, in_boards, select, stage_totals, ListContext, ProjectFilter, ProjectSort};
-use chainscope_model::{Channel, InvestmentBand, Project, Provenance, Stage, StageEntry, Task, TaskStatus};
+use chainscope_model::{InvestmentBand, Project, Stage, Task, TaskStatus};
 use chainscope_testkit::{registry, xuzhou_343 as xuzhou_taxonomy};
-use common::d;
+use common::{d, project};
 
 const TODAY: &str = "2024-06-30";
-
-/// A project in `region`, on `cluster` (or in another category), with a history of `stage@date` pairs.
-fn project(id: &str, region: &str, cluster: Option<&str>, amount: f64, history: &[(Stage, &str)]) -> Project {
-    let history: Vec<StageEntry> = history.iter().map(|(s, day)| StageEntry::new(*s, d(day))).collect();
-    Project {
-        id: id.into(),
-        name: format!("项目 Project {id}"),
-        investor: Some(format!("Investor {id}")),
-        investor_id: None,
-        cluster: cluster.map(str::to_string),
-        node: None,
-        other_category: if cluster.is_none() { Some("modern-service".into()) } else { None },
-        region_code: region.into(),
-        park_id: None,
-        amount: Some(amount),
-        amount_paid: None,
-        jobs: None,
-        channel: Channel::Chain,
-        stage: history.last().map_or(Stage::Lead, |e| e.stage),
-        history,
-        event_id: None,
-        officer: None,
-        provenance: Provenance { source: "test".into(), as_of: None },
-        synthetic: false,
-        version: 1,
-        start_deadline: None,
-        checklist: vec![],
-        documents: vec![],
-        next_steps: vec![],
-    }
-}
 
 fn task(id: &str, department: &str, due: &str, status: TaskStatus) -> Task {
     Task {
