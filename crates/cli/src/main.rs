@@ -397,7 +397,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 .with_account_store(Box::new(accounts))
                 .with_trusted_proxies(proxies)
                 .with_cookie_secure(cookie_secure)
-                .with_source(std::sync::Arc::new(serve::DirSource::new(cli.data_dir.clone())?)),
+                .with_source(std::sync::Arc::new(serve::source(cli.data_dir.clone())?)),
             );
             drop(app);
             let addr: std::net::SocketAddr =

@@ -13,6 +13,7 @@ pub mod records;
 pub mod routes;
 pub mod service;
 pub mod siteplan;
+pub mod source;
 mod state;
 pub mod summary;
 pub mod web;
