@@ -1,16 +1,17 @@
-//! Error answers, over a real loopback socket with a real store: a stale version is a 409 on every write path that
+//! Error answers, from the router in-process on a real store file: a stale version is a 409 on every write path that
 //! has versions, a database failure never shows the database's own words, and paths no route takes answer JSON.
 //! Also the shared parameters: a region means the same on every endpoint that takes one.
+
+mod common;
 
 use chainscope_model::{Account, Region, RegionLevel, RegionRegistry, Role};
 use chainscope_server::{router, Data, ServerState};
 use chainscope_store::prelude::*;
 use chainscope_store::SqliteStore;
+use common::Reply;
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PASSWORD: &str = "Test-password-2026";
 
@@ -38,49 +39,10 @@ fn park() -> chainscope_model::Park {
 
 /// A server on a scratch store with one administrator, signed in.
 struct World {
-    addr: SocketAddr,
+    app: axum::Router,
     db: PathBuf,
     cookie: String,
     csrf: String,
-}
-
-struct Reply {
-    status: u16,
-    content_type: String,
-    body: Value,
-}
-
-async fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> Reply {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    if !body.is_empty() {
-        req.push_str("Content-Type: application/json\r\n");
-    }
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(&body);
-    s.write_all(req.as_bytes()).await.expect("send");
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.expect("read");
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let header = |name: &str| {
-        head.lines()
-            .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()))
-            .unwrap_or_default()
-    };
-    let content_type = header("content-type");
-    let parsed = serde_json::from_str(body).unwrap_or(Value::String(body.to_string()));
-    let mut r = Reply { status, content_type, body: parsed };
-    // The session cookie, for the sign-in.
-    if path == "/api/v1/auth/login" {
-        r.body["cookie"] = json!(header("set-cookie").split(';').next().unwrap_or(""));
-    }
-    r
 }
 
 impl World {
@@ -120,21 +82,18 @@ impl World {
             policies: vec![],
         }));
         let state = Arc::new(ServerState::new("测试", "Test", data).with_records(Box::new(records)).with_account_store(Box::new(accounts)));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve")
-        });
-        let login = send(addr, "POST", "/api/v1/auth/login", &[], Some(&json!({"username": "admin", "password": PASSWORD}))).await;
+        let app = common::app(router(state));
+        let login = json!({"username": "admin", "password": PASSWORD}).to_string();
+        let login = common::send(&app, "POST", "/api/v1/auth/login", &[], Some(&login)).await;
         assert_eq!(login.status, 200, "{}", login.body);
-        let cookie = login.body["cookie"].as_str().expect("cookie").to_string();
+        let cookie = login.header("set-cookie").split(';').next().unwrap_or("").to_string();
         let csrf = login.body["csrf"].as_str().expect("csrf").to_string();
-        World { addr, db, cookie, csrf }
+        World { app, db, cookie, csrf }
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Reply {
         let headers = [("Cookie", self.cookie.as_str()), ("X-CSRF-Token", self.csrf.as_str())];
-        send(self.addr, method, path, &headers, body.as_ref()).await
+        common::send(&self.app, method, path, &headers, body.map(|b| b.to_string()).as_deref()).await
     }
 
     /// A project, created through the API at version 1.
@@ -156,7 +115,7 @@ impl World {
 }
 
 fn code(r: &Reply) -> (u16, &str) {
-    (r.status, r.body["error"]["code"].as_str().unwrap_or(""))
+    r.code()
 }
 
 #[tokio::test]
@@ -203,11 +162,11 @@ async fn unknown_paths_and_malformed_path_parts_answer_json() {
     let w = World::new("routes").await;
     let r = w.call("GET", "/api/v1/no-such-thing", None).await;
     assert_eq!(code(&r), (404, "not_found"), "{}", r.body);
-    assert!(r.content_type.starts_with("application/json"), "{}", r.content_type);
+    assert!(r.content_type().starts_with("application/json"), "{}", r.content_type());
     assert!(r.body["error"].get("parameter").is_some(), "the same shape as every error: {}", r.body);
     let r = w.call("PATCH", "/api/v1/users/abc", Some(json!({"active": false}))).await;
     assert_eq!(code(&r), (400, "invalid_path"), "{}", r.body);
-    assert!(r.content_type.starts_with("application/json"), "{}", r.content_type);
+    assert!(r.content_type().starts_with("application/json"), "{}", r.content_type());
     let r = w.call("POST", "/index.html", None).await;
     assert_eq!(code(&r), (405, "method_not_allowed"), "{}", r.body);
 }

@@ -1,4 +1,7 @@
-//! The server on a real loopback socket.
+//! The router in-process: pages, JSON answers and errors, the route table routed and guarded, and the
+//! documents derived from the table.
+
+mod common;
 
 use chainscope_model::{CoordPrecision, Enterprise, Flags, RegionRegistry};
 use chainscope_server::{router, routes, ServerState};
@@ -36,18 +39,7 @@ fn snapshot() -> chainscope_engine::Snapshot {
     b.finish()
 }
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes()).await.expect("send");
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.expect("read");
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
-}
+use common::{app, get};
 
 #[tokio::test]
 async fn serves_the_summary_page_stats_and_json_errors() {
@@ -63,51 +55,49 @@ async fn serves_the_summary_page_stats_and_json_errors() {
         "Xuzhou",
         chainscope_server::Data::new(snapshot(), stats, RegionRegistry::new()),
     ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let app = app(router(state));
 
-    let (status, body) = get(addr, "/summary").await;
+    let (status, body) = get(&app, "/summary").await;
     assert_eq!(status, 200);
     assert!(body.contains("工程机械"), "the page lists the clusters");
     assert!(body.contains("演示数据"), "demo data is marked");
     assert!(!body.contains("<script>alert(1)</script>"), "text is escaped");
     assert!(body.contains("&lt;script&gt;"));
 
-    let (status, body) = get(addr, "/api/v1/stats").await;
+    let (status, body) = get(&app, "/api/v1/stats").await;
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(v["counts"]["enterprises"], 3);
 
     // The embedded web app at "/", its files and the boundaries; unknown paths are the JSON 404.
-    let (status, body) = get(addr, "/").await;
+    let (status, body) = get(&app, "/").await;
     assert_eq!(status, 200);
     assert!(body.contains("<script type=\"module\" src=\"/app.js\">"), "/ is the web app");
-    let (status, body) = get(addr, "/geo/xuzhou_districts.geojson").await;
+    let (status, body) = get(&app, "/geo/xuzhou_districts.geojson").await;
     assert_eq!(status, 200);
     assert!(body.contains("FeatureCollection"));
     for path in ["/nope.js", "/geo/nope.geojson", "/../Cargo.toml", "/api/nope"] {
-        let (status, body) = get(addr, path).await;
+        let (status, body) = get(&app, path).await;
         assert_eq!(status, 404, "{path}");
         let v: serde_json::Value = serde_json::from_str(&body).expect("JSON error");
         assert_eq!(v["error"]["code"], "not_found", "{path}");
     }
 
-    let (status, body) = get(addr, "/api/v1/nope").await;
+    let (status, body) = get(&app, "/api/v1/nope").await;
     assert_eq!(status, 404);
     let v: serde_json::Value = serde_json::from_str(&body).expect("JSON error");
     assert_eq!(v["error"]["code"], "not_found");
 
-    let (status, _) = get(addr, "/api/v1/health").await;
+    let (status, _) = get(&app, "/api/v1/health").await;
     assert_eq!(status, 200);
 
     // Heat: 10 enterprises in 铜山 (one H3 cell at res 5), 20 in 苏州; the node filter halves them.
-    let (status, body) = get(addr, "/api/v1/heat?group=h3&res=5").await;
+    let (status, body) = get(&app, "/api/v1/heat?group=h3&res=5").await;
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     let counts: Vec<u64> = v["cells"].as_array().expect("cells").iter().map(|c| c["count"].as_u64().unwrap_or(0)).collect();
     assert_eq!(counts, vec![20, 10]);
-    let (_, body) = get(addr, "/api/v1/heat?group=admin&level=prefecture&node=cm.hyd").await;
+    let (_, body) = get(&app, "/api/v1/heat?group=admin&level=prefecture&node=cm.hyd").await;
     let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     let by: std::collections::BTreeMap<String, u64> = v["cells"]
         .as_array()
@@ -116,10 +106,10 @@ async fn serves_the_summary_page_stats_and_json_errors() {
         .map(|c| (c["key"].as_str().unwrap_or("").to_string(), c["count"].as_u64().unwrap_or(0)))
         .collect();
     assert_eq!(by, [("320300".to_string(), 5), ("320500".to_string(), 10)].into_iter().collect());
-    let (status, body) = get(addr, "/api/v1/heat?res=6&format=csv&local=true").await;
+    let (status, body) = get(&app, "/api/v1/heat?res=6&format=csv&local=true").await;
     assert_eq!(status, 200);
     assert!(body.starts_with("key,count,value\n") && body.lines().count() == 2, "{body}");
-    let (status, body) = get(addr, "/api/v1/heat?res=6&format=geojson").await;
+    let (status, body) = get(&app, "/api/v1/heat?res=6&format=geojson").await;
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).expect("GeoJSON");
     assert_eq!(v["features"].as_array().map(Vec::len), Some(2));
@@ -136,24 +126,24 @@ async fn serves_the_summary_page_stats_and_json_errors() {
         ("/api/v1/chains/cm/strength?reference=galaxy", "reference"),
         ("/api/v1/trends?from=2020&to=2025", "node"),
     ] {
-        let (status, body) = get(addr, path).await;
+        let (status, body) = get(&app, path).await;
         assert_eq!(status, 400, "{path}: {body}");
         let v: serde_json::Value = serde_json::from_str(&body).expect("JSON error");
         assert_eq!(v["error"]["parameter"], parameter, "{path}: {body}");
     }
-    let (status, _) = get(addr, "/api/v1/chains/nope/strength").await;
+    let (status, _) = get(&app, "/api/v1/chains/nope/strength").await;
     assert_eq!(status, 404);
 
     // Chain strength and leaders over the same snapshot.
-    let (status, body) = get(addr, "/api/v1/chains/cm/strength?reference=province").await;
+    let (status, body) = get(&app, "/api/v1/chains/cm/strength?reference=province").await;
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(v["nodes"].as_array().map(Vec::len), Some(2));
-    let (status, body) = get(addr, "/api/v1/chains/cm/leaders").await;
+    let (status, body) = get(&app, "/api/v1/chains/cm/leaders").await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = get(addr, "/api/v1/trends?node=cm.hyd&from=2000&to=2019").await;
+    let (status, body) = get(&app, "/api/v1/trends?node=cm.hyd&from=2000&to=2019").await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = get(addr, "/api/v1/taxonomy").await;
+    let (status, body) = get(&app, "/api/v1/taxonomy").await;
     assert_eq!(status, 200);
     assert!(body.contains("cm.hyd"));
 }
@@ -195,20 +185,10 @@ async fn the_openapi_document_lists_every_api_route_and_its_parameters() {
     }
 }
 
-/// Any request on a loopback socket; the status and the body.
-async fn request(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).await.expect("send");
-    s.write_all(body.as_bytes()).await.expect("send body");
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).await.expect("read");
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (status, text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+/// Any request with a JSON body text; the status and the body.
+async fn request(app: &axum::Router, method: &str, path: &str, body: &str) -> (u16, String) {
+    let r = common::send(app, method, path, &[], (!body.is_empty()).then_some(body)).await;
+    (r.status, r.text)
 }
 
 #[tokio::test]
@@ -218,14 +198,12 @@ async fn every_route_of_the_table_is_routed_with_its_method_and_guarded_by_its_a
         "Xuzhou",
         chainscope_server::Data::new(snapshot(), serde_json::json!({}), RegionRegistry::new()),
     ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let app = app(router(state));
     for r in routes::table() {
         // Path parameters get a made-up value: the route must match whatever the record.
         let path = r.path.replace("{id}", "x1").replace("{code}", "320312").replace("{version}", "1");
         let body = if r.verb == routes::Verb::Get { "" } else { "{}" };
-        let (status, text) = request(addr, r.verb.as_str(), &path, body).await;
+        let (status, text) = request(&app, r.verb.as_str(), &path, body).await;
         let fallback = status == 404 && text.contains("\"code\":\"not_found\"");
         assert!(status != 405 && !fallback, "{r:?}: {status} {text}");
         // Without a session only public routes reach their handler; the others are refused by the guard, which runs
@@ -238,12 +216,12 @@ async fn every_route_of_the_table_is_routed_with_its_method_and_guarded_by_its_a
         // A method the table does not give the path reaches no handler: the guard refuses it to all but
         // administrators, and the router answers 405 to them.
         if !routes::table().any(|o| o.path == r.path && o.verb == routes::Verb::Patch) {
-            let (status, _) = request(addr, "PATCH", &path, "{}").await;
+            let (status, _) = request(&app, "PATCH", &path, "{}").await;
             assert!(matches!(status, 401 | 405), "PATCH {path}: {status}");
         }
     }
     // The audiences, as the web app reads them.
-    let (status, text) = request(addr, "GET", "/api/v1/access", "").await;
+    let (status, text) = request(&app, "GET", "/api/v1/access", "").await;
     assert_eq!(status, 200);
     let access: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     assert_eq!(access["roles"], serde_json::json!(["admin", "leader", "officer", "department", "enterprise"]));
