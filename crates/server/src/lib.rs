@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod leads;
 pub mod market;
@@ -33,6 +34,8 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .fallback(web::asset)
         // Boundaries, the taxonomy and heat cells are text that shrinks 5–10× on the wire (phones, slow intranets).
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // Outside the compression, so that a kept answer is kept compressed.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::layer))
         .with_state(state)
 }
 

@@ -3,6 +3,7 @@
 //! reload and lends the record and account stores to handlers.
 
 use crate::error::{ApiError, Code};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Everything the server answers from, loaded together and swapped whole after a write.
@@ -83,6 +84,10 @@ pub struct ServerState {
     pub(crate) cookie_secure: crate::auth::CookieSecure,
     pub(crate) source: Option<Arc<dyn Source>>,
     refreshing: Mutex<()>,
+    /// Counts every change of what the answers are built from: data reloads, pipeline writes, service settings.
+    generation: AtomicU64,
+    /// Public answers kept for the current generation.
+    pub(crate) cache: crate::cache::AnswerCache,
 }
 
 impl ServerState {
@@ -100,6 +105,8 @@ impl ServerState {
             cookie_secure: crate::auth::CookieSecure::default(),
             source: None,
             refreshing: Mutex::new(()),
+            generation: AtomicU64::new(1),
+            cache: crate::cache::AnswerCache::default(),
         }
     }
 
@@ -133,6 +140,26 @@ impl ServerState {
         self
     }
 
+    /// Keep at most `bytes` of public answers (0 keeps none); the default is `CHAINSCOPE_CACHE_MB` MiB.
+    pub fn with_cache_budget(mut self, bytes: usize) -> Self {
+        self.cache = crate::cache::AnswerCache::with_budget(bytes);
+        self
+    }
+
+    /// The generation of what answers are built from; it grows with every reload, pipeline write and settings change.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// What the answer cache holds.
+    pub fn cache_figures(&self) -> crate::cache::CacheFigures {
+        self.cache.figures()
+    }
+
+    fn bump(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
     /// The current data.
     pub fn data(&self) -> Arc<Data> {
         match self.data.read() {
@@ -155,6 +182,7 @@ impl ServerState {
             Ok(mut g) => *g = p,
             Err(poisoned) => *poisoned.into_inner() = p,
         }
+        self.bump();
     }
 
     /// Read projects, events and targets anew from the record store (after a pipeline write).
@@ -179,6 +207,7 @@ impl ServerState {
             Ok(mut g) => *g = cfg,
             Err(p) => *p.into_inner() = cfg,
         }
+        self.bump();
     }
 
     /// Swap in new data; readers holding the old `Arc` finish on it.
@@ -196,6 +225,7 @@ impl ServerState {
             Ok(mut g) => *g = data,
             Err(poisoned) => *poisoned.into_inner() = data,
         }
+        self.bump();
     }
 
     /// Reload when the source says the data changed. Blocking: call it off the async threads. Returns whether a

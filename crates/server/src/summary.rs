@@ -12,6 +12,7 @@ pub async fn health(State(s): State<Arc<ServerState>>) -> Json<serde_json::Value
     Json(serde_json::json!({
         "status": "ok", "version": env!("CARGO_PKG_VERSION"), "data_version": data.version,
         "enterprises": data.snapshot.len, "snapshot_bytes": data.snapshot.column_bytes(),
+        "cache": s.cache_figures(),
     }))
 }
 

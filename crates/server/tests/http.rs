@@ -245,3 +245,47 @@ fn the_readme_names_every_route() {
     let missing: Vec<&str> = routes::table().map(|r| r.path).filter(|p| !names(p)).collect();
     assert!(missing.is_empty(), "README.md's API section does not name {missing:?}");
 }
+
+#[tokio::test]
+async fn public_answers_are_kept_until_the_data_changes_and_revalidate_cheaply() {
+    let state = Arc::new(ServerState::new(
+        "徐州",
+        "Xuzhou",
+        chainscope_server::Data::new(snapshot(), serde_json::json!({}), RegionRegistry::new()),
+    ));
+    let app = app(router(state.clone()));
+    let heat = "/api/v1/heat?group=h3&res=5&format=geojson";
+    let first = common::send(&app, "GET", heat, &[("accept-encoding", "gzip")], None).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.header("content-encoding"), "gzip", "kept compressed for clients that take gzip");
+    let etag = first.header("etag").to_string();
+    assert!(etag.starts_with('"') && etag.len() > 4, "a strong validator: {etag}");
+    assert_eq!(first.header("cache-control"), "no-cache");
+    // The same question, parameters in another order: the same answer and validator, from the cache.
+    let again = common::send(&app, "GET", "/api/v1/heat?format=geojson&res=5&group=h3", &[("accept-encoding", "gzip")], None).await;
+    assert_eq!((again.status, again.header("etag")), (200, etag.as_str()));
+    assert_eq!(again.text, first.text);
+    assert_eq!(state.cache_figures().hits, 1);
+    // Without gzip: plain JSON under its own validator.
+    let plain = common::send(&app, "GET", heat, &[], None).await;
+    assert_eq!(plain.header("content-encoding"), "");
+    assert_eq!(plain.body["features"].as_array().map(Vec::len), Some(2));
+    assert_ne!(plain.header("etag"), etag);
+    // A browser that has it gets a 304 with no body.
+    let cond = common::send(&app, "GET", heat, &[("accept-encoding", "gzip"), ("if-none-match", &etag)], None).await;
+    assert_eq!((cond.status, cond.text.as_str()), (304, ""));
+    // Errors are never kept; answers that depend on who asks (a park's page) are not kept either.
+    let bad = common::send(&app, "GET", "/api/v1/heat?res=99", &[], None).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.header("etag").is_empty());
+    // New data: a new generation, the old validator no longer matches, the answer is built anew.
+    let before = state.generation();
+    let mut fewer = chainscope_engine::Snapshot::builder(machinery().build(), "320300");
+    let reg = registry(&["CN", "320000", "320300", "320312"]);
+    fewer.push(&enterprise(1, "cm.hyd", "320312", 34.25, 117.4, false), &reg);
+    state.replace(chainscope_server::Data::new(fewer.finish(), serde_json::json!({}), RegionRegistry::new()));
+    assert!(state.generation() > before);
+    let after = common::send(&app, "GET", heat, &[("if-none-match", &etag)], None).await;
+    assert_eq!(after.status, 200, "the old validator is stale after a reload");
+    assert_eq!(after.body["features"].as_array().map(Vec::len), Some(1));
+}

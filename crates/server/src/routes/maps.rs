@@ -13,21 +13,26 @@ pub(super) const ROUTES: &[Route] = &[
         .doc("summary page", "A bilingual HTML page with the counts by kind, tier and cluster.")
         .answers(200, "an HTML page"),
     get("/api/openapi.json", PUBLIC, |m| on(m, crate::openapi_json))
+        .cached()
         .doc("this document", "The OpenAPI 3.1 description of the API, built from the server's route table.")
         .json("the OpenAPI document"),
     get("/api/v1/health", PUBLIC, |m| on(m, crate::summary::health)).doc("liveness", "").answers(200, "ok"),
     get("/api/v1/stats", PUBLIC, |m| on(m, crate::summary::stats))
+        .cached()
         .doc("counts by kind, tier and cluster; yearly progress; event results", "")
         .answers(200, "statistics"),
     get("/api/v1/taxonomy", PUBLIC, |m| on(m, api::taxonomy))
+        .cached()
         .doc("tiers, clusters, chains and nodes with supply edges", "")
         .answers(200, "the taxonomy"),
     get("/api/v1/heat", PUBLIC, |m| on(m, api::heat_map))
+        .cached()
         .doc("heat map", "Enterprises aggregated into H3 cells or administrative units under filters. Cells: {key, count, value}.")
         .params(&[FILTERS, HEAT])
         .json("cells sorted by value")
         .errors(READ),
     get("/api/v1/chains/{id}/strength", PUBLIC, |m| on(m, api::strength))
+        .cached()
         .doc(
             "chain strength",
             "Per node: local counts, location quotients against the reference area, local leaders, class \
@@ -37,6 +42,7 @@ pub(super) const ROUTES: &[Route] = &[
         .json("chain strength")
         .errors(LOOKUP),
     get("/api/v1/chains/{id}/leaders", PUBLIC, |m| on(m, api::leaders))
+        .cached()
         .doc(
             "local chain leaders and their neighbour nodes",
             "For each local chain leader: upstream and downstream nodes with worldwide and local counts.",
@@ -45,11 +51,13 @@ pub(super) const ROUTES: &[Route] = &[
         .json("leaders")
         .errors(LOOKUP),
     get("/api/v1/trends", PUBLIC, |m| on(m, api::trends))
+        .cached()
         .doc("yearly trends", "New establishments and cumulative counts per year for a node or every node of a chain.")
         .params(&[TRENDS])
         .json("series")
         .errors(READ),
     get("/api/v1/enterprises", PUBLIC, |m| on(m, records::list))
+        .cached()
         .doc(
             "records behind a figure",
             "Enterprises passing the heat filters (and `cell`), largest first, a page at a time: {total, items}.",
@@ -58,6 +66,7 @@ pub(super) const ROUTES: &[Route] = &[
         .json("a page of enterprise summaries")
         .errors(READ),
     get("/api/v1/enterprises/{id}", PUBLIC, |m| on(m, records::enterprise))
+        .cached()
         .doc(
             "enterprise profile",
             "Identity, location, chain nodes, yearly figures, suppliers and customers. Personal fields are not served.",
@@ -66,11 +75,13 @@ pub(super) const ROUTES: &[Route] = &[
         .json("the enterprise")
         .errors(LOOKUP),
     get("/api/v1/markers", PUBLIC, |m| on(m, records::map_markers))
+        .cached()
         .doc("map markers", "Enterprises in a map view clustered by H3 cell at the zoom's resolution; single ones carry id and name.")
         .params(&[FILTERS, MARKERS])
         .json("markers")
         .errors(READ),
     get("/api/v1/parks", PUBLIC, |m| on(m, records::parks))
+        .cached()
         .doc(
             "parks and carrier platforms",
             "Parks, standard factories, incubators, maker spaces, accelerators and offices with space and prices.",
@@ -83,8 +94,9 @@ pub(super) const ROUTES: &[Route] = &[
         .params(&[&[PARK_ID]])
         .json("the park")
         .errors(LOOKUP),
-    get("/api/v1/hubs", PUBLIC, |m| on(m, records::hubs)).doc("logistics hubs", "").answers(200, "hubs"),
+    get("/api/v1/hubs", PUBLIC, |m| on(m, records::hubs)).cached().doc("logistics hubs", "").answers(200, "hubs"),
     get("/api/v1/regions/{code}", PUBLIC, |m| on(m, records::region))
+        .cached()
         .doc(
             "region profile",
             "Hierarchy, enterprises by cluster and node, leaders, parks, projects by stage, new establishments per year.",
@@ -93,6 +105,7 @@ pub(super) const ROUTES: &[Route] = &[
         .json("the region")
         .errors(LOOKUP),
     get("/api/v1/search", PUBLIC, |m| on(m, records::search))
+        .cached()
         .doc(
             "search",
             "Enterprises, parks, nodes, chains and places whose names contain the text (Chinese or English). Enterprises \
@@ -103,6 +116,7 @@ pub(super) const ROUTES: &[Route] = &[
         .json("hits by kind")
         .errors(READ),
     get("/api/v1/complexity", PUBLIC, |m| on(m, api::complexity))
+        .cached()
         .doc(
             "relatedness and complexity",
             "RCA, presence, proximity, density, ECI, PCI, COI and COG over the region × node matrix at the chosen level \
@@ -112,6 +126,7 @@ pub(super) const ROUTES: &[Route] = &[
         .json("digest for the focus region")
         .errors(READ),
     get("/api/v1/siteplan", PUBLIC, |m| on(m, siteplan::siteplan))
+        .cached()
         .doc(
             "site plan (最优方案)",
             "Parks and carrier platforms ranked for a project by cluster fit, chain partners nearby, space, cost, logistics \

@@ -126,6 +126,9 @@ pub struct Route {
     pub audience: Allow,
     pub handler: Handler,
     pub doc: Doc,
+    /// Whether the answer is kept between reloads ([`crate::cache`]): true only for public reads whose answer
+    /// depends on nothing but the path, the parameters and the loaded data (never on who asks).
+    pub cached: bool,
 }
 
 impl std::fmt::Debug for Route {
@@ -140,6 +143,7 @@ const fn route(verb: Verb, path: &'static str, audience: Allow, handler: Handler
         path,
         audience,
         handler,
+        cached: false,
         doc: Doc {
             summary: "",
             description: "",
@@ -199,6 +203,11 @@ impl Route {
         self.doc.body = Some(body);
         self
     }
+    /// The answer is kept between reloads (see [`Route::cached`]).
+    const fn cached(mut self) -> Self {
+        self.cached = true;
+        self
+    }
     /// The error answers of the handler.
     const fn errors(mut self, errors: &'static [Reply]) -> Self {
         self.doc.errors = errors;
@@ -247,6 +256,28 @@ pub fn table() -> impl Iterator<Item = &'static Route> {
 pub fn find(path: &str, method: &Method) -> Option<&'static Route> {
     let verb = Verb::of(method)?;
     table().find(|r| r.path == path && r.verb == verb)
+}
+
+/// Whether a request path (`/api/v1/enterprises/42`) is that of a GET route whose answers are kept.
+pub fn is_cached(path: &str) -> bool {
+    table().any(|r| r.cached && r.verb == Verb::Get && matches_pattern(r.path, path))
+}
+
+/// Whether a path matches a route pattern, a `{name}` standing for one non-empty segment.
+fn matches_pattern(pattern: &str, path: &str) -> bool {
+    let (mut p, mut q) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (p.next(), q.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.starts_with('{') && a.ends_with('}') => {
+                if b.is_empty() {
+                    return false;
+                }
+            }
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
 }
 
 /// The handlers of the table, each under its path and method.
