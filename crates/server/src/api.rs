@@ -43,6 +43,10 @@ pub(crate) fn boolean(p: &HashMap<String, String>, key: &str) -> Result<Option<b
 }
 
 pub(crate) fn known_params(p: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
+    // Control characters (a NUL, a line break) are in no name, code or date: refused here, before any reaches a query.
+    if let Some((k, _)) = p.iter().find(|(k, v)| k.chars().chain(v.chars()).any(char::is_control)) {
+        return Err(Code::ControlCharacter.param(k, format!("参数 '{k}' 含控制字符 / parameter '{k}' contains a control character")));
+    }
     match p.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => {
             let allowed = allowed.join(", ");

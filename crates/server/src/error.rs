@@ -106,6 +106,7 @@ codes! {
     InvalidBbox = ("invalid_bbox", BAD_REQUEST, "范围框无效", "not a bounding box west,south,east,north"),
     InvalidZoom = ("invalid_zoom", BAD_REQUEST, "缩放级别无效", "a zoom level outside the range"),
     InvalidQuery = ("invalid_query", BAD_REQUEST, "搜索词无效", "a search text that cannot be searched for"),
+    ControlCharacter = ("control_character", BAD_REQUEST, "参数含控制字符", "a parameter holds a control character (NUL, line break …)"),
     InvalidSort = ("invalid_sort", BAD_REQUEST, "排序方式无效", "not a sort order the route knows"),
     InvalidScope = ("invalid_scope", BAD_REQUEST, "范围无效", "not a scope the route knows"),
     InvalidPreset = ("invalid_preset", BAD_REQUEST, "预设无效", "not a preset the route knows"),
