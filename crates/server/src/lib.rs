@@ -7,6 +7,7 @@ pub mod cache;
 pub mod error;
 pub mod leads;
 pub mod market;
+pub mod names;
 pub mod openapi;
 pub mod params;
 pub mod pipeline;

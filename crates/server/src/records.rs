@@ -513,7 +513,17 @@ pub async fn search(State(s): State<Arc<ServerState>>, axum::extract::Query(p): 
         })
         .collect();
     let q2 = q.clone();
-    let found = s.with_store(move |st| st.search_enterprises(&q2, limit)).await?;
+    let found = match data.names.clone() {
+        // In memory: the scan and ranking run off the async threads, then only the winners are read.
+        Some(ix) => {
+            let snap2 = snap.clone();
+            let ids = tokio::task::spawn_blocking(move || ix.search(&q2, limit, &snap2).0).await.map_err(ApiError::from)?;
+            let mut found = s.with_store(move |st| st.enterprises_by_id(&ids)).await?;
+            found.truncate(limit);
+            found
+        }
+        None => s.with_store(move |st| st.search_enterprises(&q2, limit)).await?,
+    };
     let enterprises: Vec<Value> = found.iter().map(|(id, e)| summary(&data, *id, e)).collect();
     Ok(Json(json!({"q": q, "enterprises": enterprises, "parks": parks, "nodes": nodes, "chains": chains, "places": places})))
 }

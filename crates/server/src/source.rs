@@ -83,7 +83,34 @@ pub fn load(store: &dyn Store, cx: &Context, defaults: &Defaults) -> Result<Data
     data.events = store.events()?;
     data.targets = store.targets()?;
     data.service = Some(Arc::new(service_config(store, defaults)?));
+    data.names = names(store);
     Ok(data)
+}
+
+/// The names in memory for the search, within `CHAINSCOPE_NAME_INDEX_MB` (default 1024); `None` (the store searches)
+/// when they do not fit or cannot be read.
+pub fn names(store: &dyn Store) -> Option<Arc<crate::names::NameIndex>> {
+    let mb = std::env::var("CHAINSCOPE_NAME_INDEX_MB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1024);
+    let started = std::time::Instant::now();
+    match crate::names::NameIndex::build(store, mb.saturating_mul(1 << 20)) {
+        Ok(ix) => {
+            tracing::info!(
+                names = ix.len(),
+                mib = ix.bytes() as f64 / 1048576.0,
+                seconds = started.elapsed().as_secs_f64(),
+                "name index built"
+            );
+            Some(Arc::new(ix))
+        }
+        Err(crate::names::NotBuilt::TooLarge) => {
+            tracing::info!(budget_mib = mb, "the names exceed CHAINSCOPE_NAME_INDEX_MB: the store answers searches");
+            None
+        }
+        Err(crate::names::NotBuilt::Store(e)) => {
+            tracing::warn!("reading the names failed (the store answers searches): {e}");
+            None
+        }
+    }
 }
 
 /// The service catalogue, working-day calendar and policies stored at initialisation (the defaults for a store

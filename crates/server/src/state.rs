@@ -20,6 +20,8 @@ pub struct Data {
     pub targets: Vec<chainscope_model::Target>,
     /// The service catalogue, working-day calendar and policies.
     pub service: Option<Arc<crate::service::ServiceConfig>>,
+    /// Every enterprise name in memory, for the search (none when over its budget: the store searches then).
+    pub names: Option<Arc<crate::names::NameIndex>>,
     /// Targeting context, built on first use for this data.
     pub targeting: std::sync::OnceLock<Arc<crate::leads::TargetingState>>,
 }
@@ -38,6 +40,7 @@ impl Data {
             events: Vec::new(),
             targets: Vec::new(),
             service: None,
+            names: None,
             targeting: std::sync::OnceLock::new(),
         }
     }

@@ -72,6 +72,9 @@ pub trait EnterpriseStore: Send {
     /// Enterprises whose Chinese or English name contains `query` (case-insensitive for Latin letters), best first:
     /// the whole name, then names starting with it, then local firms, chain leaders, revenue and employees.
     fn search_enterprises(&self, query: &str, limit: usize) -> Result<Vec<(i64, Enterprise)>>;
+    /// Every enterprise's row id, Chinese name and English name, in row-id order (for a server's in-memory name
+    /// search). The names live only for the call of `f`.
+    fn for_each_name(&self, f: &mut dyn FnMut(i64, &str, Option<&str>)) -> Result<()>;
 }
 
 /// The investment pipeline: projects with their versions and change log, events, targets.

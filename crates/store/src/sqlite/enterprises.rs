@@ -192,6 +192,18 @@ impl EnterpriseStore for SqliteStore {
         Ok(out)
     }
 
+    fn for_each_name(&self, f: &mut dyn FnMut(i64, &str, Option<&str>)) -> Result<()> {
+        let mut st = self.conn.prepare("SELECT id, name, name_en FROM enterprise ORDER BY id")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let name = r.get_ref(1)?.as_str().unwrap_or("");
+            let en = r.get_ref(2)?.as_str_or_null().ok().flatten();
+            f(id, name, en);
+        }
+        Ok(())
+    }
+
     fn resolve_enterprise_refs(&self, refs: &[String]) -> Result<Vec<Option<(i64, String)>>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, name FROM enterprise WHERE ext_id = ?1 \
