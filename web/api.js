@@ -80,8 +80,11 @@ async function request(path, init) {
 function errorOf(res, body) {
   const err = body && body.error ? body.error : {};
   signalAuth(res.status, err.code);
-  return new ApiError(`${err.message || 'HTTP ' + res.status}${err.code ? ` (${err.code})` : ''}`, res.status, err.code,
+  const e = new ApiError(`${err.message || 'HTTP ' + res.status}${err.code ? ` (${err.code})` : ''}`, res.status, err.code,
     err.parameter ?? null, err.message || `HTTP ${res.status}`);
+  /** Seconds to wait before trying again (429, 503), when the server says. */
+  e.retryAfter = Number(err.retry_after_seconds ?? res.headers.get('Retry-After')) || null;
+  return e;
 }
 
 /** GET a text document (a setting as TOML). */

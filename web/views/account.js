@@ -18,16 +18,6 @@ export async function render(root, ctx) {
   return ctx.name === 'password' ? renderPassword(root, ctx) : renderLogin(root, ctx);
 }
 
-/** '2026-11-28T12:45:00+00:00' in the message of a 423 → the local time, or null. */
-export function lockedUntil(message) {
-  const m = /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))/.exec(String(message || ''));
-  if (!m) return null;
-  const d = new Date(m[1]);
-  if (Number.isNaN(d.getTime())) return null;
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
 function renderLogin(root, ctx) {
   ctx.setTitle(t('auth_sign_in'));
   const next = safeNext(ctx.params.get('next'));
@@ -62,11 +52,11 @@ function renderLogin(root, ctx) {
       if (e.name === 'AbortError') return;
       pw.value = '';
       const code = e.code || 'error';
-      if (e.status === 423 || code === 'account_locked') {
-        const until = lockedUntil(e.detail);
-        show(until ? t('auth_locked_until', { t: until }) : t('auth_locked'), 'account_locked');
-      } else if (e.status === 429 || code === 'too_many_attempts') show(t('auth_too_many'), 'too_many_attempts');
-      else if (e.status === 401 || code === 'bad_credentials') show(t('auth_bad_credentials'), 'bad_credentials');
+      if (e.status === 429 || code === 'too_many_attempts') {
+        // Held for this address after wrong passwords, or too many sign-ins from it: the server says how long.
+        const minutes = e.retryAfter ? Math.max(1, Math.ceil(e.retryAfter / 60)) : null;
+        show(minutes ? t('auth_too_many_wait', { n: minutes }) : t('auth_too_many'), 'too_many_attempts');
+      } else if (e.status === 401 || code === 'bad_credentials') show(t('auth_bad_credentials'), 'bad_credentials');
       else if (e.parameter && form.querySelector(`[data-param="${CSS.escape(e.parameter)}"]`)) {
         showFieldError(form, e);
         form.dataset.error = code;

@@ -31,8 +31,6 @@ use std::time::Instant;
 pub const COOKIE: &str = "cs_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 const SESSION_HOURS: i64 = 12;
-const MAX_FAILURES: u32 = 5;
-const LOCK_MINUTES: i64 = 15;
 const IP_WINDOW_SECS: u64 = 300;
 const IP_MAX_ATTEMPTS: u32 = 20;
 /// Largest write body accepted (the biggest legitimate ones are project checklists and target tables).
@@ -101,6 +99,10 @@ impl Throttle {
             Err(p) => p.into_inner(),
         };
         let now = Instant::now();
+        if m.len() >= 100_000 {
+            // Bounded: addresses whose window has passed are forgotten.
+            m.retain(|_, (since, _)| now.duration_since(*since).as_secs() <= IP_WINDOW_SECS);
+        }
         let e = m.entry(ip).or_insert((now, 0));
         if now.duration_since(e.0).as_secs() > IP_WINDOW_SECS {
             *e = (now, 0);
@@ -460,6 +462,43 @@ fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a s
 }
 
 /// `POST /api/v1/auth/login` `{username, password}`: a new session (any session the browser had is ended).
+/// A fixed Argon2id hash that no password matches in practice, verified for unknown names.
+const UNKNOWN_USER_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0rXjNhxtkSQtKfZ6rOwvLQ3mW6JNqbNsrTqcEXmX0tA";
+
+/// The answer while a name is held for an address: the same whether the name exists or not.
+fn held(wait: std::time::Duration) -> ApiError {
+    let secs = wait.as_secs().max(1);
+    let minutes = secs.div_ceil(60);
+    Code::TooManyAttempts
+        .msg(format!(
+            "登录失败次数过多，请 {minutes} 分钟后再试 / too many wrong passwords for this name from this address; try again in {minutes} minutes"
+        ))
+        .retry_after(secs)
+}
+
+/// A wrong password or an unknown (or inactive) name: counted towards the hold of this name for this address, and
+/// the same answer either way.
+async fn refuse_login(
+    s: &Arc<ServerState>,
+    username: &str,
+    peer: IpAddr,
+    ip: String,
+    account: Option<Account>,
+) -> Result<ApiError, ApiError> {
+    let now_held = s.lockout.failed(username, peer);
+    let mut detail = if account.is_some() { "wrong password".to_string() } else { "unknown or inactive".to_string() };
+    if now_held {
+        detail.push_str(&format!(", held for this address for {} minutes", crate::lockout::HOLD.as_secs() / 60));
+    }
+    if let Some(mut a) = account {
+        // Kept for administrators to see; it no longer locks the account.
+        a.failed_logins += 1;
+        s.with_accounts(move |st| st.update_account(&a)).await?;
+    }
+    s.audit(AuditEntry { actor: username.to_string(), action: "login_failed".into(), detail, ip, ..Default::default() }).await;
+    Ok(Code::BadCredentials.msg("用户名或密码错误 / wrong username or password"))
+}
+
 pub async fn login(
     State(s): State<Arc<ServerState>>,
     Extension(ClientIp(client)): Extension<ClientIp>,
@@ -485,7 +524,9 @@ pub async fn login(
             ..Default::default()
         })
         .await;
-        return Err(Code::TooManyAttempts.msg("登录尝试过多，请稍后再试 / too many login attempts from this address; wait a few minutes"));
+        return Err(Code::TooManyAttempts
+            .msg("登录尝试过多，请稍后再试 / too many login attempts from this address; wait a few minutes")
+            .retry_after(IP_WINDOW_SECS));
     }
     let m = body_json(&body)?;
     let username = str_field(&m, "username")?.trim().to_string();
@@ -493,49 +534,23 @@ pub async fn login(
     let ip = addr.ip().to_string();
     let old = cookie_token(&headers).map(|t| token_hash(&t));
     let name = username.clone();
-    let found = s.with_accounts(move |st| st.account_by_name(&name)).await?;
-    let bad_login = || Code::BadCredentials.msg("用户名或密码错误 / wrong username or password");
-    let Some(mut account) = found.filter(|a| a.active) else {
-        // Hash anyway so an unknown name takes as long as a wrong password.
-        let _ =
-            verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0rXjNhxtkSQtKfZ6rOwvLQ3mW6JNqbNsrTqcEXmX0tA");
-        s.audit(AuditEntry {
-            actor: username.clone(),
-            action: "login_failed".into(),
-            detail: "unknown or inactive".into(),
-            ip,
-            ..Default::default()
-        })
-        .await;
-        return Err(bad_login());
-    };
-    let now = chrono::Utc::now();
-    if let Some(until) = account.locked_until.as_deref().and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok()) {
-        if until > now {
-            s.audit(AuditEntry { actor: account.username.clone(), action: "login_locked".into(), ip, ..Default::default() }).await;
-            let at = until.to_rfc3339();
-            let locked = Code::AccountLocked
-                .msg(format!("账户已锁定至 {at} / the account is locked until {at} after repeated wrong passwords"))
-                .with("locked_until", json!(at));
-            return Err(locked);
-        }
+    if let Err(wait) = s.lockout.check(&username, addr.ip()) {
+        s.audit(AuditEntry { actor: username.clone(), action: "login_held".into(), ip, ..Default::default() }).await;
+        return Err(held(wait));
     }
-    let hash = account.password_hash.clone();
+    let found = s.with_accounts(move |st| st.account_by_name(&name)).await?;
+    let account = found.filter(|a| a.active);
+    // An unknown name is hashed against a fixed hash, so that it takes as long as a wrong password; off the async
+    // threads either way (Argon2id is ~20 MiB and tens of milliseconds).
+    let hash = account.as_ref().map_or_else(|| UNKNOWN_USER_HASH.to_string(), |a| a.password_hash.clone());
     let pw = password.clone();
     let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
-    if !ok {
-        account.failed_logins += 1;
-        let mut detail = format!("failure {}", account.failed_logins);
-        if account.failed_logins >= MAX_FAILURES {
-            account.locked_until = Some((now + chrono::Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-            account.failed_logins = 0;
-            detail.push_str(", locked");
-        }
-        let a = account.clone();
-        s.with_accounts(move |st| st.update_account(&a)).await?;
-        s.audit(AuditEntry { actor: account.username.clone(), action: "login_failed".into(), detail, ip, ..Default::default() }).await;
-        return Err(bad_login());
-    }
+    let mut account = match account {
+        Some(a) if ok => a,
+        other => return Err(refuse_login(&s, &username, addr.ip(), ip, other).await?),
+    };
+    s.lockout.succeeded(&username, addr.ip());
+    let now = chrono::Utc::now();
     account.failed_logins = 0;
     account.locked_until = None;
     let token = random_token();
@@ -736,14 +751,27 @@ pub async fn update_user(
     let before = account_json(&a);
     parse_account_fields(&m, &mut a, &s)?;
     let acc = a.clone();
-    s.with_accounts(move |st| {
-        st.update_account(&acc)?;
-        if !acc.active {
-            st.delete_sessions_of(acc.id)?;
-        }
-        Ok(())
-    })
-    .await?;
+    // Checked and written on the one accounts connection, so two administrators demoting each other at once cannot
+    // both succeed.
+    let written = s
+        .with_accounts(move |st| {
+            let admins_after =
+                st.accounts()?.iter().map(|o| if o.id == acc.id { &acc } else { o }).filter(|o| o.active && o.role == Role::Admin).count();
+            if admins_after == 0 {
+                return Ok(false);
+            }
+            st.update_account(&acc)?;
+            if !acc.active {
+                st.delete_sessions_of(acc.id)?;
+            }
+            Ok(true)
+        })
+        .await?;
+    if !written {
+        return Err(Code::LastAdministrator.msg(
+            "至少须保留一个有效的管理员账户：请先任命另一位管理员 / at least one active administrator must remain: make another administrator first",
+        ));
+    }
     s.audit(AuditEntry {
         actor: id.actor(),
         action: "account_changed".into(),
@@ -778,6 +806,7 @@ pub async fn reset_user(
         st.delete_sessions_of(acc.id)
     })
     .await?;
+    s.lockout.release(&a.username);
     s.audit(AuditEntry { actor: id.actor(), action: "password_reset".into(), target: a.username.clone(), ..Default::default() }).await;
     Ok(Json(json!({"account": account_json(&a), "one_time_password": pw})))
 }

@@ -204,6 +204,7 @@ codes! {
     // 405.
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "不支持该请求方法", "the path does not take this method"),
     // 409: the write collides with the stored state.
+    LastAdministrator = ("last_administrator", CONFLICT, "须保留至少一个管理员", "the change would leave no active administrator"),
     VersionConflict = ("version_conflict", CONFLICT, "已被他人修改，请刷新后重试", "changed by someone else since it was read"),
     AlreadyExists = ("already_exists", CONFLICT, "已存在", "a record with this id or name exists"),
     AlreadyInPipeline = ("already_in_pipeline", CONFLICT, "该企业已在项目库中", "the enterprise already has an active project"),
@@ -229,8 +230,7 @@ codes! {
     TimeBeforeLastEvent = ("time_before_last_event", UNPROCESSABLE_ENTITY, "时间早于上一次办理", "a time before the request's last step"),
     TicketUnknownCategory = ("unknown_category", UNPROCESSABLE_ENTITY, "诉求类别不在服务目录中", "the request's category is not in the catalogue"),
     UnknownDepartment = ("unknown_department", UNPROCESSABLE_ENTITY, "部门不在服务目录中", "the department is not in the catalogue"),
-    // 423, 429.
-    AccountLocked = ("account_locked", LOCKED, "账户已锁定", "the account is locked after repeated wrong passwords"),
+    // 429.
     TooManyAttempts = ("too_many_attempts", TOO_MANY_REQUESTS, "登录尝试过多", "too many sign-in attempts from this address"),
     // 500: the server failed; the details are in its log.
     InternalError = ("internal_error", INTERNAL_SERVER_ERROR, "服务器内部错误", "the server failed"),
@@ -286,6 +286,11 @@ impl ApiError {
         self
     }
 
+    /// The same answer, telling the client when to try again (`Retry-After`, and `error.retry_after_seconds`).
+    pub fn retry_after(self, seconds: u64) -> Self {
+        self.with("retry_after_seconds", json!(seconds))
+    }
+
     /// The same answer with one more member in its `error` object.
     pub fn with(mut self, key: &str, value: Value) -> Self {
         self.extra.insert(key.to_string(), value);
@@ -305,8 +310,13 @@ impl IntoResponse for ApiError {
         body.insert("code".into(), json!(self.code.as_str()));
         body.insert("message".into(), json!(self.message));
         body.insert("parameter".into(), json!(self.parameter));
+        let retry = self.extra.get("retry_after_seconds").and_then(Value::as_u64);
         body.extend(self.extra);
-        (self.code.status(), Json(json!({ "error": body }))).into_response()
+        let mut res = (self.code.status(), Json(json!({ "error": body }))).into_response();
+        if let Some(secs) = retry {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        res
     }
 }
 

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod leads;
+pub mod lockout;
 pub mod market;
 pub mod names;
 pub mod openapi;

@@ -83,6 +83,7 @@ pub struct ServerState {
     /// query on the records connection.
     pub(crate) accounts: Option<Mutex<Box<dyn chainscope_store::Store>>>,
     pub(crate) throttle: crate::auth::Throttle,
+    pub(crate) lockout: crate::lockout::Lockout,
     pub(crate) trusted_proxies: crate::auth::TrustedProxies,
     pub(crate) cookie_secure: crate::auth::CookieSecure,
     pub(crate) source: Option<Arc<dyn Source>>,
@@ -104,6 +105,7 @@ impl ServerState {
             records: None,
             accounts: None,
             throttle: crate::auth::Throttle::default(),
+            lockout: crate::lockout::Lockout::default(),
             trusted_proxies: crate::auth::TrustedProxies::default(),
             cookie_secure: crate::auth::CookieSecure::default(),
             source: None,

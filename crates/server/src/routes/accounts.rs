@@ -11,8 +11,11 @@ const LOGIN_ERRORS: &[Reply] = &[
     BAD_FIELD,
     Reply { status: 401, description: "wrong username or password (`bad_credentials`)" },
     Reply { status: 403, description: "a sign-in posted from another site (`cross_origin`)" },
-    Reply { status: 423, description: "the account is locked after 5 wrong passwords; `error.locked_until` says until when" },
-    Reply { status: 429, description: "too many attempts from this address; wait a few minutes" },
+    Reply {
+        status: 429,
+        description: "too many attempts from this address, or 5 wrong passwords for this name from this address (held 15 \
+                      minutes, for that address only, whether the name exists or not); `Retry-After` says when to try again",
+    },
 ];
 
 pub(super) const ROUTES: &[Route] = &[
@@ -27,8 +30,9 @@ pub(super) const ROUTES: &[Route] = &[
         .doc(
             "sign in",
             "JSON body: username, password. Sets the session cookie (HttpOnly, Secure, SameSite=Strict) and returns the \
-             account and the CSRF token to send as X-CSRF-Token on every write. 401 wrong credentials, 423 locked after 5 \
-             failures (15 minutes), 429 too many attempts from one address.",
+             account and the CSRF token to send as X-CSRF-Token on every write. 401 wrong credentials (the same for an \
+             unknown name); 429 after 5 wrong passwords for the name from this address (held 15 minutes for this \
+             address only) or too many attempts from it, with Retry-After.",
         )
         .body(Body::Json(&["username", "password"]))
         .answers(200, "the account and CSRF token")

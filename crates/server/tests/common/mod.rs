@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
-use axum::extract::connect_info::MockConnectInfo;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request};
 use axum::Router;
 use serde_json::Value;
@@ -16,7 +16,7 @@ pub const PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 40000);
 
 /// The router as a client on loopback reaches it: the peer's address is known to the guard.
 pub fn app(router: Router) -> Router {
-    router.layer(MockConnectInfo(SocketAddr::from(PEER)))
+    app_from(router, SocketAddr::from(PEER))
 }
 
 /// An answer: status, headers, the body as text and, when it is JSON, parsed (else the text as a JSON string).
@@ -67,4 +67,49 @@ pub async fn send(app: &Router, method: &str, path: &str, headers: &[(&str, &str
 pub async fn get(app: &Router, path: &str) -> (u16, String) {
     let r = send(app, "GET", path, &[], None).await;
     (r.status, r.text)
+}
+
+/// The password of every test account.
+pub const PASSWORD: &str = "Test-password-2026";
+
+/// An active account with [`PASSWORD`], ready to store.
+pub fn account(username: &str, role: chainscope_model::Role) -> chainscope_model::Account {
+    chainscope_model::Account {
+        id: 0,
+        username: username.into(),
+        display_name: username.into(),
+        password_hash: chainscope_server::auth::hash_password(PASSWORD).expect("hash"),
+        role,
+        regions: vec![],
+        department: None,
+        enterprise_id: None,
+        active: true,
+        must_change: false,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+/// The router as reached from another address than [`PEER`].
+pub fn app_from(router: Router, peer: SocketAddr) -> Router {
+    // The connection's address as `serve` records it (an extension on every request; axum's `MockConnectInfo`
+    // would reach only the `ConnectInfo` extractor, and the guard reads the extension).
+    router.layer(axum::Extension(ConnectInfo(peer)))
+}
+
+/// Sign in; the session cookie and CSRF token as request headers.
+pub async fn sign_in(app: &Router, username: &str) -> [(String, String); 2] {
+    let body = serde_json::json!({"username": username, "password": PASSWORD}).to_string();
+    let r = send(app, "POST", "/api/v1/auth/login", &[], Some(&body)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let cookie = r.header("set-cookie").split(';').next().unwrap_or("").to_string();
+    let csrf = r.body["csrf"].as_str().expect("csrf").to_string();
+    [("cookie".to_string(), cookie), ("x-csrf-token".to_string(), csrf)]
+}
+
+/// Send as a signed-in session (see [`sign_in`]).
+pub async fn send_as(app: &Router, session: &[(String, String); 2], method: &str, path: &str, body: Option<&Value>) -> Reply {
+    let headers: Vec<(&str, &str)> = session.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    send(app, method, path, &headers, body.map(Value::to_string).as_deref()).await
 }
