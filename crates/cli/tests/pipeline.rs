@@ -331,6 +331,11 @@ fn bad_input_is_refused_naming_the_field() {
     bad("POST", "/api/v1/events", json!({"name_zh": "对接会"}), 400, "date");
     for (path, field) in [
         ("/api/v1/dashboard?month=2022-13", "month"),
+        ("/api/v1/dashboard?month=9999-12", "month"),
+        ("/api/v1/dashboard?through=9999-12-31", "through"),
+        ("/api/v1/reports?period=-1-Q1", "period"),
+        ("/api/v1/reports?period=9999-12", "period"),
+        ("/api/v1/reports?period=0", "period"),
         ("/api/v1/dashboard?through=yesterday", "through"),
         ("/api/v1/dashboard?year=2022&through=2021-05-01", "through"),
         ("/api/v1/reports?period=someday", "period"),

@@ -92,6 +92,11 @@ fn a_request_goes_round_the_loop_and_every_step_is_kept() {
         (Some("dispatched"), Some("nrp"), Some(w.eid))
     );
     assert_eq!(t["region"]["code"], "320312");
+    // An enterprise cannot move its request to another 板块 (it would hide it from its own officer).
+    let moved =
+        w.s.send_as(&w.ent, "POST", "/api/v1/tickets", &json!({"category": "land", "description": "换个板块", "region_code": "320382"}));
+    assert_eq!((moved.status, moved.json()["error"]["code"].as_str()), (403, Some("outside_scope")), "{}", common::text(&moved.body));
+    assert_eq!(moved.json()["error"]["parameter"], "region_code");
     // It waits for the bureau's 签收, and for no one else's step.
     assert_eq!(todo(&w, &w.nrp, "accept"), accept0 + 1);
     let mine = w.s.json_as(&w.nrp, "/api/v1/tickets?todo=true");

@@ -366,28 +366,42 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
             }
         }
     }
+    let peer = client_ip(&req, &s.trusted_proxies);
+    let who = identity.actor();
+    // A refusal answers at once; a sample of them goes into the audit log (see `crate::refusals`).
+    let refuse = |code: Code, message: &'static str| {
+        let (s, path, method, ip, who) = (s.clone(), path.clone(), method.clone(), ip.clone(), who.clone());
+        async move {
+            if let Some(left_out) = s.refusals.sample(peer, code.as_str()) {
+                let more = if left_out > 0 { format!(" (+{left_out} refused since the last line)") } else { String::new() };
+                let detail = format!("{} {} {method} {path}{more}", code.status().as_u16(), code.as_str());
+                s.audit(AuditEntry { actor: who, action: "refused".into(), target: path, detail, ip, ..Default::default() }).await;
+            }
+            refused(code, message)
+        }
+    };
     let allow = rule(&path, &method);
     let writes = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     match (&identity.account, allow) {
         (_, Allow::Public) => {}
-        (None, _) => return refused(Code::LoginRequired, "请先登录 / sign in first"),
+        (None, _) => return refuse(Code::LoginRequired, "请先登录 / sign in first").await,
         (Some(_), Allow::SignedIn) => {}
         (Some(a), Allow::Roles(roles)) => {
             if !roles.contains(&a.role) {
-                return refused(Code::Forbidden, "您的角色无权执行此操作 / your role may not do this");
+                return refuse(Code::Forbidden, "您的角色无权执行此操作 / your role may not do this").await;
             }
         }
     }
     if let Some(a) = &identity.account {
         let allowed_while_changing = matches!(path.as_str(), "/api/v1/auth/password" | "/api/v1/auth/logout" | "/api/v1/auth/me");
         if a.must_change && !allowed_while_changing && allow != Allow::Public {
-            return refused(Code::PasswordChangeRequired, "请先修改一次性密码 / change your one-time password first");
+            return refuse(Code::PasswordChangeRequired, "请先修改一次性密码 / change your one-time password first").await;
         }
         if writes {
             let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             let ok = identity.csrf.as_deref().is_some_and(|c| !sent.is_empty() && constant_eq(c.as_bytes(), sent.as_bytes()));
             if !ok {
-                return refused(Code::CsrfFailed, "缺少或错误的 CSRF 令牌 / missing or wrong CSRF token");
+                return refuse(Code::CsrfFailed, "缺少或错误的 CSRF 令牌 / missing or wrong CSRF token").await;
             }
         }
     }
@@ -410,7 +424,7 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     if writes && !path.starts_with("/api/v1/auth/") {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, MAX_AUDITED_BODY).await else {
-            return refused(Code::BodyTooLarge, "请求体过大 / the request body is too large");
+            return refuse(Code::BodyTooLarge, "请求体过大 / the request body is too large").await;
         };
         sent = String::from_utf8_lossy(&bytes).chars().take(AUDIT_DETAIL_CHARS).collect();
         req = Request::from_parts(parts, axum::body::Body::from(bytes));

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod params;
 pub mod pipeline;
 pub mod records;
+mod refusals;
 pub mod routes;
 pub mod service;
 pub mod siteplan;

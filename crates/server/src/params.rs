@@ -93,6 +93,9 @@ pub fn month(p: &Query, key: &str) -> Result<Option<(i32, u32)>, ApiError> {
     if !(1..=12).contains(&mo) {
         return Err(bad());
     }
+    if !PLAN_YEARS.contains(&y) {
+        return Err(out_of_years(key, &PLAN_YEARS));
+    }
     Ok(Some((y, mo)))
 }
 

@@ -419,7 +419,20 @@ pub async fn create(
         return Err(Code::UnknownEnterprise.param("enterprise_id", format!("没有企业 {enterprise_id} / no enterprise {enterprise_id}")));
     };
     let data = s.data();
-    let region_code = match text(&m, "region_code", 20)? {
+    let given = text(&m, "region_code", 20)?;
+    // An enterprise files in the 板块 it is registered in, so that its request reaches that 板块's officer; only
+    // officers and administrators place a request elsewhere.
+    if account.role == Role::Enterprise {
+        if let (Some(given), Some(registered)) = (&given, &enterprise.region_code) {
+            if data.regions.current_code(given) != data.regions.current_code(registered) {
+                return Err(Code::OutsideScope.param(
+                    "region_code",
+                    format!("企业诉求按注册地 {registered} 受理，不能改为 {given} / a request is filed in the enterprise's registered region {registered}, not {given}"),
+                ));
+            }
+        }
+    }
+    let region_code = match given {
         Some(r) => {
             if data.regions.get(data.regions.current_code(&r)).is_none() {
                 return Err(Code::UnknownRegion.param("region_code", format!("没有地区 '{r}' / no region '{r}'")));

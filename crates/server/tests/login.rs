@@ -85,3 +85,30 @@ async fn the_last_active_administrator_cannot_be_demoted_or_deactivated() {
     let r = common::send_as(&app, &second, "PATCH", &format!("/api/v1/users/{leader}"), Some(&json!({"active": false}))).await;
     assert_eq!(r.code(), (409, "last_administrator"), "{}", r.text);
 }
+
+#[tokio::test]
+async fn refusals_at_the_gate_are_audited_one_line_per_address_and_code_each_minute() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = state(dir.path());
+    let app = common::app(router(s.clone()));
+    for _ in 0..3 {
+        assert_eq!(common::send(&app, "GET", "/api/v1/projects", &[], None).await.code(), (401, "login_required"));
+    }
+    let leader = common::sign_in(&app, "leader1").await;
+    assert_eq!(common::send_as(&app, &leader, "GET", "/api/v1/audit", None).await.code(), (403, "forbidden"));
+    let write = common::send(&app, "PUT", "/api/v1/auth/preferences", &[(leader[0].0.as_str(), leader[0].1.as_str())], Some("{}")).await;
+    assert_eq!(write.code(), (403, "csrf_failed"));
+    let admin = common::sign_in(&app, "admin").await;
+    let audit = common::send_as(&app, &admin, "GET", "/api/v1/audit?limit=100", None).await;
+    let refused: Vec<(String, String)> = audit.body["items"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .filter(|e| e["action"] == "refused")
+        .map(|e| (e["actor"].as_str().unwrap_or("").to_string(), e["detail"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(refused.contains(&("anonymous".into(), "401 login_required GET /api/v1/projects".into())), "{refused:?}");
+    assert!(refused.contains(&("leader1".into(), "403 forbidden GET /api/v1/audit".into())), "{refused:?}");
+    assert!(refused.contains(&("leader1".into(), "403 csrf_failed PUT /api/v1/auth/preferences".into())), "{refused:?}");
+}

@@ -106,6 +106,9 @@ pub(super) fn dashboard_json(s: &ServerState, pl: &Pipeline, through: NaiveDate)
 fn through_param(p: &HashMap<String, String>, pl: &Pipeline) -> Result<NaiveDate, ApiError> {
     let year = crate::params::year(p, "year", crate::params::PLAN_YEARS)?;
     let through = match (crate::params::date(p, "through")?, crate::params::month(p, "month")?) {
+        (Some(d), _) if !crate::params::PLAN_YEARS.contains(&d.year()) => {
+            return Err(crate::params::out_of_years("through", &crate::params::PLAN_YEARS))
+        }
         (Some(d), _) => d,
         (None, Some((y, mo))) => month_last(y, mo)
             .ok_or_else(|| Code::InvalidMonth.param("month", format!("'{y}-{mo}' 不是月份 / '{y}-{mo}' is not a month")))?,

@@ -19,20 +19,22 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// A report period: a month `2022-09`, a quarter `2022-Q3`, or a year `2022`.
+/// Years outside [`crate::params::PLAN_YEARS`] are refused (`-1-Q1`, `9999-12`).
 fn period(raw: &str) -> Option<(String, NaiveDate, NaiveDate)> {
     let raw = raw.trim();
+    let year = |y: &str| y.parse::<i32>().ok().filter(|y| crate::params::PLAN_YEARS.contains(y));
     if let Some((y, q)) = raw.split_once("-Q").or_else(|| raw.split_once("-q")) {
-        let y: i32 = y.parse().ok()?;
+        let y = year(y)?;
         let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
         let from = NaiveDate::from_ymd_opt(y, (q - 1) * 3 + 1, 1)?;
         return Some((format!("{y}-Q{q}"), from, month_last(y, q * 3)?));
     }
     if let Some((y, m)) = raw.split_once('-') {
-        let y: i32 = y.parse().ok()?;
+        let y = year(y)?;
         let m: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
         return Some((format!("{y}-{m:02}"), NaiveDate::from_ymd_opt(y, m, 1)?, month_last(y, m)?));
     }
-    let y: i32 = raw.parse().ok().filter(|y| (1990..=2100).contains(y))?;
+    let y = year(raw)?;
     Some((format!("{y}"), NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
 }
 
