@@ -11,9 +11,12 @@ use std::time::{Duration, Instant};
 const WINDOW: Duration = Duration::from_secs(60);
 const CAPACITY: usize = 10_000;
 
+/// Per address and code: when the current minute began, and how many refusals it left out so far.
+type Seen = HashMap<(Option<IpAddr>, &'static str), (Instant, u64)>;
+
 #[derive(Default)]
 pub struct Refusals {
-    seen: Mutex<HashMap<(Option<IpAddr>, &'static str), (Instant, u64)>>,
+    seen: Mutex<Seen>,
 }
 
 impl Refusals {
