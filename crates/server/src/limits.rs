@@ -68,7 +68,8 @@ impl Rate {
         let (rate, burst) = t.split_once('/').ok_or_else(bad)?;
         let per_second: f64 = rate.trim().parse().map_err(|_| bad())?;
         let burst: u32 = burst.trim().parse().map_err(|_| bad())?;
-        if !(per_second.is_finite() && per_second > 0.0) || burst == 0 {
+        // At least one call per 1,000 s, so that the interval between calls stays a sane duration.
+        if !(per_second.is_finite() && per_second >= 0.001) || burst == 0 {
             return Err(bad());
         }
         Ok(Some(Self { per_second, burst }))
@@ -107,17 +108,22 @@ impl Limits {
     /// The defaults, with what the `CHAINSCOPE_*` variables set; the connection cap lowered to what the process's
     /// open-file limit allows. A variable that does not parse is an error naming it.
     pub fn from_env() -> Result<Self, String> {
+        Self::from_vars(|name| std::env::var(name).ok(), open_file_limit())
+    }
+
+    /// [`Limits::from_env`] over any source of variables and a known open-file limit.
+    fn from_vars(lookup: impl Fn(&str) -> Option<String>, open_files: Option<usize>) -> Result<Self, String> {
         let mut l = Self::default();
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let secs = |name: &str, into: &mut Duration| -> Result<(), String> {
             if let Some(v) = var(name) {
-                let n: f64 = v
+                *into = v
                     .trim()
                     .parse()
                     .ok()
-                    .filter(|n: &f64| n.is_finite() && *n > 0.0)
+                    .filter(|n: &f64| *n > 0.0)
+                    .and_then(|n| Duration::try_from_secs_f64(n).ok())
                     .ok_or_else(|| format!("{name}='{v}' 应为正数（秒） / {name}='{v}' is not a positive number of seconds"))?;
-                *into = Duration::from_secs_f64(n);
             }
             Ok(())
         };
@@ -135,7 +141,7 @@ impl Limits {
         if let Some(v) = var("CHAINSCOPE_RATE_LIMIT_SIGNED_IN") {
             l.signed_in = Rate::parse(&v).map_err(|e| format!("CHAINSCOPE_RATE_LIMIT_SIGNED_IN: {e}"))?;
         }
-        if let Some(files) = open_file_limit() {
+        if let Some(files) = open_files {
             let most = files.saturating_sub(FD_RESERVE).max(16);
             if l.max_connections > most {
                 tracing::warn!("the connection cap {} is lowered to {most}: the process may open {files} files", l.max_connections);
@@ -503,8 +509,41 @@ mod tests {
         assert_eq!(Rate::parse("10/40"), Ok(Some(Rate { per_second: 10.0, burst: 40 })));
         assert_eq!(Rate::parse(" 0.5 / 3 "), Ok(Some(Rate { per_second: 0.5, burst: 3 })));
         assert_eq!(Rate::parse("off"), Ok(None));
-        for bad in ["10", "x/4", "10/0", "-1/4", "10/-4", "inf/3"] {
+        for bad in ["10", "x/4", "10/0", "-1/4", "10/-4", "inf/3", "1e-300/1"] {
             assert!(Rate::parse(bad).expect_err(bad).contains("RATE/BURST"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_environment_sets_the_limits_and_the_open_file_limit_caps_the_connections() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_string())
+        };
+        let l = Limits::from_vars(
+            vars(&[
+                ("CHAINSCOPE_HEADER_TIMEOUT_SECS", "2.5"),
+                ("CHAINSCOPE_MAX_CONNECTIONS", "5000"),
+                ("CHAINSCOPE_RATE_LIMIT", "off"),
+                ("CHAINSCOPE_RATE_LIMIT_SIGNED_IN", "1/2"),
+                ("CHAINSCOPE_IDLE_TIMEOUT_SECS", " "),
+            ]),
+            Some(256),
+        )
+        .expect("valid");
+        assert_eq!(l.header_timeout, Duration::from_millis(2500));
+        assert_eq!(l.idle_timeout, Limits::default().idle_timeout, "a blank variable keeps the default");
+        assert_eq!(l.max_connections, 256 - FD_RESERVE, "never more than the open files allow");
+        assert_eq!((l.anonymous, l.signed_in), (None, Some(Rate { per_second: 1.0, burst: 2 })));
+        assert_eq!(Limits::from_vars(vars(&[]), None).expect("defaults").max_connections, 1024);
+        for (name, bad) in [
+            ("CHAINSCOPE_REQUEST_TIMEOUT_SECS", "0"),
+            ("CHAINSCOPE_REQUEST_TIMEOUT_SECS", "1e300"),
+            ("CHAINSCOPE_MAX_CONNECTIONS", "-3"),
+            ("CHAINSCOPE_RATE_LIMIT", "fast"),
+        ] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([(name, bad)]));
+            let e = Limits::from_vars(vars(pairs), None).expect_err(bad);
+            assert!(e.contains(name), "the error names the variable: {e}");
         }
     }
 
