@@ -90,7 +90,9 @@ export async function startServer() {
   }
   const server = spawn(BIN, ['--data-dir', dataDir, 'serve', '--bind', '127.0.0.1', '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+    // The whole suite comes from one address, many pages at once: a roomy allowance, so that the views are tested
+    // and not the anonymous rate limit (which crates/server/tests/limits.rs tests).
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', CHAINSCOPE_RATE_LIMIT: process.env.CHAINSCOPE_RATE_LIMIT || '200/400' },
   });
   let serverLog = '';
   server.stdout.on('data', (d) => { serverLog += d; });

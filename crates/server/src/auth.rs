@@ -14,6 +14,7 @@ use crate::ServerState;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -339,8 +340,41 @@ fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
     }
 }
 
-fn client_ip(req: &Request, proxies: &TrustedProxies) -> Option<IpAddr> {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())?;
+/// The caller a session cookie names, when the session is live and its account active; else nobody.
+pub(crate) async fn identify(s: &Arc<ServerState>, headers: &HeaderMap) -> Identity {
+    let Some(token) = cookie_token(headers) else { return Identity::default() };
+    if s.accounts.is_none() {
+        return Identity::default();
+    }
+    let th = token_hash(&token);
+    let key = th.clone();
+    match s.with_accounts(move |st| st.session(&key)).await.ok().flatten() {
+        Some((session, account)) => {
+            let live = chrono::DateTime::parse_from_rfc3339(&session.expires_at).is_ok_and(|e| e > chrono::Utc::now());
+            if live && account.active {
+                Identity { account: Some(account), csrf: Some(session.csrf), token_hash: Some(th) }
+            } else {
+                Identity::default()
+            }
+        }
+        None => Identity::default(),
+    }
+}
+
+/// Whether the request carries a well-formed session cookie (not whether the session is live).
+pub(crate) fn has_session_cookie(headers: &HeaderMap) -> bool {
+    cookie_token(headers).is_some()
+}
+
+/// The address of the connection's other end, as the server (or, in-process, the test's `MockConnectInfo`) gives it.
+fn peer(req: &Request) -> Option<IpAddr> {
+    let real = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    real.or_else(|| req.extensions().get::<MockConnectInfo<SocketAddr>>().map(|m| m.0)).map(|a| a.ip())
+}
+
+/// The caller's address: the peer, or the client a trusted proxy names in `X-Forwarded-For`.
+pub(crate) fn client_ip(req: &Request, proxies: &TrustedProxies) -> Option<IpAddr> {
+    let peer = peer(req)?;
     let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
     Some(proxies.client(peer, forwarded))
 }
@@ -350,29 +384,14 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| req.uri().path().to_string());
     let method = req.method().clone();
     let ip = client_ip(&req, &s.trusted_proxies).map(|i| i.to_string()).unwrap_or_default();
-    let mut identity = Identity::default();
-    if let Some(token) = cookie_token(req.headers()) {
-        let th = token_hash(&token);
-        let found = if s.accounts.is_some() {
-            let key = th.clone();
-            s.with_accounts(move |st| st.session(&key)).await.ok().flatten()
-        } else {
-            None
-        };
-        if let Some((session, account)) = found {
-            let live = chrono::DateTime::parse_from_rfc3339(&session.expires_at).is_ok_and(|e| e > chrono::Utc::now());
-            if live && account.active {
-                identity = Identity { account: Some(account), csrf: Some(session.csrf), token_hash: Some(th) };
-            }
-        }
-    }
-    let peer = client_ip(&req, &s.trusted_proxies);
+    let identity = identify(&s, req.headers()).await;
+    let caller = client_ip(&req, &s.trusted_proxies);
     let who = identity.actor();
     // A refusal answers at once; a sample of them goes into the audit log (see `crate::refusals`).
     let refuse = |code: Code, message: &'static str| {
         let (s, path, method, ip, who) = (s.clone(), path.clone(), method.clone(), ip.clone(), who.clone());
         async move {
-            if let Some(left_out) = s.refusals.sample(peer, code.as_str()) {
+            if let Some(left_out) = s.refusals.sample(caller, code.as_str()) {
                 let more = if left_out > 0 { format!(" (+{left_out} refused since the last line)") } else { String::new() };
                 let detail = format!("{} {} {method} {path}{more}", code.status().as_u16(), code.as_str());
                 s.audit(AuditEntry { actor: who, action: "refused".into(), target: path, detail, ip, ..Default::default() }).await;
@@ -409,7 +428,7 @@ pub async fn guard(State(s): State<Arc<ServerState>>, mut req: Request, next: Ne
     req.extensions_mut().insert(identity);
     let client = client_ip(&req, &s.trusted_proxies);
     req.extensions_mut().insert(ClientIp(client));
-    let peer_is_proxy = req.extensions().get::<ConnectInfo<SocketAddr>>().is_some_and(|c| s.trusted_proxies.contains(c.0.ip()));
+    let peer_is_proxy = peer(&req).is_some_and(|p| s.trusted_proxies.contains(p));
     let https = peer_is_proxy
         && req
             .headers()

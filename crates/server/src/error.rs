@@ -203,6 +203,8 @@ codes! {
     AccountNotFound = ("unknown_account", NOT_FOUND, "没有该账户", "the account in the path does not exist"),
     // 405.
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "不支持该请求方法", "the path does not take this method"),
+    // 408: the client did not send the whole request in time (or it could not be answered in time).
+    RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "请求超时", "the request was not received or answered in time"),
     // 409: the write collides with the stored state.
     LastAdministrator = ("last_administrator", CONFLICT, "须保留至少一个管理员", "the change would leave no active administrator"),
     VersionConflict = ("version_conflict", CONFLICT, "已被他人修改，请刷新后重试", "changed by someone else since it was read"),
@@ -232,6 +234,7 @@ codes! {
     UnknownDepartment = ("unknown_department", UNPROCESSABLE_ENTITY, "部门不在服务目录中", "the department is not in the catalogue"),
     // 429.
     TooManyAttempts = ("too_many_attempts", TOO_MANY_REQUESTS, "登录尝试过多", "too many sign-in attempts from this address"),
+    TooManyRequests = ("too_many_requests", TOO_MANY_REQUESTS, "请求过于频繁", "too many requests from this address; wait as Retry-After says"),
     // 500: the server failed; the details are in its log.
     InternalError = ("internal_error", INTERNAL_SERVER_ERROR, "服务器内部错误", "the server failed"),
     DatabaseError = ("database_error", INTERNAL_SERVER_ERROR, "数据库错误", "the database failed"),

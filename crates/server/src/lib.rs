@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod leads;
+pub mod limits;
 pub mod lockout;
 pub mod market;
 pub mod names;
@@ -29,9 +30,16 @@ use std::sync::Arc;
 
 pub use state::{Data, Pipeline, ServerState, Source};
 
-/// The whole server: every route of the table in [`routes`], behind the guard that applies each route's audience;
-/// anything else is the web app (or the JSON 404 under `/api/`).
+/// The whole server with the default [`limits::Limits`]: every route of the table in [`routes`], behind the guard
+/// that applies each route's audience; anything else is the web app (or the JSON 404 under `/api/`).
 pub fn router(state: Arc<ServerState>) -> Router {
+    router_with(state, &limits::Limits::default())
+}
+
+/// The whole server with these limits (the rate limits and the request time-out are layers of the router; the
+/// connection limits are applied by [`serve_on`]).
+pub fn router_with(state: Arc<ServerState>, limits: &limits::Limits) -> Router {
+    let throttles = Arc::new(limits::Throttles::new(state.clone(), limits));
     routes::add_to(Router::new())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(web::asset)
@@ -39,6 +47,11 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         // Outside the compression, so that a kept answer is kept compressed.
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache::layer))
+        // Outside the cache: a kept answer is cheap, but a flood of them is not free, and counting every call of a
+        // heavy route keeps the allowance simple to state.
+        .layer(axum::middleware::from_fn_with_state(throttles, limits::throttle))
+        // Outermost: the whole request, body included, within the request time-out.
+        .layer(axum::middleware::from_fn_with_state(limits.request_timeout, limits::deadline))
         .with_state(state)
 }
 
@@ -50,9 +63,16 @@ async fn not_found() -> Response {
     error::no_route().await.into_response()
 }
 
-/// Serve until the process is stopped.
+/// Serve until the process is stopped, with the limits the environment sets ([`limits::Limits::from_env`]).
 pub async fn serve(addr: SocketAddr, state: Arc<ServerState>) -> std::io::Result<()> {
+    let limits = limits::Limits::from_env().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, state, limits).await
+}
+
+/// Serve on a bound listener with these limits until the process is stopped: reloads the data when it changes,
+/// and serves each connection within the header, idle and request time-outs and the connection cap.
+pub async fn serve_on(listener: tokio::net::TcpListener, state: Arc<ServerState>, limits: limits::Limits) -> std::io::Result<()> {
     tracing::info!("listening on http://{}", listener.local_addr()?);
     eprintln!("Chainscope 已启动 / listening on http://{}", listener.local_addr()?);
     if state.source.is_some() {
@@ -72,5 +92,6 @@ pub async fn serve(addr: SocketAddr, state: Arc<ServerState>) -> std::io::Result
             }
         });
     }
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+    let app = router_with(state, &limits);
+    limits::serve_connections(listener, app, limits).await
 }

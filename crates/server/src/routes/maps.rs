@@ -27,6 +27,7 @@ pub(super) const ROUTES: &[Route] = &[
         .answers(200, "the taxonomy"),
     get("/api/v1/heat", PUBLIC, |m| on(m, api::heat_map))
         .cached()
+        .heavy()
         .doc("heat map", "Enterprises aggregated into H3 cells or administrative units under filters. Cells: {key, count, value}.")
         .params(&[FILTERS, HEAT])
         .json("cells sorted by value")
@@ -58,6 +59,7 @@ pub(super) const ROUTES: &[Route] = &[
         .errors(READ),
     get("/api/v1/enterprises", PUBLIC, |m| on(m, records::list))
         .cached()
+        .heavy()
         .doc(
             "records behind a figure",
             "Enterprises passing the heat filters (and `cell`), largest first, a page at a time: {total, items}.",
@@ -76,6 +78,7 @@ pub(super) const ROUTES: &[Route] = &[
         .errors(LOOKUP),
     get("/api/v1/markers", PUBLIC, |m| on(m, records::map_markers))
         .cached()
+        .heavy()
         .doc("map markers", "Enterprises in a map view clustered by H3 cell at the zoom's resolution; single ones carry id and name.")
         .params(&[FILTERS, MARKERS])
         .json("markers")
@@ -106,6 +109,7 @@ pub(super) const ROUTES: &[Route] = &[
         .errors(LOOKUP),
     get("/api/v1/search", PUBLIC, |m| on(m, records::search))
         .cached()
+        .heavy()
         .doc(
             "search",
             "Enterprises, parks, nodes, chains and places whose names contain the text (Chinese or English). Enterprises \
@@ -117,6 +121,7 @@ pub(super) const ROUTES: &[Route] = &[
         .errors(READ),
     get("/api/v1/complexity", PUBLIC, |m| on(m, api::complexity))
         .cached()
+        .heavy()
         .doc(
             "relatedness and complexity",
             "RCA, presence, proximity, density, ECI, PCI, COI and COG over the region × node matrix at the chosen level \
@@ -127,6 +132,7 @@ pub(super) const ROUTES: &[Route] = &[
         .errors(READ),
     get("/api/v1/siteplan", PUBLIC, |m| on(m, siteplan::siteplan))
         .cached()
+        .heavy()
         .doc(
             "site plan (最优方案)",
             "Parks and carrier platforms ranked for a project by cluster fit, chain partners nearby, space, cost, logistics \

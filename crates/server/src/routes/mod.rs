@@ -129,6 +129,9 @@ pub struct Route {
     /// Whether the answer is kept between reloads ([`crate::cache`]): true only for public reads whose answer
     /// depends on nothing but the path, the parameters and the loaded data (never on who asks).
     pub cached: bool,
+    /// Whether the route is costly to answer (heat, markers, complexity, site plans, record lists, search): such
+    /// requests count against the caller's rate limit ([`crate::limits`]).
+    pub heavy: bool,
 }
 
 impl std::fmt::Debug for Route {
@@ -144,6 +147,7 @@ const fn route(verb: Verb, path: &'static str, audience: Allow, handler: Handler
         audience,
         handler,
         cached: false,
+        heavy: false,
         doc: Doc {
             summary: "",
             description: "",
@@ -208,6 +212,11 @@ impl Route {
         self.cached = true;
         self
     }
+    /// The route is costly and rate limited (see [`Route::heavy`]).
+    const fn heavy(mut self) -> Self {
+        self.heavy = true;
+        self
+    }
     /// The error answers of the handler.
     const fn errors(mut self, errors: &'static [Reply]) -> Self {
         self.doc.errors = errors;
@@ -261,6 +270,12 @@ pub fn find(path: &str, method: &Method) -> Option<&'static Route> {
 /// Whether a request path (`/api/v1/enterprises/42`) is that of a GET route whose answers are kept.
 pub fn is_cached(path: &str) -> bool {
     table().any(|r| r.cached && r.verb == Verb::Get && matches_pattern(r.path, path))
+}
+
+/// Whether a request (method and concrete path) is for a route marked heavy, whose calls are rate limited.
+pub fn is_heavy(method: &Method, path: &str) -> bool {
+    let Some(verb) = Verb::of(method) else { return false };
+    table().any(|r| r.heavy && r.verb == verb && matches_pattern(r.path, path))
 }
 
 /// Whether a path matches a route pattern, a `{name}` standing for one non-empty segment.
@@ -342,5 +357,16 @@ mod tests {
         assert_eq!(get("/api/v1/users"), Some(Allow::Roles(&[Role::Admin])));
         assert_eq!(find("/api/v1/heat", &Method::DELETE).map(|r| r.path), None);
         assert_eq!(get("/api/v1/projects/p-1"), None, "patterns, not concrete paths");
+    }
+
+    #[test]
+    fn heavy_routes_are_found_by_concrete_path_and_method() {
+        for p in ["/api/v1/heat", "/api/v1/markers", "/api/v1/complexity", "/api/v1/siteplan", "/api/v1/enterprises", "/api/v1/search"] {
+            assert!(is_heavy(&Method::GET, p), "{p} is heavy");
+            assert!(is_heavy(&Method::HEAD, p), "{p} by HEAD is heavy");
+        }
+        assert!(!is_heavy(&Method::GET, "/api/v1/health"));
+        assert!(!is_heavy(&Method::GET, "/api/v1/enterprises/42"), "one profile is not a list");
+        assert!(!is_heavy(&Method::POST, "/api/v1/search"));
     }
 }
