@@ -275,6 +275,39 @@ pub async fn layer(State(s): State<Arc<ServerState>>, req: Request, next: Next) 
     out
 }
 
+/// The map page's first questions, as the web app asks them (`web/views/map.js`: the home city at resolution 7,
+/// counted, as GeoJSON; the same without the region), and the documents every page reads.
+pub fn warm_paths(home_region: &str) -> Vec<String> {
+    let heat = "/api/v1/heat?group=h3&res=7&weight=count&format=geojson";
+    vec![
+        format!("{heat}&region={home_region}"),
+        heat.to_string(),
+        "/api/v1/taxonomy".into(),
+        "/api/v1/stats".into(),
+        "/api/v1/parks".into(),
+        "/api/v1/hubs".into(),
+    ]
+}
+
+/// Ask the router the [`warm_paths`] questions, gzipped as browsers take them, so that their answers are kept
+/// before the first visitor asks. Failures are only logged: the answers are then built on first use as usual.
+pub async fn warm(state: Arc<ServerState>, app: axum::Router) {
+    use tower::ServiceExt;
+    let started = std::time::Instant::now();
+    let home = state.data().snapshot.home_region.clone();
+    for path in warm_paths(&home) {
+        let Ok(req) = Request::builder().uri(&path).header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()) else { continue };
+        match app.clone().oneshot(req).await {
+            Ok(res) if res.status() == StatusCode::OK => {
+                let _ = axum::body::to_bytes(res.into_body(), usize::MAX).await;
+            }
+            Ok(res) => tracing::debug!(path = path.as_str(), status = res.status().as_u16(), "not warmed"),
+            Err(e) => tracing::debug!(path = path.as_str(), "not warmed: {e}"),
+        }
+    }
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "answers warmed");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

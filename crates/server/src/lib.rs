@@ -75,9 +75,13 @@ pub async fn serve(addr: SocketAddr, state: Arc<ServerState>) -> std::io::Result
 pub async fn serve_on(listener: tokio::net::TcpListener, state: Arc<ServerState>, limits: limits::Limits) -> std::io::Result<()> {
     tracing::info!("listening on http://{}", listener.local_addr()?);
     eprintln!("Chainscope 已启动 / listening on http://{}", listener.local_addr()?);
+    let app = router_with(state.clone(), &limits);
+    // The answers the map page asks for first are built before anyone asks, at start and after every reload.
+    tokio::spawn(cache::warm(state.clone(), app.clone()));
     if state.source.is_some() {
         let every = std::env::var("CHAINSCOPE_REFRESH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000u64);
         let watcher = state.clone();
+        let warm_app = app.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_millis(every.max(50)));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -87,11 +91,11 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: Arc<ServerState>
                 match tokio::task::spawn_blocking(move || s.refresh_if_changed()).await {
                     Ok(Err(e)) => tracing::warn!("reloading the data failed (the previous data stays in use): {e}"),
                     Err(e) => tracing::warn!("reload task failed: {e}"),
-                    Ok(Ok(_)) => {}
+                    Ok(Ok(true)) => cache::warm(watcher.clone(), warm_app.clone()).await,
+                    Ok(Ok(false)) => {}
                 }
             }
         });
     }
-    let app = router_with(state, &limits);
     limits::serve_connections(listener, app, limits).await
 }

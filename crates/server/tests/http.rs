@@ -288,4 +288,13 @@ async fn public_answers_are_kept_until_the_data_changes_and_revalidate_cheaply()
     let after = common::send(&app, "GET", heat, &[("if-none-match", &etag)], None).await;
     assert_eq!(after.status, 200, "the old validator is stale after a reload");
     assert_eq!(after.body["features"].as_array().map(Vec::len), Some(1));
+
+    // Warming builds the map page's first answers before anyone asks: the next ask is a hit.
+    let before = state.cache_figures();
+    chainscope_server::cache::warm(state.clone(), app.clone()).await;
+    let warmed = state.cache_figures();
+    assert!(warmed.entries >= before.entries + 4, "{before:?} → {warmed:?}");
+    let first = &chainscope_server::cache::warm_paths("320300")[1]; // this test's data has no regions
+    assert_eq!(common::send(&app, "GET", first, &[("accept-encoding", "gzip")], None).await.status, 200);
+    assert_eq!(state.cache_figures().hits, warmed.hits + 1, "answered from the cache");
 }
