@@ -114,6 +114,16 @@ async fn serves_the_summary_page_stats_and_json_errors() {
     let v: serde_json::Value = serde_json::from_str(&body).expect("GeoJSON");
     assert_eq!(v["features"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["features"][0]["geometry"]["type"], "Polygon");
+    for f in v["features"].as_array().expect("features") {
+        let ring = f["geometry"]["coordinates"][0].as_array().expect("ring");
+        assert_eq!(ring.len(), 7, "a hexagon, closed: {f}");
+        assert_eq!(ring.first(), ring.last(), "the ring is closed");
+        let lon = ring[0][0].as_f64().expect("lon");
+        assert!((117.0..121.0).contains(&lon) && (lon * 1e6).fract().abs() < 1e-3, "six decimals at most: {lon}");
+        assert!(f["id"].is_string() && f["properties"]["count"].as_u64().is_some_and(|n| n > 0), "{f}");
+    }
+    let counts: u64 = v["features"].as_array().expect("features").iter().filter_map(|f| f["properties"]["count"].as_u64()).sum();
+    assert_eq!(counts, 30, "every enterprise in a cell");
 
     // Bad parameters: 400 with the parameter named, never a 500.
     for (path, parameter) in [
