@@ -25,8 +25,9 @@ pub enum Grouping {
     Admin(AdminLevel),
 }
 
-/// Which enterprises count. Empty lists mean "no restriction"; chain filters (tiers, clusters, chains, nodes)
-/// combine into one set of nodes, and an enterprise counts if it is on any of them.
+/// Which enterprises count. Empty lists mean "no restriction". Within one list the ids are alternatives (two chains:
+/// either); the lists combine as AND (a chain and a node: that node of that chain), and an enterprise counts if it
+/// is on any node of the resulting set. Every other criterion narrows further.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct HeatFilter {
     #[serde(default)]
@@ -126,35 +127,39 @@ struct Compiled {
     cell: Option<(u64, u8)>,
 }
 
-fn compile(s: &Snapshot, f: &HeatFilter) -> Result<Compiled, HeatError> {
+/// The node indices a filter's tiers, clusters, chains and nodes name, in index order (unknown ids are errors).
+/// Within one list the ids are alternatives; the lists combine as AND: chain `cm` and node `cm.hydraulics` is that
+/// one node, a chain and a node of another chain is no node at all.
+pub fn chosen_nodes(s: &Snapshot, f: &HeatFilter) -> Result<Vec<usize>, HeatError> {
     let t = &s.taxonomy;
-    let mut nodes: Vec<usize> = Vec::new();
-    let mut any_chain_filter = false;
+    let unknown = |kind: &'static str, id: &String| HeatError::Unknown { kind, id: id.clone() };
     for id in &f.tiers {
-        any_chain_filter = true;
-        t.tier(id).ok_or_else(|| HeatError::Unknown { kind: "tier", id: id.clone() })?;
-        for c in t.clusters.iter().filter(|c| &c.tier == id) {
-            for ch in t.chains_of_cluster(&c.id) {
-                nodes.extend(t.nodes_of_chain(&ch.id).filter_map(|n| t.node_idx(&n.id)));
-            }
-        }
+        t.tier(id).ok_or_else(|| unknown("tier", id))?;
     }
     for id in &f.clusters {
-        any_chain_filter = true;
-        t.cluster(id).ok_or_else(|| HeatError::Unknown { kind: "cluster", id: id.clone() })?;
-        for ch in t.chains_of_cluster(id) {
-            nodes.extend(t.nodes_of_chain(&ch.id).filter_map(|n| t.node_idx(&n.id)));
-        }
+        t.cluster(id).ok_or_else(|| unknown("cluster", id))?;
     }
     for id in &f.chains {
-        any_chain_filter = true;
-        t.chain(id).ok_or_else(|| HeatError::Unknown { kind: "chain", id: id.clone() })?;
-        nodes.extend(t.nodes_of_chain(id).filter_map(|n| t.node_idx(&n.id)));
+        t.chain(id).ok_or_else(|| unknown("chain", id))?;
     }
     for id in &f.nodes {
-        any_chain_filter = true;
-        nodes.push(t.node_idx(id).ok_or_else(|| HeatError::Unknown { kind: "node", id: id.clone() })?);
+        t.node_idx(id).ok_or_else(|| unknown("node", id))?;
     }
+    Ok((0..t.nodes.len())
+        .filter(|&i| {
+            let n = &t.nodes[i];
+            let cluster = t.cluster_of_node(&n.id);
+            (f.nodes.is_empty() || f.nodes.contains(&n.id))
+                && (f.chains.is_empty() || f.chains.contains(&n.chain))
+                && (f.clusters.is_empty() || cluster.is_some_and(|c| f.clusters.contains(&c.id)))
+                && (f.tiers.is_empty() || cluster.is_some_and(|c| f.tiers.contains(&c.tier)))
+        })
+        .collect())
+}
+
+fn compile(s: &Snapshot, f: &HeatFilter) -> Result<Compiled, HeatError> {
+    let any_chain_filter = !(f.tiers.is_empty() && f.clusters.is_empty() && f.chains.is_empty() && f.nodes.is_empty());
+    let mut nodes = chosen_nodes(s, f)?;
     nodes.sort_unstable();
     nodes.dedup();
     let rows = match nodes[..] {

@@ -990,28 +990,4 @@ fn rest_is_empty(f: &HeatFilter) -> bool {
         && f.cell.is_none()
 }
 
-/// The node indices a filter's tiers, clusters, chains and nodes name (unknown ids are errors).
-pub fn chosen_nodes(s: &Snapshot, f: &HeatFilter) -> Result<Vec<usize>, HeatError> {
-    let t = &s.taxonomy;
-    let unknown = |kind: &'static str, id: &String| HeatError::Unknown { kind, id: id.clone() };
-    for id in &f.tiers {
-        t.tier(id).ok_or_else(|| unknown("tier", id))?;
-    }
-    for id in &f.clusters {
-        t.cluster(id).ok_or_else(|| unknown("cluster", id))?;
-    }
-    for id in &f.chains {
-        t.chain(id).ok_or_else(|| unknown("chain", id))?;
-    }
-    for id in &f.nodes {
-        t.node_idx(id).ok_or_else(|| unknown("node", id))?;
-    }
-    Ok((0..t.nodes.len())
-        .filter(|&i| {
-            let n = &t.nodes[i];
-            f.nodes.contains(&n.id)
-                || f.chains.contains(&n.chain)
-                || t.cluster_of_node(&n.id).is_some_and(|c| f.clusters.contains(&c.id) || f.tiers.contains(&c.tier))
-        })
-        .collect())
-}
+pub use crate::heat::chosen_nodes;

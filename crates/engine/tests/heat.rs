@@ -166,6 +166,16 @@ fn heat_matches_a_naive_computation_under_filters() {
             on(e, &["ic.fab"]) && (2000..=2010).contains(&y) && e.employees.unwrap_or(0) >= 100 && e.flags.high_tech && !e.synthetic
         };
         assert_same(&engine(&s, &f, group), &naive(&es, &reg, keep, group));
+        // The chain lists combine as AND: a chain and its node is that node; a chain and another chain's node is
+        // nothing; two chains are either.
+        let f = HeatFilter { chains: vec!["cm".into()], nodes: vec!["cm.hyd".into()], ..Default::default() };
+        assert_same(&engine(&s, &f, group), &naive(&es, &reg, |e| on(e, &["cm.hyd"]), group));
+        let f = HeatFilter { clusters: vec!["cm".into()], tiers: vec!["emerging".into()], ..Default::default() };
+        assert!(engine(&s, &f, group).is_empty(), "the cm cluster is not in the emerging tier");
+        let f = HeatFilter { chains: vec!["ic".into()], nodes: vec!["cm.hyd".into()], ..Default::default() };
+        assert!(engine(&s, &f, group).is_empty(), "cm.hyd is not a node of the ic chain");
+        let f = HeatFilter { chains: vec!["ic".into(), "cm".into()], ..Default::default() };
+        assert_same(&engine(&s, &f, group), &naive(&es, &reg, |e| on(e, &["cm.hyd", "cm.exc", "ic.fab"]), group));
         let f = HeatFilter { region: Some("320300".into()), ..Default::default() };
         let inside = |e: &Enterprise| e.region_code.as_deref().is_some_and(|c| reg.is_within(reg.current_code(c), "320300"));
         assert_same(&engine(&s, &f, group), &naive(&es, &reg, inside, group));
