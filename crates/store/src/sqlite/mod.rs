@@ -1,7 +1,8 @@
-//! The embedded SQLite store: one file, WAL mode, versioned migrations, every write in one transaction. This module
-//! opens and migrates the file and holds what every concern shares; each trait of the store is implemented in the
-//! file of its concern (`records`, `enterprises` with `search` and `snapshot`, `pipeline`, `accounts`, `service`,
-//! `maintenance`), and `codec` turns records into rows and back.
+//! The embedded SQLite store: one file, WAL mode, versioned migrations, every write in one `BEGIN IMMEDIATE`
+//! transaction ([`SqliteStore::write_tx`]), read-only connections beside the writer ([`SqliteStore::open_reader`]).
+//! This module opens and migrates the file and holds what every concern shares; each trait of the store is
+//! implemented in the file of its concern (`records`, `enterprises` with `search` and `snapshot`, `pipeline`,
+//! `accounts`, `service`, `maintenance`), and `codec` turns records into rows and back.
 
 mod accounts;
 mod codec;
