@@ -99,7 +99,12 @@ fn concurrent_writers_on_their_own_connections_all_succeed() {
                         let mut p = st.project(&id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
                         p.jobs = Some(round as u32 + 1);
                         st.save_project(&p, Some(p.version), &change)?;
-                        st.audit(&AuditEntry { actor: format!("writer {w}"), action: "edit".into(), target: id.clone(), ..Default::default() })?;
+                        st.audit(&AuditEntry {
+                            actor: format!("writer {w}"),
+                            action: "edit".into(),
+                            target: id.clone(),
+                            ..Default::default()
+                        })?;
                         st.create_session(&format!("{w}-{round}"), admin_id, "csrf", "2099-01-01T00:00:00Z")?;
                         st.set_meta(&format!("writer_{w}"), &round.to_string())?;
                         Ok(())
