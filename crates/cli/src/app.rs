@@ -18,6 +18,11 @@ pub fn open_store(path: &Path) -> anyhow::Result<Backend> {
     SqliteStore::open(path).with_context(|| format!("cannot open the store {}", path.display()))
 }
 
+/// Open a read-only connection to a store file, beside the one that writes (the server's readers).
+pub fn open_reader(path: &Path) -> anyhow::Result<Backend> {
+    SqliteStore::open_reader(path).with_context(|| format!("cannot open the store {} for reading", path.display()))
+}
+
 /// A store in memory only, gone when dropped (validation without a data directory).
 pub fn scratch_store() -> anyhow::Result<Backend> {
     Ok(SqliteStore::open_in_memory()?)

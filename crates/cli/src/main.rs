@@ -123,6 +123,10 @@ enum Command {
         /// sends X-Forwarded-Proto; not on plain HTTP, where browsers would drop it), always, or never.
         #[arg(long, env = "CHAINSCOPE_COOKIE_SECURE", default_value = "auto")]
         cookie_secure: String,
+        /// How many read-only connections to the store serve reads at once (1–64); by default one per core, at least
+        /// 2 and at most 8. Writes go through one more connection.
+        #[arg(long, env = "CHAINSCOPE_READERS", value_parser = clap::value_parser!(u16).range(1..=64))]
+        readers: Option<u16>,
     },
     /// Back-test the lead ranking: rank with only what was known at a date, then measure precision@k and recall@k
     /// against the outside enterprises that arrived after it (branches founded here, projects signed), beside a
@@ -367,7 +371,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { bind, port, trusted_proxies, cookie_secure } => {
+        Command::Serve { bind, port, trusted_proxies, cookie_secure, readers } => {
             let proxies = chainscope_server::auth::TrustedProxies::parse(&trusted_proxies)
                 .map_err(|e| anyhow::anyhow!("--trusted-proxy / CHAINSCOPE_TRUSTED_PROXIES: {e}"))?;
             let cookie_secure = chainscope_server::auth::CookieSecure::parse(&cookie_secure)
@@ -385,6 +389,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let data = serve::load(&app, cli.quiet)?;
             let store_path = cli.data_dir.join(app::STORE_FILE);
             let records = app::open_store(&store_path)?;
+            let readers = serve::open_readers(&store_path, serve::reader_count(readers))?;
+            if !cli.quiet {
+                eprintln!("store: 1 writer, {} readers", readers.len());
+            }
             let mut accounts = app::open_store(&store_path)?;
             users::ensure_first_admin(&mut accounts)?;
             let state = std::sync::Arc::new(
@@ -394,6 +402,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     data,
                 )
                 .with_records(Box::new(records))
+                .with_readers(readers)
                 .with_account_store(Box::new(accounts))
                 .with_trusted_proxies(proxies)
                 .with_cookie_secure(cookie_secure)

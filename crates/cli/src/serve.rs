@@ -6,7 +6,11 @@ use crate::app::App;
 use crate::{dataset, init};
 use chainscope_server::source::{Context, Defaults, StoreSource};
 use chainscope_server::Data;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The fewest and the most read connections the server opens when not told how many.
+const READERS_MIN: usize = 2;
+const READERS_MAX: usize = 8;
 
 /// The embedded dataset's settings, for a store made before they were stored.
 pub const DEFAULTS: Defaults = Defaults {
@@ -43,4 +47,31 @@ pub fn source(data_dir: PathBuf) -> anyhow::Result<StoreSource> {
         Ok((Box::new(app.store), cx))
     };
     Ok(StoreSource::new(Box::new(open), DEFAULTS)?)
+}
+
+/// How many read connections the server opens: `asked` (`--readers` / `CHAINSCOPE_READERS`) if given, else one per
+/// core this process may use, at least 2 and at most 8.
+pub fn reader_count(asked: Option<u16>) -> usize {
+    match asked {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(READERS_MIN, |n| n.get()).clamp(READERS_MIN, READERS_MAX),
+    }
+}
+
+/// `n` read-only connections to the store file, for the server's pool of readers.
+pub fn open_readers(store: &Path, n: usize) -> anyhow::Result<Vec<Box<dyn chainscope_store::Store>>> {
+    (0..n).map(|_| crate::app::open_reader(store).map(|s| Box::new(s) as Box<dyn chainscope_store::Store>)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reader_count_is_asked_or_bounded() {
+        assert_eq!(reader_count(Some(1)), 1);
+        assert_eq!(reader_count(Some(12)), 12);
+        let n = reader_count(None);
+        assert!((READERS_MIN..=READERS_MAX).contains(&n), "{n}");
+    }
 }

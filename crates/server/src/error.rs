@@ -6,8 +6,8 @@
 //! `{"error": {"code", "message", "parameter"}}`.
 //!
 //! Errors from the layers below turn into answers here, through `From`: the store's (a version conflict is always
-//! a 409; a database failure is a 500 whose details go to the log, never to the client), the engine's and the
-//! model's. `docs/errors.md` lists the table for people; a test keeps the two in step.
+//! a 409; a store still busy after waiting is a 503 with `Retry-After`; a database failure is a 500 whose details go
+//! to the log, never to the client), the engine's and the model's. `docs/errors.md` lists the table for people; a test keeps the two in step.
 //!
 //! A few code strings are shared by two entries that differ in status, because clients already rely on both:
 //! `unknown_region` is a 404 when the region named in the path does not exist and a 400 when a parameter names
@@ -247,7 +247,13 @@ codes! {
     RecordsUnavailable = ("records_unavailable", SERVICE_UNAVAILABLE, "未配置记录库", "the server has no record store"),
     AccountsUnavailable = ("accounts_unavailable", SERVICE_UNAVAILABLE, "未配置账户库", "the server has no account store"),
     ServiceUnavailable = ("service_unavailable", SERVICE_UNAVAILABLE, "未配置服务目录", "the server has no service catalogue"),
+    // 503: the store could not do it now; the answer carries `Retry-After`.
+    StoreBusy = ("store_busy", SERVICE_UNAVAILABLE, "数据库繁忙，请稍后重试", "the database stayed busy; try again shortly"),
+    Interrupted = ("interrupted", SERVICE_UNAVAILABLE, "查询已中止", "the query was stopped before it finished"),
 }
+
+/// How many seconds a client should wait before trying again, for the codes that say "not now" (`Retry-After`).
+const RETRY_AFTER_SECONDS: u32 = 2;
 
 impl Code {
     /// An answer about one parameter or body field: `message` names the value and the parameter.
@@ -258,6 +264,12 @@ impl Code {
     /// An answer about the request as a whole.
     pub fn msg(self, message: impl Into<String>) -> ApiError {
         ApiError { code: self, message: message.into(), parameter: None, extra: Map::new() }
+    }
+
+    /// The `Retry-After` (seconds) an answer with this code carries: a busy or interrupted store may well do it on
+    /// a second try.
+    pub fn retry_after(self) -> Option<u32> {
+        matches!(self, Code::StoreBusy | Code::Interrupted).then_some(RETRY_AFTER_SECONDS)
     }
 
     /// A 500 whose cause is written to the log; the client gets the code's bilingual title only.
@@ -313,8 +325,12 @@ impl IntoResponse for ApiError {
         body.insert("code".into(), json!(self.code.as_str()));
         body.insert("message".into(), json!(self.message));
         body.insert("parameter".into(), json!(self.parameter));
-        let retry = self.extra.get("retry_after_seconds").and_then(Value::as_u64);
+        // A wait the answer names itself, else the one its code implies (a busy store); in the body and the header alike.
+        let retry = self.extra.get("retry_after_seconds").and_then(Value::as_u64).or(self.code.retry_after().map(u64::from));
         body.extend(self.extra);
+        if let Some(secs) = retry {
+            body.insert("retry_after_seconds".into(), json!(secs));
+        }
         let mut res = (self.code.status(), Json(json!({ "error": body }))).into_response();
         if let Some(secs) = retry {
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
@@ -332,6 +348,11 @@ impl From<chainscope_store::StoreError> for ApiError {
             "version_conflict" => Code::VersionConflict.msg(e.to_string()),
             "not_found" => Code::NotFound.msg(e.to_string()),
             "already_exists" => Code::AlreadyExists.msg(e.to_string()),
+            "busy" => {
+                tracing::warn!(code = "store_busy", "{}", with_causes(&e));
+                Code::StoreBusy.msg(e.to_string())
+            }
+            "interrupted" => Code::Interrupted.msg(e.to_string()),
             "database_error" => Code::DatabaseError.logged(with_causes(&e)),
             "store_too_new" => Code::StoreTooNew.logged(with_causes(&e)),
             "store_corrupt" => Code::StoreCorrupt.logged(with_causes(&e)),

@@ -1,8 +1,15 @@
 //! What the server answers from: the loaded [`Data`] (snapshot, statistics, regions, parks, the pipeline and the
 //! service settings), where it comes from ([`Source`]), and the [`ServerState`] that holds it, swaps it whole after a
 //! reload and lends the record and account stores to handlers.
+//!
+//! The record store is several connections to one file: one writer ([`ServerState::with_store_mut`]) and a pool of
+//! readers ([`ServerState::with_store`]), which in WAL mode run at the same time as each other and as the writer, so
+//! a long search never holds up a look-up by id nor a write. A read whose request is dropped is interrupted.
+
+mod pool;
 
 use crate::error::{ApiError, Code};
+use pool::Pool;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -77,8 +84,11 @@ pub struct ServerState {
     data: RwLock<Arc<Data>>,
     pipeline: RwLock<Arc<Pipeline>>,
     service: RwLock<Option<Arc<crate::service::ServiceConfig>>>,
-    /// Read access to full records (drill-down, profiles, search).
-    records: Option<Mutex<Box<dyn chainscope_store::Store>>>,
+    /// The one connection that writes records (pipeline, service desk, market items).
+    writer: Option<Arc<Pool>>,
+    /// Read-only connections for full records (drill-down, profiles, search); reads use the writer when there are
+    /// none.
+    readers: Option<Arc<Pool>>,
     /// A separate connection for accounts, sessions and the audit log, so that signing in never waits for a long
     /// query on the records connection.
     pub(crate) accounts: Option<Mutex<Box<dyn chainscope_store::Store>>>,
@@ -103,7 +113,8 @@ impl ServerState {
             pipeline: RwLock::new(Arc::new(Pipeline::of(&data))),
             service: RwLock::new(data.service.clone()),
             data: RwLock::new(Arc::new(data)),
-            records: None,
+            writer: None,
+            readers: None,
             accounts: None,
             throttle: crate::auth::Throttle::default(),
             lockout: crate::lockout::Lockout::default(),
@@ -117,10 +128,24 @@ impl ServerState {
         }
     }
 
-    /// Give the server read access to the full records.
-    pub fn with_records(mut self, store: Box<dyn chainscope_store::Store>) -> Self {
-        self.records = Some(Mutex::new(store));
+    /// Give the server its record store: the connection that writes, and that reads too until
+    /// [`ServerState::with_readers`] gives it connections for reading.
+    pub fn with_records(mut self, writer: Box<dyn chainscope_store::Store>) -> Self {
+        self.writer = Some(Arc::new(Pool::new(vec![writer])));
         self
+    }
+
+    /// Give the server connections to the same record store for reading only (opened read-only, e.g.
+    /// `SqliteStore::open_reader`): as many reads run at once as there are readers. None given, reads share the
+    /// writer.
+    pub fn with_readers(mut self, readers: Vec<Box<dyn chainscope_store::Store>>) -> Self {
+        self.readers = (!readers.is_empty()).then(|| Arc::new(Pool::new(readers)));
+        self
+    }
+
+    /// How many record reads can run at once (0 without a record store).
+    pub fn reader_count(&self) -> usize {
+        self.readers.as_ref().or(self.writer.as_ref()).map_or(0, |p| p.len())
     }
 
     /// Give the server its accounts connection (sign-in, sessions, audit). Without one, only public routes answer.
@@ -251,31 +276,27 @@ impl ServerState {
         Ok(true)
     }
 
-    /// Run `f` on the record store with write access, on a blocking thread.
+    /// Run `f` on the record store's writer, on a blocking thread, after the writes before it. A write runs to its
+    /// end even when its request is dropped meanwhile, so that what is stored never depends on when a client hung up.
     pub async fn with_store_mut<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&mut dyn chainscope_store::Store) -> chainscope_store::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let me = self.clone();
-        let out = tokio::task::spawn_blocking(move || {
-            let Some(m) = &me.records else {
-                return Err(Code::RecordsUnavailable.msg("本服务器未配置记录库 / this server has no record store"));
-            };
-            let mut guard = match m.lock() {
-                Ok(g) => g,
-                Err(p) => p.into_inner(),
-            };
-            f(guard.as_mut()).map_err(ApiError::from)
-        })
-        .await;
-        out.unwrap_or_else(|e| Err(ApiError::from(e)))
+        let Some(writer) = &self.writer else {
+            return Err(Code::RecordsUnavailable.msg("本服务器未配置记录库 / this server has no record store"));
+        };
+        writer.run(false, f).await
     }
 
-    /// Run `f` on the record store, on a blocking thread.
+    /// Run `f` on a free reader of the record store, on a blocking thread. If the returned future is dropped before
+    /// `f` ends (the client went away), `f`'s query is interrupted and the reader serves the next request.
     pub async fn with_store<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&dyn chainscope_store::Store) -> chainscope_store::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
-        self.with_store_mut(move |st| f(st)).await
+        let Some(pool) = self.readers.as_ref().or(self.writer.as_ref()) else {
+            return Err(Code::RecordsUnavailable.msg("本服务器未配置记录库 / this server has no record store"));
+        };
+        pool.run(true, move |st| f(st)).await
     }
 }

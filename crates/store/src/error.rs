@@ -25,6 +25,14 @@ pub enum StoreError {
     NotFound(String),
     #[error("已存在：{0} / already exists: {0}")]
     Exists(String),
+    /// Another connection held the lock this operation needed for longer than the store waits; trying again later
+    /// may succeed. What the database said is the error's source, for the log.
+    #[error("数据库繁忙，请稍后重试 / the database is busy; try again shortly")]
+    Busy(#[source] DbDetail),
+    /// The operation was stopped through an [`crate::Interrupter`] before it finished; nothing it would have
+    /// written was kept.
+    #[error("操作已中止 / the operation was stopped before it finished")]
+    Interrupted,
 }
 
 impl StoreError {
@@ -43,13 +51,15 @@ impl StoreError {
             Self::Conflict(..) => "version_conflict",
             Self::NotFound(_) => "not_found",
             Self::Exists(_) => "already_exists",
+            Self::Busy(_) => "busy",
+            Self::Interrupted => "interrupted",
         }
     }
 
     /// What the database itself said, for the log; `None` for the errors the store words itself.
     pub fn detail(&self) -> Option<String> {
         match self {
-            Self::Db(e) => Some(e.to_string()),
+            Self::Db(e) | Self::Busy(e) => Some(e.to_string()),
             _ => None,
         }
     }
@@ -84,11 +94,13 @@ mod tests {
             (StoreError::Conflict("p1".into(), 1, 2), "version_conflict"),
             (StoreError::NotFound("n".into()), "not_found"),
             (StoreError::Exists("e".into()), "already_exists"),
+            (StoreError::Busy("database is locked".into()), "busy"),
+            (StoreError::Interrupted, "interrupted"),
         ];
         for (e, code) in all {
             assert_eq!(e.code(), code);
             assert!(e.to_string().contains(" / "), "bilingual: {e}");
-            assert!(e.detail().is_none() || code == "database_error");
+            assert!(e.detail().is_none() || code == "database_error" || code == "busy");
         }
     }
 }

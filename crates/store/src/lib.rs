@@ -1,7 +1,9 @@
 //! Persistence behind one interface, cut by concern: [`RecordStore`] (the dataset's settings and reference records),
-//! [`EnterpriseStore`], [`PipelineStore`], [`AccountStore`] and [`ServiceStore`], all five together [`Store`], and
-//! [`Maintenance`] for backups. [`SqliteStore`] is the embedded default: one file, WAL mode, versioned migrations,
-//! every write in one transaction. Another back-end (PostgreSQL) implements the same traits without touching
+//! [`EnterpriseStore`], [`PipelineStore`], [`AccountStore`] and [`ServiceStore`], all five together with
+//! [`Interrupt`] (stopping a running query from another thread) [`Store`], and [`Maintenance`] for backups.
+//! [`SqliteStore`] is the embedded default: one file, WAL mode, versioned migrations, every write in one
+//! `BEGIN IMMEDIATE` transaction (writers on several connections queue for the write lock instead of failing), and
+//! any number of read-only connections ([`SqliteStore::open_reader`]) beside the writer. Another back-end (PostgreSQL) implements the same traits without touching
 //! callers; nothing of SQLite shows in the types here, errors included ([`StoreError`]).
 
 mod error;
@@ -10,11 +12,11 @@ mod traits;
 
 pub use error::{DbDetail, Result, StoreError};
 pub use sqlite::SqliteStore;
-pub use traits::{AccountStore, EnterpriseStore, Maintenance, PipelineStore, RecordStore, ServiceStore, Store};
+pub use traits::{AccountStore, EnterpriseStore, Interrupt, Interrupter, Maintenance, PipelineStore, RecordStore, ServiceStore, Store};
 
 /// Every trait of the store, for callers that hold a concrete back-end: `use chainscope_store::prelude::*;`.
 pub mod prelude {
-    pub use crate::{AccountStore, EnterpriseStore, Maintenance, PipelineStore, RecordStore, ServiceStore, Store};
+    pub use crate::{AccountStore, EnterpriseStore, Interrupt, Maintenance, PipelineStore, RecordStore, ServiceStore, Store};
 }
 
 use chainscope_model::enterprise::YearFigure;

@@ -134,10 +134,43 @@ pub trait ServiceStore: Send {
     fn tickets(&self) -> Result<Vec<Ticket>>;
 }
 
-/// One persistence back-end: every concern of the store. Implemented for whatever implements the five traits.
-pub trait Store: RecordStore + EnterpriseStore + PipelineStore + AccountStore + ServiceStore {}
+/// Stopping, from another thread, what a connection is doing: for a server whose client has gone away while its
+/// query still runs.
+pub trait Interrupt {
+    /// A handle that stops the operation running on this connection at the time it is called: that operation fails
+    /// with [`crate::StoreError::Interrupted`] (a write is rolled back whole). Called while nothing runs, it has no
+    /// effect on the operations that start afterwards. The handle may be kept, moved to any thread and called any
+    /// number of times; once the connection is closed, calling it does nothing.
+    fn interrupter(&self) -> Interrupter;
+}
 
-impl<T: RecordStore + EnterpriseStore + PipelineStore + AccountStore + ServiceStore + ?Sized> Store for T {}
+/// What [`Interrupt::interrupter`] returns: a callback, cheap to clone, that names no back-end.
+#[derive(Clone)]
+pub struct Interrupter(std::sync::Arc<dyn Fn() + Send + Sync>);
+
+impl Interrupter {
+    /// A handle calling `stop`.
+    pub fn new(stop: impl Fn() + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(stop))
+    }
+
+    /// Stop what the connection is doing now (see [`Interrupt::interrupter`]).
+    pub fn interrupt(&self) {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Interrupter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Interrupter")
+    }
+}
+
+/// One persistence back-end: every concern of the store, and a way to interrupt it. Implemented for whatever
+/// implements the five traits and [`Interrupt`].
+pub trait Store: RecordStore + EnterpriseStore + PipelineStore + AccountStore + ServiceStore + Interrupt {}
+
+impl<T: RecordStore + EnterpriseStore + PipelineStore + AccountStore + ServiceStore + Interrupt + ?Sized> Store for T {}
 
 /// What an administrator does to a whole store, beside its records: its schema version and backups.
 pub trait Maintenance {

@@ -51,3 +51,16 @@ fn store_failures_keep_the_database_text_in_the_log() {
     let exists = ApiError::from(chainscope_store::StoreError::Exists("alice".into()));
     assert_eq!((exists.code.as_str(), exists.status()), ("already_exists", StatusCode::CONFLICT));
 }
+
+#[test]
+fn a_busy_store_is_a_503_to_retry_not_a_500() {
+    let busy = ApiError::from(chainscope_store::StoreError::Busy("database is locked".into()));
+    assert_eq!((busy.code, busy.status()), (Code::StoreBusy, StatusCode::SERVICE_UNAVAILABLE));
+    assert!(!busy.message.contains("locked"), "the database's words stay in the log: {}", busy.message);
+    let res = busy.into_response();
+    assert_eq!(res.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("2"));
+    let stopped = ApiError::from(chainscope_store::StoreError::Interrupted);
+    assert_eq!((stopped.code.as_str(), stopped.status()), ("interrupted", StatusCode::SERVICE_UNAVAILABLE));
+    // Other answers carry no Retry-After.
+    assert!(Code::DatabaseError.msg("x").into_response().headers().get("retry-after").is_none());
+}

@@ -37,49 +37,53 @@ impl SqliteStore {
 
 impl AccountStore for SqliteStore {
     fn create_account(&mut self, a: &Account) -> Result<i64> {
-        let exists: Option<i64> =
-            self.conn.query_row("SELECT id FROM account WHERE username = ?1", [&a.username], |r| r.get(0)).optional()?;
-        if exists.is_some() {
-            return Err(StoreError::Exists(a.username.clone()));
-        }
-        self.conn.execute(
-            "INSERT INTO account (username, display_name, password_hash, role, regions, department, enterprise_id, active, must_change, failed_logins, locked_until, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                a.username,
-                a.display_name,
-                a.password_hash,
-                a.role.as_str(),
-                a.regions.join(";"),
-                a.department,
-                a.enterprise_id,
-                a.active,
-                a.must_change,
-                a.failed_logins,
-                a.locked_until,
-                if a.created_at.is_empty() { now() } else { a.created_at.clone() },
-            ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        self.write(|tx| {
+            let exists: Option<i64> =
+                tx.query_row("SELECT id FROM account WHERE username = ?1", [&a.username], |r| r.get(0)).optional()?;
+            if exists.is_some() {
+                return Err(StoreError::Exists(a.username.clone()));
+            }
+            tx.execute(
+                "INSERT INTO account (username, display_name, password_hash, role, regions, department, enterprise_id, active, must_change, failed_logins, locked_until, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    a.username,
+                    a.display_name,
+                    a.password_hash,
+                    a.role.as_str(),
+                    a.regions.join(";"),
+                    a.department,
+                    a.enterprise_id,
+                    a.active,
+                    a.must_change,
+                    a.failed_logins,
+                    a.locked_until,
+                    if a.created_at.is_empty() { now() } else { a.created_at.clone() },
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
     }
     fn update_account(&mut self, a: &Account) -> Result<()> {
-        let n = self.conn.execute(
-            "UPDATE account SET display_name = ?2, password_hash = ?3, role = ?4, regions = ?5, department = ?6, enterprise_id = ?7, \
-             active = ?8, must_change = ?9, failed_logins = ?10, locked_until = ?11 WHERE id = ?1",
-            params![
-                a.id,
-                a.display_name,
-                a.password_hash,
-                a.role.as_str(),
-                a.regions.join(";"),
-                a.department,
-                a.enterprise_id,
-                a.active,
-                a.must_change,
-                a.failed_logins,
-                a.locked_until,
-            ],
-        )?;
+        let n = self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE account SET display_name = ?2, password_hash = ?3, role = ?4, regions = ?5, department = ?6, enterprise_id = ?7, \
+                 active = ?8, must_change = ?9, failed_logins = ?10, locked_until = ?11 WHERE id = ?1",
+                params![
+                    a.id,
+                    a.display_name,
+                    a.password_hash,
+                    a.role.as_str(),
+                    a.regions.join(";"),
+                    a.department,
+                    a.enterprise_id,
+                    a.active,
+                    a.must_change,
+                    a.failed_logins,
+                    a.locked_until,
+                ],
+            )?)
+        })?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("account {}", a.id)));
         }
@@ -97,11 +101,13 @@ impl AccountStore for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
     fn create_session(&mut self, token_hash: &str, account_id: i64, csrf: &str, expires_at: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO session (token_hash, account_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![token_hash, account_id, csrf, now(), expires_at],
-        )?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO session (token_hash, account_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_hash, account_id, csrf, now(), expires_at],
+            )?;
+            Ok(())
+        })
     }
     fn session(&self, token_hash: &str) -> Result<Option<(Session, Account)>> {
         let row: Option<(i64, String, String, String)> = self
@@ -115,19 +121,25 @@ impl AccountStore for SqliteStore {
         Ok(Some((Session { account_id, csrf, created_at, expires_at }, account)))
     }
     fn delete_session(&mut self, token_hash: &str) -> Result<()> {
-        self.conn.execute("DELETE FROM session WHERE token_hash = ?1", [token_hash])?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute("DELETE FROM session WHERE token_hash = ?1", [token_hash])?;
+            Ok(())
+        })
     }
     fn delete_sessions_of(&mut self, account_id: i64) -> Result<()> {
-        self.conn.execute("DELETE FROM session WHERE account_id = ?1", [account_id])?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute("DELETE FROM session WHERE account_id = ?1", [account_id])?;
+            Ok(())
+        })
     }
     fn audit(&mut self, e: &AuditEntry) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, action, target, detail, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![if e.at.is_empty() { now() } else { e.at.clone() }, e.actor, e.action, e.target, e.detail, e.ip],
-        )?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO audit (at, actor, action, target, detail, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![if e.at.is_empty() { now() } else { e.at.clone() }, e.actor, e.action, e.target, e.detail, e.ip],
+            )?;
+            Ok(())
+        })
     }
     fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut st = self.conn.prepare("SELECT at, actor, action, target, detail, ip FROM audit ORDER BY id DESC LIMIT ?1")?;

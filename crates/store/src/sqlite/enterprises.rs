@@ -23,7 +23,7 @@ const FTS_TRIGGERS: &str = include_str!("../../migrations/0002_search_triggers.s
 impl SqliteStore {
     /// [`EnterpriseStore::import_fingerprinted`].
     fn import_rows(&mut self, rows: &mut dyn Iterator<Item = Fingerprinted>, commit: &dyn Fn() -> bool) -> Result<Option<WriteCounts>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut counts = WriteCounts::default();
         // Into an empty table, the unique indexes are dropped and rebuilt at the end (sorting beats a random
         // B-tree insert per row); DDL is transactional in SQLite, so a crash leaves the old schema in place.

@@ -1,7 +1,8 @@
-//! The embedded SQLite store: one file, WAL mode, versioned migrations, every write in one transaction. This module
-//! opens and migrates the file and holds what every concern shares; each trait of the store is implemented in the
-//! file of its concern (`records`, `enterprises` with `search` and `snapshot`, `pipeline`, `accounts`, `service`,
-//! `maintenance`), and `codec` turns records into rows and back.
+//! The embedded SQLite store: one file, WAL mode, versioned migrations, every write in one `BEGIN IMMEDIATE`
+//! transaction ([`SqliteStore::write_tx`]), read-only connections beside the writer ([`SqliteStore::open_reader`]).
+//! This module opens and migrates the file and holds what every concern shares; each trait of the store is
+//! implemented in the file of its concern (`records`, `enterprises` with `search` and `snapshot`, `pipeline`,
+//! `accounts`, `service`, `maintenance`), and `codec` turns records into rows and back.
 
 mod accounts;
 mod codec;
@@ -13,9 +14,17 @@ mod search;
 mod service;
 mod snapshot;
 
-use crate::{Result, StoreError, WriteCounts};
-use rusqlite::{Connection, OptionalExtension};
+use crate::{Interrupt, Interrupter, Result, StoreError, WriteCounts};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
+
+/// How long a statement waits for a lock another connection holds (the write lock, or a checkpoint) before it gives
+/// up with [`StoreError::Busy`]. Writers queue on the write lock for up to this long.
+pub(crate) const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The page cache of a read-only connection of a server (KiB, as SQLite's negative `cache_size`): smaller than the
+/// writer's, since a server holds several readers and the operating system caches the file once for all of them.
+const READER_CACHE_KIB: i64 = 16384;
 
 /// The local enterprises (`Flags::local`, bit 16), written exactly as the condition of the partial index
 /// `enterprise_local` (migration 7) so that the planner reads the index.
@@ -56,6 +65,22 @@ impl SqliteStore {
         Ok(s)
     }
 
+    /// Open a connection for reading only, beside the one that writes: the schema is brought up to date as by
+    /// [`SqliteStore::open`], then the connection refuses every write (`PRAGMA query_only`) and keeps a smaller page
+    /// cache. In WAL mode such readers run at the same time as each other and as the writer.
+    pub fn open_reader(path: &Path) -> Result<Self> {
+        let s = Self::open(path)?;
+        s.conn.pragma_update(None, "query_only", true)?;
+        s.conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+        Ok(s)
+    }
+
+    /// Wait up to `wait` for a lock another connection holds, instead of [`BUSY_WAIT`], before an operation fails
+    /// with [`StoreError::Busy`].
+    pub fn set_busy_wait(&self, wait: std::time::Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
     /// An in-memory store (for tests of callers; the real tests use files).
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
@@ -66,6 +91,8 @@ impl SqliteStore {
     }
 
     fn configure(conn: &Connection) -> Result<()> {
+        // First, so that what follows (switching to WAL takes a lock) waits for another connection instead of failing.
+        conn.busy_timeout(BUSY_WAIT)?;
         // Takes effect only on a new, empty file; wide enterprise rows fit better in 16 KiB pages.
         conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -73,7 +100,6 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(())
     }
 
@@ -83,12 +109,33 @@ impl SqliteStore {
             return Err(StoreError::TooNew(self.path.display().to_string(), version));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self.conn.transaction()?;
+            let tx = self.write_tx()?;
+            // Another connection may have run this step while this one waited for the write lock.
+            let now_at: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if now_at > i as i64 {
+                continue;
+            }
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// A write transaction, `BEGIN IMMEDIATE`: it takes the write lock when it begins (waiting up to [`BUSY_WAIT`]
+    /// for another writer to finish) rather than when it first writes. A deferred transaction that has read and then
+    /// writes cannot wait: if another connection committed meanwhile, SQLite refuses it at once with "database is
+    /// locked". Every write of this store goes through here.
+    pub(super) fn write_tx(&mut self) -> Result<Transaction<'_>> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// Run `f` in one write transaction ([`SqliteStore::write_tx`]) and commit; on error nothing is written.
+    pub(super) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.write_tx()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     /// The file this store is in (`:memory:` for an in-memory store).
@@ -104,7 +151,7 @@ impl SqliteStore {
         extra: impl Fn(&T) -> Vec<rusqlite::types::Value>,
         extra_cols: &[&str],
     ) -> Result<WriteCounts> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut counts = WriteCounts::default();
         {
             let mut get = tx.prepare(&format!("SELECT doc FROM {table} WHERE id = ?1"))?;
@@ -141,10 +188,25 @@ impl SqliteStore {
 }
 
 /// What SQLite says becomes a database error with a neutral message; SQLite's own text is kept as its source, for
-/// the log.
+/// the log. A lock still held by another connection after [`BUSY_WAIT`] is [`StoreError::Busy`] (worth retrying), a
+/// statement stopped through [`Interrupt::interrupter`] is [`StoreError::Interrupted`].
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::db(e)
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy(Box::new(e)),
+            Some(rusqlite::ErrorCode::OperationInterrupted) => StoreError::Interrupted,
+            _ => StoreError::db(e),
+        }
+    }
+}
+
+/// `sqlite3_interrupt` through rusqlite's handle, which may be used from any thread and does nothing once the
+/// connection is closed. SQLite forgets an interrupt that arrives while no statement runs on the connection, once
+/// the next statement starts.
+impl Interrupt for SqliteStore {
+    fn interrupter(&self) -> Interrupter {
+        let handle = self.conn.get_interrupt_handle();
+        Interrupter::new(move || handle.interrupt())
     }
 }
 

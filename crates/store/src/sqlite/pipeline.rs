@@ -24,7 +24,7 @@ impl PipelineStore for SqliteStore {
         // An import carries the pipeline fields a spreadsheet can hold. What it cannot (checklist, documents, next
         // steps) is kept from the stored record; the version is bumped and the new version logged, so an import
         // never silently replaces an edit: the edited version stays in the log.
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut counts = WriteCounts::default();
         let at = now();
         {
@@ -78,7 +78,7 @@ impl PipelineStore for SqliteStore {
         doc.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     }
     fn save_project(&mut self, p: &Project, expected: Option<i64>, change: &Change) -> Result<Project> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let version = next_version(&tx, "project", &p.id, expected)?;
         let mut saved = p.clone();
         saved.version = version;
@@ -115,7 +115,7 @@ impl PipelineStore for SqliteStore {
         self.docs("event", "id")
     }
     fn edit_targets(&mut self, targets: &[Target], remove: &[Target]) -> Result<(WriteCounts, u64)> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut counts = WriteCounts::default();
         let mut removed = 0u64;
         {

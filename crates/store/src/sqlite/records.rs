@@ -13,9 +13,13 @@ impl RecordStore for SqliteStore {
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
-        self.conn
-            .execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
     }
 
     fn taxonomy_toml(&self) -> Result<Option<String>> {
@@ -23,15 +27,17 @@ impl RecordStore for SqliteStore {
     }
 
     fn set_taxonomy_toml(&mut self, toml: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO taxonomy (id, toml, updated_at) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET toml = excluded.toml, updated_at = excluded.updated_at",
-            params![toml, now()],
-        )?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO taxonomy (id, toml, updated_at) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET toml = excluded.toml, updated_at = excluded.updated_at",
+                params![toml, now()],
+            )?;
+            Ok(())
+        })
     }
 
     fn upsert_regions(&mut self, regions: &[Region]) -> Result<WriteCounts> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut counts = WriteCounts::default();
         {
             let mut exists = tx.prepare("SELECT 1 FROM region WHERE code = ?1")?;
@@ -114,11 +120,13 @@ impl RecordStore for SqliteStore {
 
     fn add_market_item(&mut self, item: &MarketItem) -> Result<i64> {
         let doc = serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.conn.execute(
-            "INSERT INTO market_item (kind, node, valid_until, doc) VALUES (?1, ?2, ?3, ?4)",
-            params![item.kind.as_str(), item.node, item.valid_until.map(date_text), doc],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO market_item (kind, node, valid_until, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![item.kind.as_str(), item.node, item.valid_until.map(date_text), doc],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
     }
 
     fn market_items(&self) -> Result<Vec<(i64, MarketItem)>> {
@@ -137,11 +145,13 @@ impl RecordStore for SqliteStore {
     }
 
     fn log_import(&mut self, kind: &str, file: &str, read: u64, c: WriteCounts, rejected: u64) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO import_log (kind, file, started_at, read, inserted, updated, unchanged, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![kind, file, now(), read as i64, c.inserted as i64, c.updated as i64, c.unchanged as i64, rejected as i64],
-        )?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO import_log (kind, file, started_at, read, inserted, updated, unchanged, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![kind, file, now(), read as i64, c.inserted as i64, c.updated as i64, c.unchanged as i64, rejected as i64],
+            )?;
+            Ok(())
+        })
     }
 }
 

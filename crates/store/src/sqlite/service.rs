@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension};
 
 impl ServiceStore for SqliteStore {
     fn save_ticket(&mut self, t: &Ticket, expected: Option<i64>) -> Result<Ticket> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let version = next_version(&tx, "ticket", &t.id, expected)?;
         let mut saved = t.clone();
         saved.version = version;

@@ -147,7 +147,7 @@ impl SqliteStore {
             let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
             let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
             let reader = scope.spawn(move || -> Result<()> {
-                conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                conn.busy_timeout(super::BUSY_WAIT)?;
                 let mut st = conn.prepare(SQL)?;
                 let mut q = st.query([])?;
                 let mut batch = Batch::default();
