@@ -22,6 +22,9 @@ pub struct NameIndex {
     ends: Vec<u32>,
     /// The store id of each row.
     ids: Vec<u32>,
+    /// Each row's place when every enterprise is ranked by the search's tie-breaks (local, chain leader, revenue,
+    /// employees, id), so that ranking a match is one integer comparison, whatever the number of matches.
+    order: Vec<u32>,
 }
 
 /// Why the index was not built.
@@ -33,9 +36,10 @@ pub enum NotBuilt {
 }
 
 impl NameIndex {
-    /// Read every name from the store, unless they take more than `budget` bytes.
-    pub fn build(store: &dyn Store, budget: usize) -> Result<Self, NotBuilt> {
-        let mut ix = NameIndex { text: Vec::new(), ends: Vec::new(), ids: Vec::new() };
+    /// Read every name from the store, unless they take more than `budget` bytes; the ranking figures come from the
+    /// snapshot built from the same store.
+    pub fn build(store: &dyn Store, budget: usize, snap: &Snapshot) -> Result<Self, NotBuilt> {
+        let mut ix = NameIndex { text: Vec::new(), ends: Vec::new(), ids: Vec::new(), order: Vec::new() };
         let mut too_large = false;
         store
             .for_each_name(&mut |id, zh, en| {
@@ -53,7 +57,30 @@ impl NameIndex {
         ix.text.shrink_to_fit();
         ix.ends.shrink_to_fit();
         ix.ids.shrink_to_fit();
+        ix.rank_all(snap);
         Ok(ix)
+    }
+
+    /// Every row's place by local, chain leader, revenue, employees (each descending), then id.
+    fn rank_all(&mut self, snap: &Snapshot) {
+        let key = |i: usize| {
+            let id = self.ids[i];
+            let (local, leader, revenue, employees) = match snap.row_of_id(id) {
+                Some(r) => {
+                    let f = snap.row_flags(r);
+                    let rev = snap.revenue[r];
+                    (f.local, f.chain_leader, if rev.is_nan() { -1.0 } else { rev }, snap.employees[r])
+                }
+                None => (false, false, -1.0, 0),
+            };
+            (!local, !leader, std::cmp::Reverse(ordered(revenue)), std::cmp::Reverse(employees), id)
+        };
+        let mut by: Vec<u32> = (0..self.ids.len() as u32).collect();
+        by.sort_by_cached_key(|&i| key(i as usize));
+        self.order = vec![0; by.len()];
+        for (place, &i) in by.iter().enumerate() {
+            self.order[i as usize] = place as u32;
+        }
     }
 
     fn push(&mut self, id: u32, zh: &str, en: Option<&str>) {
@@ -68,7 +95,7 @@ impl NameIndex {
 
     /// Bytes held.
     pub fn bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4 + self.ids.capacity() * 4
+        self.text.capacity() + (self.ends.capacity() + self.ids.capacity() + self.order.capacity()) * 4
     }
 
     pub fn len(&self) -> usize {
@@ -89,50 +116,47 @@ impl NameIndex {
         }
     }
 
-    /// The ids of the `limit` best enterprises whose names contain `query`, best first, and how many match in all.
-    pub fn search(&self, query: &str, limit: usize, snap: &Snapshot) -> (Vec<i64>, usize) {
+    /// The ids of the `limit` best enterprises whose names contain `query`, best first, and how many match in all:
+    /// the whole name, then names starting with the text, then the order of [`NameIndex::rank_all`].
+    pub fn search(&self, query: &str, limit: usize) -> (Vec<i64>, usize) {
         let needle = query.trim().to_lowercase();
         if needle.is_empty() || limit == 0 || needle.bytes().any(|b| b == UNIT || b == END) {
             return (Vec::new(), 0);
         }
         let n = needle.as_bytes();
-        // Every entry with a match, once.
-        let mut hits: Vec<u32> = Vec::new();
+        // Every entry with a match, once, keyed: whole name and prefix above, the place below (places are unique,
+        // so keys are too).
+        let mut keyed: Vec<(u64, u32)> = Vec::new();
+        let mut i = 0usize;
         let mut next_start = 0usize;
         for at in memchr::memmem::find_iter(&self.text, n) {
             if at < next_start {
                 continue; // a second match in an entry already taken
             }
-            let i = self.ends.partition_point(|&e| (e as usize) < at);
+            // The entry holding `at`: matches come in order, so step forward a little, else search the rest.
+            let mut steps = 0;
+            while i < self.ends.len() && (self.ends[i] as usize) < at && steps < 8 {
+                i += 1;
+                steps += 1;
+            }
+            if i < self.ends.len() && (self.ends[i] as usize) < at {
+                i += self.ends[i..].partition_point(|&e| (e as usize) < at);
+            }
             if i >= self.ends.len() {
                 break;
             }
-            hits.push(i as u32);
-            next_start = self.ends[i] as usize + 1;
-        }
-        let total = hits.len();
-        // Rank: a key that sorts best first.
-        let key = |i: u32| {
-            let (zh, en) = self.names(i as usize);
+            let (zh, en) = self.names(i);
             let whole = zh == n || en == n;
             let starts = zh.starts_with(n) || en.starts_with(n);
-            let id = self.ids[i as usize];
-            let (local, leader, revenue, employees) = match snap.row_of_id(id) {
-                Some(r) => {
-                    let f = snap.row_flags(r);
-                    let rev = snap.revenue[r];
-                    (f.local, f.chain_leader, if rev.is_nan() { -1.0 } else { rev }, snap.employees[r])
-                }
-                None => (false, false, -1.0, 0),
-            };
-            (!whole, !starts, !local, !leader, std::cmp::Reverse(ordered(revenue)), std::cmp::Reverse(employees), id)
-        };
-        let mut keyed: Vec<_> = hits.into_iter().map(|i| (key(i), i)).collect();
+            keyed.push(((u64::from(!whole) << 33) | (u64::from(!starts) << 32) | u64::from(self.order[i]), i as u32));
+            next_start = self.ends[i] as usize + 1;
+        }
+        let total = keyed.len();
         if keyed.len() > limit {
-            keyed.select_nth_unstable_by(limit - 1, |a, b| a.0.cmp(&b.0));
+            keyed.select_nth_unstable(limit - 1);
             keyed.truncate(limit);
         }
-        keyed.sort_unstable_by_key(|k| k.0);
+        keyed.sort_unstable();
         (keyed.into_iter().map(|(_, i)| i64::from(self.ids[i as usize])).collect(), total)
     }
 }
@@ -157,7 +181,7 @@ mod tests {
 
     #[test]
     fn entries_split_into_their_two_names() {
-        let mut ix = NameIndex { text: Vec::new(), ends: Vec::new(), ids: Vec::new() };
+        let mut ix = NameIndex { text: Vec::new(), ends: Vec::new(), ids: Vec::new(), order: Vec::new() };
         ix.push(1, "徐工液压", Some("XCMG Hydraulics"));
         ix.push(2, "三一重工", None);
         assert_eq!(ix.names(0), ("徐工液压".as_bytes(), "xcmg hydraulics".as_bytes()));

@@ -516,8 +516,7 @@ pub async fn search(State(s): State<Arc<ServerState>>, axum::extract::Query(p): 
     let found = match data.names.clone() {
         // In memory: the scan and ranking run off the async threads, then only the winners are read.
         Some(ix) => {
-            let snap2 = snap.clone();
-            let ids = tokio::task::spawn_blocking(move || ix.search(&q2, limit, &snap2).0).await.map_err(ApiError::from)?;
+            let ids = tokio::task::spawn_blocking(move || ix.search(&q2, limit).0).await.map_err(ApiError::from)?;
             let mut found = s.with_store(move |st| st.enterprises_by_id(&ids)).await?;
             found.truncate(limit);
             found

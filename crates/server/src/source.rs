@@ -83,16 +83,16 @@ pub fn load(store: &dyn Store, cx: &Context, defaults: &Defaults) -> Result<Data
     data.events = store.events()?;
     data.targets = store.targets()?;
     data.service = Some(Arc::new(service_config(store, defaults)?));
-    data.names = names(store);
+    data.names = names(store, &data.snapshot);
     Ok(data)
 }
 
 /// The names in memory for the search, within `CHAINSCOPE_NAME_INDEX_MB` (default 1024); `None` (the store searches)
 /// when they do not fit or cannot be read.
-pub fn names(store: &dyn Store) -> Option<Arc<crate::names::NameIndex>> {
+pub fn names(store: &dyn Store, snap: &Snapshot) -> Option<Arc<crate::names::NameIndex>> {
     let mb = std::env::var("CHAINSCOPE_NAME_INDEX_MB").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1024);
     let started = std::time::Instant::now();
-    match crate::names::NameIndex::build(store, mb.saturating_mul(1 << 20)) {
+    match crate::names::NameIndex::build(store, mb.saturating_mul(1 << 20), snap) {
         Ok(ix) => {
             tracing::info!(
                 names = ix.len(),

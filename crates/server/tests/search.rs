@@ -44,29 +44,29 @@ fn names_in_memory_rank_like_the_store_and_find_every_match_of_a_short_text() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (st, cx) = store(dir.path());
     let snap = source::snapshot(&st, &cx).expect("snapshot");
-    let ix = NameIndex::build(&st, 1 << 30).expect("index");
+    let ix = NameIndex::build(&st, 1 << 30, &snap).expect("index");
     assert_eq!(ix.len(), 307);
     let names = |ids: Vec<i64>| -> Vec<String> { st.enterprises_by_id(&ids).expect("read").into_iter().map(|(_, e)| e.name).collect() };
     // Three characters and more: the store's pool holds every match here, so both must give the same order.
     for q in ["液压件有限公司", "大型液压件", "hydraulic WORKS", "Xuzhou Hydraulic Works", "0%_", "有限公司"] {
         for limit in [1, 5, 20] {
-            let mem = names(ix.search(q, limit, &snap).0);
+            let mem = names(ix.search(q, limit).0);
             let stored: Vec<String> = st.search_enterprises(q, limit).expect("search").into_iter().map(|(_, e)| e.name).collect();
             assert_eq!(mem, stored, "{q} (limit {limit})");
         }
     }
     // Two characters: every match is ranked (the store reads only the first few), so the largest outside firm
     // comes right after the whole name, the names starting with the text and the local firms.
-    let (ids, total) = ix.search("液压", 6, &snap);
+    let (ids, total) = ix.search("液压", 6);
     assert_eq!(total, 307);
     assert_eq!(
         names(ids),
         ["液压", "液压件有限公司研究院", "液压件有限公司", "徐州大型液压件有限公司", "徐州小型液压件有限公司", "外地299液压件有限公司"]
     );
-    assert_eq!(ix.search("zq", 5, &snap), (vec![], 0));
-    assert_eq!(ix.search("  ", 5, &snap).1, 0);
+    assert_eq!(ix.search("zq", 5), (vec![], 0));
+    assert_eq!(ix.search("  ", 5).1, 0);
     // A budget the names do not fit: no index (the store searches).
-    assert!(NameIndex::build(&st, 100).is_err());
+    assert!(NameIndex::build(&st, 100, &snap).is_err());
 }
 
 #[tokio::test]
@@ -74,7 +74,7 @@ async fn the_search_route_uses_the_names_and_refuses_control_characters() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (st, cx) = store(dir.path());
     let mut data = Data::new(source::snapshot(&st, &cx).expect("snapshot"), serde_json::json!({}), (*cx.regions).clone());
-    data.names = source::names(&st);
+    data.names = source::names(&st, &data.snapshot);
     assert!(data.names.is_some());
     let state = Arc::new(ServerState::new("徐州", "Xuzhou", data).with_records(Box::new(st)));
     let app = common::app(router(state));
