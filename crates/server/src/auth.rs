@@ -490,6 +490,17 @@ fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError> {
     }
 }
 
+/// Refuse a field the route's documented body (`crate::openapi`'s table for it) does not name.
+fn documented_fields(m: &serde_json::Map<String, Value>, fields: &[crate::openapi::Param]) -> Result<(), ApiError> {
+    match m.keys().find(|k| !fields.iter().any(|f| f.name == k.as_str())) {
+        None => Ok(()),
+        Some(k) => {
+            let known = fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+            Err(Code::UnknownField.param(k, format!("未知字段 '{k}'（可用字段：{known}） / unknown field '{k}' (fields: {known})")))
+        }
+    }
+}
+
 fn str_field<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Result<&'a str, ApiError> {
     m.get(k).and_then(Value::as_str).ok_or_else(|| Code::Missing.param(k, format!("缺少必填项 '{k}' / '{k}' is required")))
 }
@@ -562,6 +573,7 @@ pub async fn login(
             .retry_after(IP_WINDOW_SECS));
     }
     let m = body_json(&body)?;
+    documented_fields(&m, crate::openapi::LOGIN)?;
     let username = str_field(&m, "username")?.trim().to_string();
     let password = str_field(&m, "password")?.to_string();
     let ip = addr.ip().to_string();
@@ -638,6 +650,7 @@ pub async fn change_password(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let m = body_json(&body)?;
+    documented_fields(&m, crate::openapi::PASSWORD_CHANGE)?;
     let current = str_field(&m, "current")?.to_string();
     let new = str_field(&m, "new")?.to_string();
     Account::check_password(&new).map_err(|e| Code::WeakPassword.param("new", e.to_string()))?;
@@ -725,6 +738,7 @@ pub async fn create_user(
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let m = body_json(&body)?;
+    documented_fields(&m, crate::openapi::USER_NEW)?;
     let username = str_field(&m, "username")?.trim().to_string();
     Account::check_username(&username).map_err(|e| Code::InvalidUsername.param("username", e.to_string()))?;
     str_field(&m, "role")?;
@@ -772,11 +786,7 @@ pub async fn update_user(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let m = body_json(&body)?;
-    for k in m.keys() {
-        if !matches!(k.as_str(), "display_name" | "role" | "regions" | "department" | "enterprise_id" | "active") {
-            return Err(Code::UnknownField.param(k, format!("未知字段 '{k}' / unknown field '{k}'")));
-        }
-    }
+    documented_fields(&m, crate::openapi::USER_EDIT)?;
     let mut a = s
         .with_accounts(move |st| st.account(uid))
         .await?

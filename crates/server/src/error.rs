@@ -94,6 +94,7 @@ codes! {
     InvalidUtf8 = ("invalid_utf8", BAD_REQUEST, "请求体不是 UTF-8 文本", "the body is not UTF-8 text"),
     EmptyBody = ("empty_body", BAD_REQUEST, "请求体为空", "the body has no fields"),
     InvalidPath = ("invalid_path", BAD_REQUEST, "路径参数有误", "a part of the path is not of the expected kind"),
+    InvalidRequest = ("invalid_request", BAD_REQUEST, "请求无法读取", "the request could not be read (its query or body)"),
     InvalidId = ("invalid_id", BAD_REQUEST, "编号格式有误", "an id with characters it may not hold"),
     InvalidFormat = ("invalid_format", BAD_REQUEST, "不支持的格式", "an output format the route does not offer"),
     InvalidGroup = ("invalid_group", BAD_REQUEST, "分组方式无效", "not h3 or admin"),
@@ -401,6 +402,61 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
 fn path_rejection(e: PathRejection) -> ApiError {
     let detail = e.body_text();
     Code::InvalidPath.param("path", format!("路径参数有误：{detail} / a part of the path is wrong: {detail}"))
+}
+
+/// The JSON 405 for a method a routed path does not take (the router's `Allow` header stays).
+pub async fn wrong_method() -> ApiError {
+    Code::MethodNotAllowed.msg("该路径不支持此请求方法 / the path does not take this method")
+}
+
+/// The longest refusal text of the framework that is kept in the message.
+const REFUSAL_TEXT_CHARS: usize = 300;
+
+/// Middleware: every error answer under `/api/` is JSON in the shape of [`ApiError`]. The handlers' own refusals
+/// already are; this catches the framework's plain-text ones (a query or body it could not read, a body over its
+/// limit, a method the path does not take) and gives each the code of its status, keeping the headers (`Allow`,
+/// `Retry-After`).
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let code = match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY => Code::InvalidRequest,
+        StatusCode::NOT_FOUND => Code::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::REQUEST_TIMEOUT => Code::RequestTimeout,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::BodyTooLarge,
+        s if s.is_server_error() => Code::InternalError,
+        _ => return res,
+    };
+    let (mut parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let text: String = text.trim().chars().take(REFUSAL_TEXT_CHARS).collect();
+    let err = if code == Code::InternalError || text.is_empty() {
+        code.msg(format!("{} / {}", code.title_zh(), code.title_en()))
+    } else {
+        code.msg(format!("{}：{text} / {}: {text}", code.title_zh(), code.title_en()))
+    };
+    if code == Code::InternalError {
+        tracing::error!("a plain-text {status} answer: {text}");
+    }
+    let fresh = err.into_response();
+    let (fresh_parts, fresh_body) = fresh.into_parts();
+    parts.status = fresh_parts.status;
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.remove(axum::http::header::CONTENT_ENCODING);
+    for (k, v) in &fresh_parts.headers {
+        parts.headers.insert(k, v.clone());
+    }
+    Response::from_parts(parts, fresh_body)
 }
 
 /// The JSON 404 for a path no route takes.

@@ -43,6 +43,9 @@ pub fn router_with(state: Arc<ServerState>, limits: &limits::Limits) -> Router {
     routes::add_to(Router::new())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .fallback(web::asset)
+        .method_not_allowed_fallback(error::wrong_method)
+        // Inside the compression: what the framework refuses in plain text is made JSON before it is compressed.
+        .layer(axum::middleware::from_fn(error::json_errors))
         // Boundaries, the taxonomy and heat cells are text that shrinks 5–10× on the wire (phones, slow intranets).
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         // Outside the compression, so that a kept answer is kept compressed.

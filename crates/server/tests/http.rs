@@ -174,7 +174,63 @@ async fn the_openapi_document_lists_every_api_route_and_its_parameters() {
             if signed {
                 assert!(op["responses"].get("401").is_some() && op["responses"].get("403").is_some(), "{method} {path}: 401 and 403");
             }
+            // Every error answer is in the Error schema.
+            for (status, reply) in op["responses"].as_object().expect("responses") {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        reply["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+            // Every JSON body lists its fields; every write can be too large.
+            if let Some(schema) = op["requestBody"]["content"].get("application/json").map(|c| &c["schema"]) {
+                assert_eq!(schema["type"], "object", "{method} {path}");
+                if schema.get("additionalProperties") == Some(&serde_json::json!(false)) {
+                    assert!(schema["properties"].is_object(), "{method} {path}: a closed body lists its properties");
+                }
+            }
+            if method != "get" {
+                assert!(op["responses"].get("413").is_some(), "{method} {path}: 413");
+            }
         }
+    }
+    // Every route marked heavy documents its rate limit; so does signing in.
+    for r in routes::table().filter(|r| r.heavy) {
+        let op = &doc["paths"][r.path][r.verb.openapi()];
+        assert!(op["responses"].get("429").is_some(), "{r:?}: 429");
+    }
+    let login = &doc["paths"]["/api/v1/auth/login"]["post"];
+    assert!(login["responses"].get("429").is_some());
+    assert_eq!(login["requestBody"]["content"]["application/json"]["schema"]["required"], serde_json::json!(["username", "password"]));
+    // Bodies name their fields with types and limits.
+    let create = &doc["paths"]["/api/v1/projects"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(create["properties"]["name"]["maxLength"], 200);
+    assert_eq!(create["properties"]["amount"]["type"], "number");
+    assert_eq!(create["additionalProperties"], false);
+    let post = &doc["paths"]["/api/v1/market/items"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(post["properties"]["kind"]["enum"], serde_json::json!(["supply", "demand"]));
+    // Parameters state their limits.
+    let param = |path: &str, name: &str| {
+        doc["paths"][path]["get"]["parameters"].as_array().and_then(|a| a.iter().find(|p| p["name"] == name)).cloned().unwrap_or_default()
+    };
+    assert_eq!(param("/api/v1/heat", "res")["schema"], serde_json::json!({"type": "integer", "minimum": 3, "maximum": 9}));
+    assert_eq!(param("/api/v1/search", "q")["schema"]["maxLength"], 100);
+    assert_eq!(param("/api/v1/enterprises", "limit")["schema"]["maximum"], 500);
+    // Answers: an array where the route gives one, the key answers with their properties.
+    let ok = |path: &str| doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"].clone();
+    assert_eq!(ok("/api/v1/chains/{id}/leaders")["$ref"], "#/components/schemas/Leaders");
+    assert_eq!(doc["components"]["schemas"]["Leaders"]["type"], "array");
+    for (path, schema) in [
+        ("/api/v1/heat", "Heat"),
+        ("/api/v1/enterprises", "EnterprisePage"),
+        ("/api/v1/enterprises/{id}", "Enterprise"),
+        ("/api/v1/search", "Search"),
+        ("/api/v1/projects", "ProjectPage"),
+        ("/api/v1/tickets", "Tickets"),
+    ] {
+        assert_eq!(ok(path)["$ref"], format!("#/components/schemas/{schema}"), "{path}");
+        assert!(doc["components"]["schemas"][schema]["properties"].is_object(), "{schema} lists its properties");
     }
     let mut table: Vec<(String, String)> = routes::table().map(|r| (r.verb.as_str().to_string(), r.path.to_string())).collect();
     documented.sort();

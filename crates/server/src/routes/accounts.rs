@@ -3,7 +3,7 @@
 
 use super::{get, patch, post, put, Body, Reply, Route, ADMIN, BAD_FIELD, PUBLIC, READ, SIGNED_IN, WRITE};
 use crate::auth;
-use crate::openapi::{AUDIT, USER_ID};
+use crate::openapi::{AUDIT, LOGIN, PASSWORD_CHANGE, USER_EDIT, USER_ID, USER_NEW};
 use axum::routing::on;
 
 /// What signing in can answer besides success.
@@ -34,54 +34,54 @@ pub(super) const ROUTES: &[Route] = &[
              unknown name); 429 after 5 wrong passwords for the name from this address (held 15 minutes for this \
              address only) or too many attempts from it, with Retry-After.",
         )
-        .body(Body::Json(&["username", "password"]))
-        .answers(200, "the account and CSRF token")
+        .body(Body::Json(LOGIN))
+        .created(200, "the account and CSRF token")
         .errors(LOGIN_ERRORS),
     post("/api/v1/auth/logout", SIGNED_IN, |m| on(m, auth::logout))
         .doc("sign out", "Ends this session.")
         .body(Body::Json(&[]))
-        .answers(200, "ok")
+        .created(200, "ok")
         .errors(WRITE),
     get("/api/v1/auth/me", PUBLIC, |m| on(m, auth::me))
         .doc("who is signed in", "The signed-in account and its CSRF token, or {\"account\": null}.")
-        .answers(200, "the account or null"),
+        .json("the account or null"),
     post("/api/v1/auth/password", SIGNED_IN, |m| on(m, auth::change_password))
         .doc(
             "change one's password",
             "JSON body: current, new (at least 10 characters with letters and digits). Other sessions of the account end.",
         )
-        .body(Body::Json(&[]))
-        .answers(200, "the account")
+        .body(Body::Json(PASSWORD_CHANGE))
+        .created(200, "the account")
         .errors(WRITE),
     get("/api/v1/auth/preferences", SIGNED_IN, |m| on(m, auth::preferences))
         .doc("the signed-in account's saved settings", "E.g. the lead weights chosen per preset; {} when none.")
-        .answers(200, "a JSON object"),
+        .json("a JSON object"),
     put("/api/v1/auth/preferences", SIGNED_IN, |m| on(m, auth::put_preferences))
         .doc("set one's saved settings", "A JSON object of at most 16 KiB, replacing the saved one.")
-        .body(Body::Json(&[]))
-        .answers(200, "the settings")
+        .body(Body::AnyObject)
+        .created(200, "the settings")
         .errors(WRITE),
-    get("/api/v1/users", ADMIN, |m| on(m, auth::users)).doc("accounts (administrators)", "").answers(200, "accounts"),
+    get("/api/v1/users", ADMIN, |m| on(m, auth::users)).doc("accounts (administrators)", "").json("{items}"),
     post("/api/v1/users", ADMIN, |m| on(m, auth::create_user))
         .doc(
             "add an account (administrators)",
             "JSON body: username, role (admin|leader|officer|department|enterprise), regions (officers), department \
              (department staff), enterprise_id (enterprise users), display_name. Returns a one-time password, once.",
         )
-        .body(Body::Json(&[]))
-        .answers(201, "the account and its one-time password")
+        .body(Body::Json(USER_NEW))
+        .created(201, "the account and its one-time password")
         .errors(WRITE),
     patch("/api/v1/users/{id}", ADMIN, |m| on(m, auth::update_user))
         .doc("edit an account (administrators)", "JSON body: any of display_name, role, regions, department, enterprise_id, active.")
         .params(&[&[USER_ID]])
-        .body(Body::Json(&[]))
-        .answers(200, "the account")
+        .body(Body::Json(USER_EDIT))
+        .created(200, "the account")
         .errors(WRITE),
     post("/api/v1/users/{id}/reset", ADMIN, |m| on(m, auth::reset_user))
         .doc("reset a password (administrators)", "A new one-time password, returned once; unlocks the account and ends its sessions.")
         .params(&[&[USER_ID]])
         .body(Body::Json(&[]))
-        .answers(200, "the account and its one-time password")
+        .created(200, "the account and its one-time password")
         .errors(WRITE),
     get("/api/v1/audit", ADMIN, |m| on(m, auth::audit_log))
         .doc("audit log (administrators)", "Logins, failures, lock-outs, account changes and every write, newest first.")

@@ -1,8 +1,8 @@
 //! Investment work: ranked leads for officers and leadership, and the supply–demand board where officers and
 //! enterprises post and every signed-in account reads.
 
-use super::{get, post, Body, Route, BAD_FIELD, LOOKUP, POSTERS, READ, READERS, SIGNED_IN};
-use crate::openapi::{FILTERS, ITEM_ID, LEADS, MARKET_LIST, MARKET_MATCHES};
+use super::{get, post, Body, Route, BAD_FIELD, LOOKUP, POSTERS, READ, READERS, SIGNED_IN, XLSX};
+use crate::openapi::{FILTERS, ITEM_ID, LEADS, MARKET_LIST, MARKET_MATCHES, MARKET_POST};
 use crate::{leads, market};
 use axum::routing::on;
 
@@ -16,6 +16,7 @@ pub(super) const ROUTES: &[Route] = &[
         )
         .params(&[FILTERS, LEADS])
         .json("ranked leads")
+        .or(&[XLSX])
         .errors(READ),
     get("/api/v1/market/items", SIGNED_IN, |m| on(m, market::items))
         .doc("supply and demand board", "Posted supply and demand items, newest first.")
@@ -28,8 +29,8 @@ pub(super) const ROUTES: &[Route] = &[
             "JSON body: kind (supply|demand), poster, title, and optionally enterprise_id, description, node, quantity, \
              region_code, valid_until (YYYY-MM-DD). Unknown fields are refused.",
         )
-        .body(Body::Json(&["kind", "poster", "title"]))
-        .answers(201, "the stored item")
+        .body(Body::Json(MARKET_POST))
+        .created(201, "the stored item")
         .errors(&[BAD_FIELD]),
     get("/api/v1/market/items/{id}", SIGNED_IN, |m| on(m, market::item))
         .doc("one supply or demand post", "The post with its node and region names.")

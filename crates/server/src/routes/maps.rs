@@ -11,26 +11,30 @@ use axum::routing::on;
 pub(super) const ROUTES: &[Route] = &[
     get("/summary", PUBLIC, |m| on(m, crate::summary::index))
         .doc("summary page", "A bilingual HTML page with the counts by kind, tier and cluster.")
-        .answers(200, "an HTML page"),
+        .answers(200, "an HTML page")
+        .or(&["text/html"]),
     get("/api/openapi.json", PUBLIC, |m| on(m, crate::openapi_json))
         .cached()
         .doc("this document", "The OpenAPI 3.1 description of the API, built from the server's route table.")
         .json("the OpenAPI document"),
-    get("/api/v1/health", PUBLIC, |m| on(m, crate::summary::health)).doc("liveness", "").answers(200, "ok"),
+    get("/api/v1/health", PUBLIC, |m| on(m, crate::summary::health))
+        .doc("liveness", "")
+        .json("status, version, data version and cache figures"),
     get("/api/v1/stats", PUBLIC, |m| on(m, crate::summary::stats))
         .cached()
         .doc("counts by kind, tier and cluster; yearly progress; event results", "")
-        .answers(200, "statistics"),
+        .json("statistics"),
     get("/api/v1/taxonomy", PUBLIC, |m| on(m, api::taxonomy))
         .cached()
         .doc("tiers, clusters, chains and nodes with supply edges", "")
-        .answers(200, "the taxonomy"),
+        .json("the taxonomy"),
     get("/api/v1/heat", PUBLIC, |m| on(m, api::heat_map))
         .cached()
         .heavy()
         .doc("heat map", "Enterprises aggregated into H3 cells or administrative units under filters. Cells: {key, count, value}.")
         .params(&[FILTERS, HEAT])
-        .json("cells sorted by value")
+        .schema("Heat", "cells sorted by value (csv and geojson downloads with format=)")
+        .or(&["text/csv", "application/geo+json"])
         .errors(READ),
     get("/api/v1/chains/{id}/strength", PUBLIC, |m| on(m, api::strength))
         .cached()
@@ -49,7 +53,7 @@ pub(super) const ROUTES: &[Route] = &[
             "For each local chain leader: upstream and downstream nodes with worldwide and local counts.",
         )
         .params(&[&[CHAIN_ID]])
-        .json("leaders")
+        .schema("Leaders", "one entry per local chain leader")
         .errors(LOOKUP),
     get("/api/v1/trends", PUBLIC, |m| on(m, api::trends))
         .cached()
@@ -65,7 +69,7 @@ pub(super) const ROUTES: &[Route] = &[
             "Enterprises passing the heat filters (and `cell`), largest first, a page at a time: {total, items}.",
         )
         .params(&[FILTERS, LIST])
-        .json("a page of enterprise summaries")
+        .schema("EnterprisePage", "a page of enterprise summaries")
         .errors(READ),
     get("/api/v1/enterprises/{id}", PUBLIC, |m| on(m, records::enterprise))
         .cached()
@@ -74,7 +78,7 @@ pub(super) const ROUTES: &[Route] = &[
             "Identity, location, chain nodes, yearly figures, suppliers and customers. Personal fields are not served.",
         )
         .params(&[&[ENTERPRISE_ID]])
-        .json("the enterprise")
+        .schema("Enterprise", "the enterprise")
         .errors(LOOKUP),
     get("/api/v1/markers", PUBLIC, |m| on(m, records::map_markers))
         .cached()
@@ -97,7 +101,7 @@ pub(super) const ROUTES: &[Route] = &[
         .params(&[&[PARK_ID]])
         .json("the park")
         .errors(LOOKUP),
-    get("/api/v1/hubs", PUBLIC, |m| on(m, records::hubs)).cached().doc("logistics hubs", "").answers(200, "hubs"),
+    get("/api/v1/hubs", PUBLIC, |m| on(m, records::hubs)).cached().doc("logistics hubs", "").json("{total, items}"),
     get("/api/v1/regions/{code}", PUBLIC, |m| on(m, records::region))
         .cached()
         .doc(
@@ -117,7 +121,7 @@ pub(super) const ROUTES: &[Route] = &[
              employees.",
         )
         .params(&[SEARCH])
-        .json("hits by kind")
+        .schema("Search", "hits by kind")
         .errors(READ),
     get("/api/v1/complexity", PUBLIC, |m| on(m, api::complexity))
         .cached()

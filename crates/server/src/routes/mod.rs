@@ -92,12 +92,28 @@ pub struct Reply {
 }
 
 /// The request body of a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Body {
-    /// A JSON object; the fields that must be present, when the document names them.
-    Json(&'static [&'static str]),
+    /// A JSON object of exactly these fields (each with its type, whether it is required and its limits); any other
+    /// field is refused with `unknown_field`. An empty list: the body is an empty object, or none.
+    Json(&'static [Param]),
+    /// Any JSON object (one's saved settings), kept as it is.
+    AnyObject,
     /// TOML text (the settings files administrators edit).
     Toml,
+}
+
+/// What a success answer holds, as the document describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Not described (a page, a file).
+    None,
+    /// A JSON object.
+    Object,
+    /// A JSON array.
+    Array,
+    /// A JSON value of the named schema of the document's `components.schemas`.
+    Schema(&'static str),
 }
 
 /// What the documentation says of a route.
@@ -110,8 +126,10 @@ pub struct Doc {
     pub params: &'static [&'static [Param]],
     /// The success answer.
     pub ok: Reply,
-    /// Whether the success answer is documented as a JSON object (most are; files and pages are not).
-    pub ok_json: bool,
+    /// What the success answer holds when it is JSON.
+    pub ok_shape: Shape,
+    /// The other media types the success answer may have (a download with `format=…`, a page).
+    pub ok_other: &'static [&'static str],
     pub body: Option<Body>,
     /// The error answers the handler itself can give (400, 404, 409, 422 …); the guard's 401 and 403 follow from
     /// the audience and are added by the OpenAPI document.
@@ -153,7 +171,8 @@ const fn route(verb: Verb, path: &'static str, audience: Allow, handler: Handler
             description: "",
             params: &[],
             ok: Reply { status: 200, description: "" },
-            ok_json: false,
+            ok_shape: Shape::None,
+            ok_other: &[],
             body: None,
             errors: &[],
         },
@@ -193,13 +212,30 @@ impl Route {
     /// 200 with a JSON object.
     const fn json(mut self, description: &'static str) -> Self {
         self.doc.ok = Reply { status: 200, description };
-        self.doc.ok_json = true;
+        self.doc.ok_shape = Shape::Object;
         self
     }
-    /// A success status with a description only (pages, files, write answers).
+    /// 200 with a JSON value of a schema the document names (`components.schemas`).
+    const fn schema(mut self, name: &'static str, description: &'static str) -> Self {
+        self.doc.ok = Reply { status: 200, description };
+        self.doc.ok_shape = Shape::Schema(name);
+        self
+    }
+    /// A success status with a description only (pages, files).
     const fn answers(mut self, status: u16, description: &'static str) -> Self {
         self.doc.ok = Reply { status, description };
-        self.doc.ok_json = false;
+        self.doc.ok_shape = Shape::None;
+        self
+    }
+    /// A success status with a JSON object (what a write answers).
+    const fn created(mut self, status: u16, description: &'static str) -> Self {
+        self.doc.ok = Reply { status, description };
+        self.doc.ok_shape = Shape::Object;
+        self
+    }
+    /// Other media types the success answer may have.
+    const fn or(mut self, media: &'static [&'static str]) -> Self {
+        self.doc.ok_other = media;
         self
     }
     /// The request body.
@@ -223,6 +259,9 @@ impl Route {
         self
     }
 }
+
+/// The media type of the spreadsheets the lists download with `format=xlsx`.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A parameter is wrong.
 pub const BAD_PARAMETER: Reply = Reply { status: 400, description: "a parameter is invalid; `error.parameter` names it" };

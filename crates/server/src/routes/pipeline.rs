@@ -2,9 +2,11 @@
 //! reports. Officers and administrators write; leadership reads; department staff read the projects whose checklist
 //! items are their department's work.
 
-use super::{get, patch, post, put, Body, Route, ADMIN, BAD_PARAMETER, LOOKUP, PIPELINE_READERS, READ, READERS, WRITE, WRITERS};
+use super::{get, patch, post, put, Body, Route, ADMIN, BAD_PARAMETER, LOOKUP, PIPELINE_READERS, READ, READERS, WRITE, WRITERS, XLSX};
 use crate::auth::Allow;
-use crate::openapi::{DASHBOARD, EVENT_ID, PROJECT_ID, PROJECT_LIST, REPORT, VERSION, YEAR};
+use crate::openapi::{
+    DASHBOARD, EVENT_ID, EVENT_NEW, PROJECT_EDIT, PROJECT_ID, PROJECT_LIST, PROJECT_MOVE, PROJECT_NEW, REPORT, TARGETS_PUT, VERSION, YEAR,
+};
 use crate::pipeline;
 use axum::routing::on;
 use chainscope_model::Role::{Admin, Department, Officer};
@@ -17,7 +19,8 @@ pub(super) const ROUTES: &[Route] = &[
              every match.",
         )
         .params(&[PROJECT_LIST])
-        .json("{total, amount, stages, items}")
+        .schema("ProjectPage", "{total, amount, stages, items}")
+        .or(&[XLSX])
         .errors(READ),
     post("/api/v1/projects", WRITERS, |m| on(m, pipeline::projects::create))
         .doc(
@@ -26,8 +29,8 @@ pub(super) const ROUTES: &[Route] = &[
              cluster, node or other_category, park_id, amount, amount_paid (万元), jobs, channel, event_id, officer, \
              start_deadline, stage (default lead), date, by. Unknown fields are refused.",
         )
-        .body(Body::Json(&[]))
-        .answers(201, "the project")
+        .body(Body::Json(PROJECT_NEW))
+        .created(201, "the project")
         .errors(WRITE),
     get("/api/v1/projects/{id}", PIPELINE_READERS, |m| on(m, pipeline::projects::get))
         .doc(
@@ -47,8 +50,8 @@ pub(super) const ROUTES: &[Route] = &[
              next_steps as whole lists. A stale version gets 409 version_conflict; nothing is overwritten.",
         )
         .params(&[&[PROJECT_ID]])
-        .body(Body::Json(&[]))
-        .answers(200, "the project")
+        .body(Body::Json(PROJECT_EDIT))
+        .created(200, "the project")
         .errors(WRITE),
     post("/api/v1/projects/{id}/moves", WRITERS, |m| on(m, pipeline::projects::move_stage))
         .doc(
@@ -58,8 +61,8 @@ pub(super) const ROUTES: &[Route] = &[
              project; back, drop and reopen need a reason. 422 for a move that is not allowed, 409 for a stale version.",
         )
         .params(&[&[PROJECT_ID]])
-        .body(Body::Json(&[]))
-        .answers(200, "the project")
+        .body(Body::Json(PROJECT_MOVE))
+        .created(200, "the project")
         .errors(WRITE),
     get("/api/v1/projects/{id}/versions/{version}", READERS, |m| on(m, pipeline::projects::version))
         .doc("a project as one write left it", "Every write is kept: read any logged version.")
@@ -77,8 +80,8 @@ pub(super) const ROUTES: &[Route] = &[
             "JSON body: name_zh, date required; id, name_en, kind (fair|matchmaking|forum|visit|other), city, theme, \
              organiser, regions (participating 板块 codes).",
         )
-        .body(Body::Json(&[]))
-        .answers(201, "the event")
+        .body(Body::Json(EVENT_NEW))
+        .created(201, "the event")
         .errors(WRITE),
     get("/api/v1/events/{id}", READERS, |m| on(m, pipeline::events::event))
         .doc("one event", "The event's statistics, computed from the projects attributed to it, and those projects.")
@@ -96,8 +99,8 @@ pub(super) const ROUTES: &[Route] = &[
             "JSON body: {year, items: [{scope, key, metric, value}]}; a value of null removes that target; every row is \
              checked before any is stored, and all are written in one transaction.",
         )
-        .body(Body::Json(&[]))
-        .answers(200, "write counts and the number removed")
+        .body(Body::Json(TARGETS_PUT))
+        .created(200, "write counts and the number removed")
         .errors(WRITE),
     get("/api/v1/dashboard", READERS, |m| on(m, pipeline::dashboard::dashboard))
         .doc(
@@ -116,6 +119,7 @@ pub(super) const ROUTES: &[Route] = &[
              tiers, clusters, months, projects, overdue) with the same figures.",
         )
         .params(&[REPORT])
-        .answers(200, "the report (JSON or XLSX)")
+        .json("the report (JSON, or XLSX with format=xlsx)")
+        .or(&[XLSX])
         .errors(&[BAD_PARAMETER]),
 ];

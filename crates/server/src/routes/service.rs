@@ -6,7 +6,10 @@ use super::{
     get, post, put, Body, Reply, Route, ADMIN, BAD_TEXT, LOOKUP, PIPELINE_READERS, POSTERS, PUBLIC, READ, READERS, SIGNED_IN, WRITE,
 };
 use crate::auth::Allow;
-use crate::openapi::{ENTERPRISE_ID, POLICY_ID, POLICY_MATCHES, SETTINGS_CHECK, SETTINGS_FORMAT, TICKET_ID, TICKET_LIST, YEAR};
+use crate::openapi::{
+    CALENDAR_PUT, ENTERPRISE_ID, POLICY_ID, POLICY_MATCHES, SETTINGS_CHECK, SETTINGS_FORMAT, TICKET_ACTION, TICKET_ID, TICKET_LIST,
+    TICKET_NEW, YEAR,
+};
 use crate::service;
 use axum::routing::on;
 use chainscope_model::Role::{Admin, Enterprise, Leader, Officer};
@@ -21,7 +24,8 @@ pub(super) const ROUTES: &[Route] = &[
     get("/api/v1/service/catalogue", PUBLIC, |m| on(m, service::catalogue))
         .doc("request categories, departments and routing rules", "")
         .params(&[SETTINGS_FORMAT])
-        .answers(200, "the catalogue (JSON, or the TOML text with format=toml)"),
+        .json("the catalogue (JSON, or the TOML text with format=toml)")
+        .or(&["application/toml"]),
     put("/api/v1/service/catalogue", ADMIN, |m| on(m, service::put_catalogue))
         .doc(
             "replace the catalogue (administrators)",
@@ -30,7 +34,7 @@ pub(super) const ROUTES: &[Route] = &[
         )
         .params(&[SETTINGS_CHECK])
         .body(Body::Toml)
-        .answers(200, STORED)
+        .created(200, STORED)
         .errors(&[BAD_TEXT, DEPARTMENT_IN_USE]),
     get("/api/v1/service/dashboard", PIPELINE_READERS, |m| on(m, service::dashboard))
         .doc(
@@ -47,7 +51,7 @@ pub(super) const ROUTES: &[Route] = &[
              those of their 板块, leaders and administrators all.",
         )
         .params(&[TICKET_LIST])
-        .json("requests")
+        .schema("Tickets", "requests")
         .errors(READ),
     post("/api/v1/tickets", POSTERS, |m| on(m, service::create))
         .doc(
@@ -55,8 +59,8 @@ pub(super) const ROUTES: &[Route] = &[
             "JSON body: category, description, and optionally region_code, enterprise_id (officers), attachments [{name, \
              size_bytes, mime}]. Routed at once by category × 板块.",
         )
-        .body(Body::Json(&[]))
-        .answers(201, "the request")
+        .body(Body::Json(TICKET_NEW))
+        .created(201, "the request")
         .errors(WRITE),
     get("/api/v1/tickets/todo", SIGNED_IN, |m| on(m, service::todo))
         .doc(
@@ -82,8 +86,8 @@ pub(super) const ROUTES: &[Route] = &[
              not allowed now.",
         )
         .params(&[&[TICKET_ID]])
-        .body(Body::Json(&[]))
-        .answers(200, "the request")
+        .body(Body::Json(TICKET_ACTION))
+        .created(200, "the request")
         .errors(WRITE),
     get("/api/v1/calendar", PUBLIC, |m| on(m, service::calendar))
         .doc("working-day calendar", "Holidays and make-up working days that deadlines count with.")
@@ -96,8 +100,8 @@ pub(super) const ROUTES: &[Route] = &[
             "JSON body: {year, entries: [{date, kind: holiday|workday, name}]}; make-up working days must fall on a \
              weekend.",
         )
-        .body(Body::Json(&[]))
-        .answers(200, "the year's entries")
+        .body(Body::Json(CALENDAR_PUT))
+        .created(200, "the year's entries")
         .errors(WRITE),
     get("/api/v1/policies", PUBLIC, |m| on(m, service::policies))
         .doc(
@@ -106,7 +110,8 @@ pub(super) const ROUTES: &[Route] = &[
              (免申即享).",
         )
         .params(&[SETTINGS_FORMAT])
-        .answers(200, "policies (JSON, or the TOML text with format=toml)"),
+        .json("policies (JSON, or the TOML text with format=toml)")
+        .or(&["application/toml"]),
     put("/api/v1/policies", ADMIN, |m| on(m, service::put_policies))
         .doc(
             "replace the policies (administrators)",
@@ -115,7 +120,7 @@ pub(super) const ROUTES: &[Route] = &[
         )
         .params(&[SETTINGS_CHECK])
         .body(Body::Toml)
-        .answers(200, STORED)
+        .created(200, STORED)
         .errors(&[BAD_TEXT]),
     get("/api/v1/policies/{id}/matches", READERS, |m| on(m, service::policy_matches))
         .doc(
