@@ -42,6 +42,14 @@ export default function siteplanTests(ctx) {
     eq(items.map((s) => s.score), d.sites.map((s) => s.score), 'scores');
     assert(d.sites.length > 0 && !d.sites[0].no_space && !items[0].noSpace, 'a site without space is not first');
     eq(items.filter((s) => s.noSpace).length, d.sites.filter((s) => s.no_space).length, 'sites without space marked');
+    // Capacity: no site known to be too small above one that fits; each too-small site says what it lacks.
+    const firstShort = d.sites.findIndex((s) => s.too_small || s.no_space);
+    assert(firstShort < 0 || d.sites.slice(firstShort).every((s) => s.too_small || s.no_space), 'every fitting site before every short one');
+    for (const s of d.sites.filter((x) => x.too_small && !x.no_space)) {
+      const badge = await page.textContent(`#sp-sites li.site[data-id="${s.park.id}"] .too-small-badge`);
+      assert(badge.includes('空间不足') && badge.includes('5,000'), `the shortfall in words: ${badge}`);
+    }
+    eq(await page.locator('#sp-nothing-fits').count(), d.nothing_fits ? 1 : 0, 'nothing-fits notice exactly when nothing fits');
     if (items.some((s) => s.noSpace)) assert((await page.textContent('#sp-sites li.no-space .no-space-badge')).includes('无可用空间'), 'no-space mark');
     eq(await page.getAttribute('#sp-sites li.site:first-child a.site-link', 'href'), `#/park/${d.sites[0].park.id}`, 'park link');
     eq(await page.locator('#sp-searail li').count(), d.sea_rail_routes.length, 'sea–rail routes');
@@ -70,6 +78,16 @@ export default function siteplanTests(ctx) {
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     eq((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'the plan prints on one A4 page');
     await page.emulateMedia({ media: 'screen' });
+    // A need no single site meets: said first, every site marked with its shortfall.
+    await page.fill('#sp-floor', '200000');
+    await page.click('#sp-submit');
+    await page.waitForFunction(() => document.getElementById('view').dataset.siteplanQuery?.includes('floor_m2=200000'), null, { timeout: 30000 });
+    await siteOk(page);
+    const huge = await api('/api/v1/siteplan?node=cm.crane&floor_m2=200000&budget_yuan_m2=20&logistics=port%2Csea_rail');
+    assert(huge.nothing_fits && huge.sites.every((s) => s.too_small || s.no_space), 'nothing fits 200,000 m²');
+    assert(await page.locator('#sp-nothing-fits').isVisible(), 'the notice is shown');
+    assert((await page.textContent('#sp-nothing-fits')).includes('没有一处载体或园区单独满足所需面积'), 'the notice in Chinese');
+    await page.screenshot({ path: join(SHOTS, 'siteplan-nothing-fits-1280.png'), fullPage: true });
     await closePage(page, { allowProblems: true }); // the refused requests log their 400s
   });
 }

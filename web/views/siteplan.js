@@ -269,6 +269,17 @@ export async function render(root, ctx) {
     const mapBox = h('div', { class: 'sp-map no-print', id: 'sp-map', role: 'region', 'aria-label': t('sp_map') });
     const legend = barLegend(SITE_PARTS.map((k) => ({ key: k, label: partLabel(k), color: siteColor(k) })), { id: 'sp-legend' });
     const list = h('ol', { class: 'sites', id: 'sp-sites' }, sites.map((s, i) => siteItem(s, i, r)));
+    // Nothing fits: said first, with the carriers of one park that together have the floor space.
+    const nothing = d.nothing_fits
+      ? h('section', { class: 'panel warn', id: 'sp-nothing-fits', role: 'status' },
+        h('p', {}, h('strong', {}, tx({ zh: d.message_zh, en: d.message_en }))),
+        (d.combined || []).length
+          ? h('ul', { class: 'link-list', id: 'sp-combined' }, d.combined.map((c) => h('li', { dataset: { park: c.park.id } },
+            h('a', { href: hrefPark(c.park.id) }, tx({ zh: c.park.name_zh, en: c.park.name_en })), ' — ',
+            t('sp_combined', { n: num(c.carriers.length), m2: num(c.floor_total_m2) }), ': ',
+            c.carriers.map((x) => tx({ zh: x.name_zh, en: x.name_en })).join('、'))))
+          : h('p', { class: 'small muted' }, t('sp_no_combination')))
+      : null;
     const seaRail = (d.sea_rail_routes || []).length
       ? h('section', { class: 'panel', id: 'sp-searail', 'aria-labelledby': 'sp-searail-h' }, h('h2', { id: 'sp-searail-h' }, t('sp_sea_rail')),
         h('ul', { class: 'link-list' }, d.sea_rail_routes.map((x) => h('li', { dataset: { id: x.id } }, h('strong', {}, tx({ zh: x.name_zh, en: x.name_en })),
@@ -277,7 +288,7 @@ export async function render(root, ctx) {
     const rule = h('section', { class: 'panel rule', id: 'sp-rule', 'aria-labelledby': 'sp-rule-h' }, h('h2', { id: 'sp-rule-h' }, t('rule')),
       h('p', {}, tx({ zh: d.rule_zh, en: d.rule_en })));
     results.replaceChildren(printHead, h('div', { class: 'actions no-print' }, printBtn, h('span', { class: 'muted small' }, t('sp_print_hint', { n: PRINT_TOP }))),
-      summary, ...(sites.length ? [mapBox, legend, list] : [emptyNote(t('sp_none'))]), seaRail || '', rule);
+      summary, nothing || '', ...(sites.length ? [mapBox, legend, list] : [emptyNote(t('sp_none'))]), seaRail || '', rule);
     if (sites.length) drawMap(mapBox, sites);
   }
 
@@ -285,13 +296,18 @@ export async function render(root, ctx) {
     const p = s.park;
     const pts = sitePoints(s, r.weights || weights);
     const host = p.park_id && p.park_id !== p.id ? h('a', { href: hrefPark(p.park_id), class: 'small' }, t('sp_in_park', { p: nm((parks.items || []).find((x) => x.id === p.park_id)) || p.park_id })) : null;
-    return h('li', { class: `site${s.no_space ? ' no-space' : ''}${i >= PRINT_TOP ? ' beyond-print' : ''}`, dataset: { id: p.id, score: String(s.score), noSpace: s.no_space ? '1' : '0' } },
+    return h('li', { class: `site${s.no_space || s.too_small ? ' no-space' : ''}${i >= PRINT_TOP ? ' beyond-print' : ''}`,
+      dataset: { id: p.id, score: String(s.score), noSpace: s.no_space ? '1' : '0', tooSmall: s.too_small ? '1' : '0' } },
       h('div', { class: 'site-head' },
         h('span', { class: 'pin-num', 'aria-hidden': 'true' }, String(i + 1)),
         h('div', { class: 'site-title' },
           h('h3', {}, h('a', { href: hrefPark(p.id), class: 'site-link' }, nm(p) || p.id)),
           h('p', { class: 'small muted' }, kindLabel(p.kind), host ? [' · ', host] : null)),
         s.no_space ? h('span', { class: 'badge s-missing no-space-badge' }, t('sp_no_space')) : null,
+        !s.no_space && s.too_small && s.shortfall
+          ? h('span', { class: 'badge s-weak too-small-badge', dataset: { need: String(s.shortfall.need), have: String(s.shortfall.have) } },
+            t(s.shortfall.unit === 'ha' ? 'sp_too_small_ha' : 'sp_too_small_m2', { have: num(s.shortfall.have), need: num(s.shortfall.need) }))
+          : null,
         p.synthetic ? h('span', { class: 'demo small-demo', title: t('demo_record') }, t('demo_data')) : null),
       h('div', { class: 'site-score' },
         h('div', { class: 'score-line' }, h('strong', { class: 'score-num' }, num(s.score, 1)),

@@ -152,6 +152,15 @@ pub struct SitePart {
     pub weight: f64,
 }
 
+/// Space a site lacks for a project: in hectares of land or square metres of floor.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Shortfall {
+    /// `ha` or `m2`.
+    pub unit: &'static str,
+    pub need: f64,
+    pub have: f64,
+}
+
 /// The nearest hub of a valued kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HubReach {
@@ -168,6 +177,10 @@ pub struct Site {
     pub parts: [SitePart; 6],
     /// Known to have nothing of the asked kind of space available now: shown, never first.
     pub no_space: bool,
+    /// Known to have some space, but less than the project needs: ranked after every site with enough (or unknown).
+    pub too_small: bool,
+    /// What is missing where the site is known to have less than the need (the tighter of land and floor).
+    pub shortfall: Option<Shortfall>,
     pub fit_cluster: bool,
     pub suppliers_near: u64,
     pub customers_near: u64,
@@ -274,6 +287,16 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
         };
         // Marked only when it is known that nothing is available; unknown availability is unknown, not none.
         let no_space = space.is_some_and(|v| v <= 0.0);
+        let too_small = space.is_some_and(|v| v > 0.0 && v < 1.0);
+        // The tighter of the two needs that the site is known not to meet.
+        let short = |unit: &'static str, need: Option<f64>, have: Option<f64>| match (need, have) {
+            (Some(n), Some(h)) if h < n => Some(Shortfall { unit, need: n, have: h.max(0.0) }),
+            _ => None,
+        };
+        let shortfall = [short("ha", req.land_ha, land_have), short("m2", req.floor_m2, p.floor_available_m2)]
+            .into_iter()
+            .flatten()
+            .min_by(|a, b| (a.have / a.need).total_cmp(&(b.have / b.need)));
         let price = if req.floor_m2.is_some() && req.land_ha.is_none() {
             p.rent_yuan_m2_month.or(p.price_sale_yuan_m2)
         } else {
@@ -309,6 +332,8 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
                 known: 0.0,
                 parts: [SitePart { value: None, used: 0.0, weight: 0.0 }; 6],
                 no_space,
+                too_small,
+                shortfall,
                 fit_cluster,
                 suppliers_near: suppliers,
                 customers_near: customers,
@@ -353,8 +378,10 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
             site
         })
         .collect();
-    // Sites with space first, then by score; a site without space is never first.
-    out.sort_by(|a, b| a.no_space.cmp(&b.no_space).then(b.score.total_cmp(&a.score)).then(a.park.cmp(&b.park)));
+    // Sites with enough space (or not known to lack it) first, then those with too little, then those with none;
+    // by score within each. A site known to be too small is never above one that fits.
+    let class = |x: &Site| u8::from(x.too_small) + 2 * u8::from(x.no_space);
+    out.sort_by(|a, b| class(a).cmp(&class(b)).then(b.score.total_cmp(&a.score)).then(a.park.cmp(&b.park)));
     out.truncate(req.limit);
     Ok(out)
 }

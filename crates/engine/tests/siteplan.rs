@@ -145,6 +145,29 @@ fn a_site_without_space_is_never_first_and_unknown_is_not_none() {
 }
 
 #[test]
+fn a_site_too_small_ranks_after_every_site_that_fits_with_its_shortfall() {
+    let (s, hubs) = city();
+    // A small maker space that wins every other part, against a plain site with room for the 2,000 m² need.
+    let small = park("small", 34.30, 117.20, &["cm"], Some(1200.0), Some(5.0));
+    let roomy = park("roomy", 34.00, 117.60, &["ic"], Some(6000.0), Some(19.0));
+    let full = park("full", 34.30, 117.20, &["cm"], Some(0.0), Some(5.0));
+    let r = plan(&s, &[small, full, roomy], &hubs, &request(SiteWeights::default())).expect("plan");
+    assert_eq!(order(&r), ["roomy", "small", "full"]);
+    assert!(r[1].score > r[0].score, "the small site scores higher, and still comes after the one that fits");
+    assert!(r[1].too_small && !r[1].no_space && !r[0].too_small);
+    let short = r[1].shortfall.expect("shortfall");
+    assert_eq!((short.unit, short.need, short.have), ("m2", 2000.0, 1200.0));
+    assert!(r[0].shortfall.is_none());
+    assert_eq!(r[2].shortfall.map(|x| x.have), Some(0.0));
+    // A need nobody meets: every site is marked, none fits.
+    let mut huge = request(SiteWeights::default());
+    huge.floor_m2 = Some(200_000.0);
+    let all = [park("a", 34.0, 117.0, &["cm"], Some(6000.0), Some(15.0)), park("b", 34.0, 117.0, &["cm"], Some(1200.0), Some(15.0))];
+    let r = plan(&s, &all, &hubs, &huge).expect("plan");
+    assert!(r.iter().all(|x| x.too_small), "{r:?}");
+}
+
+#[test]
 fn bad_requests_name_their_parameter() {
     let (s, hubs) = city();
     let parks = [park("p", 34.0, 117.0, &["cm"], Some(100.0), None)];

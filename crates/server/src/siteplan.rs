@@ -12,6 +12,34 @@ use chainscope_model::ParkKind;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+/// Carriers of one park whose available floor together meets the need (largest first, as few as needed).
+fn combined_floor(parks: &[chainscope_model::Park], need: Option<f64>) -> Vec<Value> {
+    let Some(need) = need else { return Vec::new() };
+    let mut out = Vec::new();
+    for park in parks.iter().filter(|p| !p.kind.is_carrier()) {
+        let mut carriers: Vec<&chainscope_model::Park> = parks
+            .iter()
+            .filter(|c| c.kind.is_carrier() && c.park_id.as_deref() == Some(park.id.as_str()))
+            .filter(|c| c.floor_available_m2.is_some_and(|f| f > 0.0))
+            .collect();
+        carriers.sort_by(|a, b| b.floor_available_m2.unwrap_or(0.0).total_cmp(&a.floor_available_m2.unwrap_or(0.0)));
+        let mut total = 0.0;
+        let mut taken = Vec::new();
+        for c in carriers {
+            if total >= need {
+                break;
+            }
+            total += c.floor_available_m2.unwrap_or(0.0);
+            taken.push(json!({"id": c.id, "name_zh": c.name_zh, "name_en": c.name_en, "floor_available_m2": c.floor_available_m2}));
+        }
+        if total >= need && taken.len() > 1 {
+            out.push(json!({"park": {"id": park.id, "name_zh": park.name_zh, "name_en": park.name_en}, "carriers": taken, "floor_total_m2": total}));
+        }
+    }
+    out.sort_by(|a, b| a["carriers"].as_array().map(Vec::len).cmp(&b["carriers"].as_array().map(Vec::len)));
+    out
+}
+
 pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Result<Json<Value>, ApiError> {
     known_params(&p, &names(&[SITEPLAN]))?;
     let text = |k: &str| p.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
@@ -88,7 +116,8 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
             json!({
                 "park": park.map(|p| json!({"id": p.id, "kind": p.kind, "kind_zh": p.kind.label_zh(), "name_zh": p.name_zh, "name_en": p.name_en,
                     "region_code": p.region_code, "lat": p.lat, "lon": p.lon, "park_id": p.park_id, "synthetic": p.synthetic})),
-                "score": site.score, "known": site.known, "no_space": site.no_space, "parts": parts,
+                "score": site.score, "known": site.known, "no_space": site.no_space, "too_small": site.too_small,
+                "shortfall": site.shortfall, "parts": parts,
             })
         })
         .collect();
@@ -102,11 +131,18 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     } else {
         Vec::new()
     };
+    // Sites are ranked with every fitting one first, so when the first does not fit, none does.
+    let nothing_fits = !sites.is_empty() && sites.iter().all(|x| x.too_small || x.no_space);
+    let together = if nothing_fits { combined_floor(&data.parks, req.floor_m2) } else { Vec::new() };
     Ok(Json(json!({
+        "nothing_fits": nothing_fits,
+        "message_zh": nothing_fits.then_some("没有一处载体或园区单独满足所需面积：以下按契合度列出，并给出同一园区内可合并使用的载体"),
+        "message_en": nothing_fits.then_some("no single site has the space the project needs: the sites below are ranked by fit, and carriers of one park that together have it are listed"),
+        "combined": together,
         "request": {"node": req.node, "cluster": req.cluster, "land_ha": req.land_ha, "floor_m2": req.floor_m2, "building": req.building,
                     "budget_yuan_m2": req.budget_yuan_m2, "logistics": req.logistics, "weights": req.weights},
         "sites": items, "sea_rail_routes": sea_rail,
-        "rule_zh": "得分为六项加权平均（0–100）：产业契合、周边上下游企业、可用空间、成本、物流、人才；无证据项按候选均值计入并标为未知；当前无可用空间的载体会列出并标注，但不会排在第一",
-        "rule_en": "the score is a weighted mean of six parts (0–100): cluster fit, chain partners nearby, space available, cost, logistics, talent; a part without evidence takes the candidates' mean and is marked unknown; sites with no space available now are listed and marked but never ranked first",
+        "rule_zh": "得分为六项加权平均（0–100）：产业契合、周边上下游企业、可用空间、成本、物流、人才；无证据项按候选均值计入并标为未知；当前无可用空间或空间不足的载体会列出并标注缺口，排在所有空间足够的载体之后",
+        "rule_en": "the score is a weighted mean of six parts (0–100): cluster fit, chain partners nearby, space available, cost, logistics, talent; a part without evidence takes the candidates' mean and is marked unknown; sites with no space available now, or less than the need, are listed with the shortfall and ranked after every site with enough",
     })))
 }
