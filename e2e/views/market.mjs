@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 
 export default function marketTests(ctx) {
-  const { test, base, SHOTS, DESKTOP, assert, eq, api, newPage, ready, closePage, viewAttr } = ctx;
+  const { test, base, SHOTS, DESKTOP, MOBILE, assert, eq, api, api2, newPage, ready, closePage, viewAttr } = ctx;
 
   test(200, 'market: a bad post keeps the input and shows the field error; post, board, matches = API', async () => {
     const page = await newPage(DESKTOP, 'zh', 'officer1');
@@ -65,5 +65,31 @@ export default function marketTests(ctx) {
       await page.waitForFunction((i) => location.hash === `#/enterprise/${i}` && ((d) => d.ready === 'ok' && d.hash === location.hash)(document.getElementById('view').dataset), m0.enterprise.id);
     }
     await closePage(page, { allowProblems: true });
+  });
+
+  test(201, 'market: a demand naming no node gets its makers first, with the node inferred and whole-word reasons', async () => {
+    const posted = await api2('POST', '/api/v1/market/items', {
+      kind: 'demand', poster: '徐州某主机厂', title: '采购工程机械液压油缸及多路阀，年需求5000套', description: '用于装载机、挖掘机配套', region_code: '320300',
+    }, 'officer1');
+    eq(posted.status, 201, 'posted');
+    eq(posted.json.synthetic, false, 'not demo data');
+    const id = posted.json.id;
+    const m = await api(`/api/v1/market/items/${id}/matches?limit=20`);
+    eq(m.nodes, ['cm.hydraulics'], 'the node it buys from, inferred from the title');
+    for (const x of m.matches.filter((y) => y.type === 'enterprise').slice(0, 10)) {
+      assert(['same_node', 'upstream'].includes(x.relation), `a maker of what is asked: ${x.enterprise.name} (${x.relation})`);
+      assert(!/[、：](掘机|载机|压油)/.test(x.why_zh), `whole words in the reasons: ${x.why_zh}`);
+    }
+    for (const [viewport, lang, shot] of [[DESKTOP, 'zh', 'market-inferred-1280.png'], [MOBILE, 'en', 'market-inferred-390-en.png']]) {
+      const page = await newPage(viewport, lang, 'officer1');
+      await page.goto(`${base}/#/market/${id}`);
+      eq(await ready(page, 'market'), 'ok', 'item page ready');
+      assert((await page.textContent('#mk-node-inferred')).includes(lang === 'zh' ? '液压件' : 'Hydraulics'), 'the inferred node is shown');
+      eq(await page.locator('.view-head .demo').count(), 0, 'the post itself is not marked demo');
+      const first = m.matches[0];
+      eq(await page.getAttribute('#mk-matches li.match:first-child', 'data-id'), String((first.enterprise || first.item).id), 'the first match = API');
+      await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
+      await closePage(page);
+    }
   });
 }

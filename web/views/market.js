@@ -230,12 +230,9 @@ async function renderItem(root, ctx, id) {
   const { signal } = ctx;
   const busy = loading();
   root.append(busy);
-  let d, demo;
+  let d;
   try {
-    [d, demo] = await Promise.all([
-      getJson(`/api/v1/market/items/${encodeURIComponent(id)}/matches?limit=${MATCH_LIMIT}`, { signal }),
-      isDemoData(signal),
-    ]);
+    d = await getJson(`/api/v1/market/items/${encodeURIComponent(id)}/matches?limit=${MATCH_LIMIT}`, { signal });
   } catch (e) {
     if (e.name === 'AbortError') return null;
     busy.replaceWith(breadcrumbs([{ text: t('mk_heading'), href: makeHash('market') }, { text: `#${id}` }]),
@@ -249,15 +246,19 @@ async function renderItem(root, ctx, id) {
   const it = d.item;
   ctx.setTitle(it.title);
   const matches = d.matches || [];
-  const anyDemo = it.synthetic || matches.some((m) => (m.item || m.enterprise || {}).synthetic);
 
   const crumbs = breadcrumbs([{ text: t('mk_heading'), href: makeHash('market', [], { kind: it.kind }) }, { text: it.title }]);
   const head = h('div', { class: 'view-head profile-head' },
     h('div', {}, h('p', { class: 'kind' }, t(`mk_${it.kind}`)), h('h1', { id: 'mk-item-title' }, it.title)),
-    kindBadge(it.kind), it.active ? null : h('span', { class: 'badge neutral' }, t('mk_expired')), demoBadge(anyDemo || (demo && it.synthetic)));
+    kindBadge(it.kind), it.active ? null : h('span', { class: 'badge neutral' }, t('mk_expired')), demoBadge(it.synthetic)); // the post's own mark: demo records among the matches carry theirs
   const facts = panel('mk-facts', t('mk_item'), kv([
     [t('mk_poster'), it.enterprise_id != null ? h('a', { href: hrefEnterprise(it.enterprise_id) }, it.poster) : it.poster],
-    [t('node'), it.node ? h('a', { href: hrefNode(it.node.chain, it.node.id) }, nm(it.node)) : t('mk_node_none')],
+    [t('node'), it.node ? h('a', { href: hrefNode(it.node.chain, it.node.id) }, nm(it.node))
+      : (d.nodes || []).length ? h('span', { id: 'mk-node-inferred' }, (d.nodes || []).map((nid, i) => {
+        const n = tax && tax.nodes.find((x) => x.id === nid);
+        return [i ? t('list_sep') : '', n ? h('a', { href: hrefNode(n.chain, n.id) }, nm(n)) : nid];
+      }), ' ', h('span', { class: 'small muted' }, t('mk_node_inferred')))
+        : t('mk_node_none')],
     [t('mk_region'), it.region ? h('a', { href: hrefRegion(it.region.code) }, nm(it.region)) : null],
     [t('mk_quantity'), it.quantity],
     [t('mk_valid_until'), it.valid_until ? dateText(it.valid_until) : t('mk_no_end')],
@@ -298,7 +299,7 @@ function matchItem(m, i) {
   const ref = m.enterprise ? m.enterprise : m.item || {};
   return h('li', { class: 'match', dataset: { type: m.type, id: String(ref.id ?? ''), score: String(m.score) } },
     h('div', { class: 'site-head' }, h('span', { class: 'pin-num', 'aria-hidden': 'true' }, String(i + 1)),
-      h('div', { class: 'site-title' }, h('h3', {}, title),
+      h('div', { class: 'site-title' }, h('h3', {}, title, ref.synthetic ? h('span', { class: 'demo small-demo', title: t('demo_record') }, t('demo_data')) : null),
         h('p', { class: 'small muted' }, [relationLabel(m.relation), m.distance_km != null ? t('mk_about_km', { km: km(m.distance_km) }) : null].filter(Boolean).join(' · ')))),
     h('div', { class: 'score-line' }, h('strong', { class: 'score-num' }, num(m.score, 1)),
       h('span', { class: 'small muted known', title: t('known_hint') }, t('known_share', { p: percent(m.known) }))),

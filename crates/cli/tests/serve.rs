@@ -385,7 +385,26 @@ fn supply_and_demand_posts_match_counterparts_with_reasons() {
         let r = post(body);
         assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some(field)), "{body}: {}", String::from_utf8_lossy(&r.body));
     }
-    assert_eq!(count(&s.json_as(&o, "/api/v1/market/items?active=false")["total"]), 2, "only the two valid posts are stored");
+    // A demand that names no node: what it buys (the title) is inferred, not what it is for (the description), and
+    // the makers of it come first, with reasons in whole words.
+    let hyd = post(
+        r#"{"kind":"demand","poster":"徐州某主机厂","title":"采购工程机械液压油缸及多路阀，年需求5000套","description":"用于装载机、挖掘机配套","region_code":"320300"}"#,
+    );
+    assert_eq!(hyd.status, 201, "{}", String::from_utf8_lossy(&hyd.body));
+    assert_eq!(hyd.json()["synthetic"], false, "a post by an account is never demo data");
+    let m = s.json_as(&o, &format!("/api/v1/market/items/{}/matches?limit=20", count(&hyd.json()["id"])));
+    assert_eq!(m["nodes"], serde_json::json!(["cm.hydraulics"]), "{}", m["nodes"]);
+    let firms: Vec<&Value> = m["matches"].as_array().expect("matches").iter().filter(|x| x["type"] == "enterprise").collect();
+    assert!(firms.len() >= 10, "{}", firms.len());
+    for x in &firms[..10] {
+        assert!(matches!(x["relation"].as_str(), Some("same_node" | "upstream")), "{x}");
+        let why = x["why_zh"].as_str().unwrap_or("");
+        for fragment in ["掘机", "载机", "压油", "油缸及"] {
+            assert!(!why.contains(&format!("、{fragment}")) && !why.contains(&format!("：{fragment}")), "a fragment in the reasons: {why}");
+        }
+    }
+    assert!(firms.iter().any(|x| x["why_zh"].as_str().is_some_and(|w| w.contains("液压"))), "a whole term is quoted");
+    assert_eq!(count(&s.json_as(&o, "/api/v1/market/items?active=false")["total"]), 3, "only the valid posts are stored");
     assert_eq!(s.get_as(&o, "/api/v1/market/items/999/matches").status, 404);
     assert_eq!(s.json_as(&o, &format!("/api/v1/market/items/{id}"))["title"], "采购回转支承 slewing bearings");
 }

@@ -10,8 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chainscope_engine::market::{adjacency, nearness, score, text_similarity, tokens, Relation};
 use chainscope_engine::near::{distance_km, position};
-use chainscope_model::taxonomy::TagInput;
-use chainscope_model::{ClassVersion, ItemKind, MarketItem};
+use chainscope_model::{ItemKind, MarketItem};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -204,6 +203,86 @@ fn relation_text(rel: Relation) -> (&'static str, &'static str) {
     }
 }
 
+/// The nodes a post trades in, from its words: the title's (what is bought or sold) before the description's (often
+/// what it is for: 用于装载机、挖掘机配套), and of those only the ones no other named node supplies — a demand for
+/// hydraulic cylinders "for loaders" asks for hydraulics, not for loaders.
+///
+/// Terms are the nodes' keywords, found as whole substrings; where the terms of two nodes overlap (液压油 of the oils
+/// node inside 液压油缸, where 液压 and 油缸 are hydraulics' own), the node whose terms cover more of the text keeps
+/// the words, and a node left with no words of its own is not named.
+pub(crate) fn inferred_nodes(t: &chainscope_model::Taxonomy, title: &str, description: &str) -> Vec<String> {
+    let named_in = |text: &str| -> Vec<String> {
+        let hay = text.to_lowercase();
+        // Per node: the spans its keywords cover.
+        let mut spans: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+        for (i, n) in t.nodes.iter().enumerate() {
+            let mut v = Vec::new();
+            for k in n.keywords.iter().map(|k| k.to_lowercase()).filter(|k| !k.is_empty()) {
+                v.extend(hay.match_indices(k.as_str()).map(|(at, m)| (at, at + m.len())));
+            }
+            if !v.is_empty() {
+                spans.push((i, v));
+            }
+        }
+        let covered = |v: &[(usize, usize)]| {
+            let mut bytes = vec![false; hay.len()];
+            for &(a, b) in v {
+                bytes[a..b].iter_mut().for_each(|x| *x = true);
+            }
+            bytes.iter().filter(|&&x| x).count()
+        };
+        let cover: Vec<usize> = spans.iter().map(|(_, v)| covered(v)).collect();
+        let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
+        let mut out: Vec<String> = Vec::new();
+        for (x, (node, v)) in spans.iter().enumerate() {
+            // Keep the node if one of its spans is not overlapped by a span of a node that covers more.
+            let own = v.iter().any(|&sx| {
+                !spans.iter().enumerate().any(|(y, (_, w))| y != x && cover[y] > cover[x] && w.iter().any(|&sy| overlaps(sx, sy)))
+            });
+            if own {
+                out.push(t.nodes[*node].id.clone());
+            }
+        }
+        out
+    };
+    let mut named = named_in(title);
+    if named.is_empty() {
+        named = named_in(description);
+    }
+    let supplied_by_another = |n: &String| named.iter().any(|o| o != n && t.node(o).is_some_and(|on| on.supplies.iter().any(|x| x == n)));
+    named.iter().filter(|n| !supplied_by_another(n)).cloned().collect()
+}
+
+/// The taxonomy's terms (node names and keywords, lower-cased) a text holds, longest first.
+fn terms_in(t: &chainscope_model::Taxonomy, text: &str) -> Vec<String> {
+    let hay = text.to_lowercase();
+    let mut found: Vec<String> = t
+        .nodes
+        .iter()
+        .flat_map(|n| std::iter::once(&n.name_zh).chain(n.keywords.iter()))
+        .map(|k| k.to_lowercase())
+        .filter(|k| k.chars().count() >= 2 && hay.contains(k.as_str()))
+        .collect();
+    found.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    found.dedup();
+    found
+}
+
+/// What two texts share, said in whole words: the item's taxonomy terms the other text holds, and shared Latin
+/// words or numbers (the character pairs that score text similarity are never shown).
+fn whole_terms(item_terms: &[String], other: &str, shared_tokens: &[String]) -> Vec<String> {
+    let hay = other.to_lowercase();
+    let mut out: Vec<String> = Vec::new();
+    // Longest first; a term inside a longer one already said is not said again (液压 within 液压油缸).
+    for k in item_terms.iter().filter(|k| hay.contains(k.as_str())) {
+        if !out.iter().any(|o| o.contains(k.as_str())) {
+            out.push(k.clone());
+        }
+    }
+    out.extend(shared_tokens.iter().filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric())).cloned());
+    out
+}
+
 fn why(rel: Option<Relation>, shared: &[String], km: Option<f64>) -> (String, String) {
     let mut zh = Vec::new();
     let mut en = Vec::new();
@@ -243,22 +322,10 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
     // The item's node, or the nodes its words point to when it names none.
     let item_nodes: Vec<String> = match &item.node {
         Some(n) => vec![n.clone()],
-        None => {
-            let mut v: Vec<String> = t
-                .tag(&TagInput {
-                    name: &item.title,
-                    products: item.description.as_deref().unwrap_or(""),
-                    scope: "",
-                    industry_code: None,
-                    version: ClassVersion::V2017,
-                })
-                .into_iter()
-                .map(|m| m.node)
-                .collect();
-            v.dedup();
-            v
-        }
+        None => inferred_nodes(t, &item.title, item.description.as_deref().unwrap_or("")),
     };
+    // The taxonomy's terms the item's text holds: reasons quote these whole, never fragments.
+    let item_terms = terms_in(t, &item_text);
     let origin = item.region_code.as_deref().and_then(|c| data.regions.centroid(data.regions.current_code(c)));
     let best_adjacency = |other: &str| -> Option<(f64, Relation)> {
         item_nodes.iter().map(|n| adjacency(t, item.kind, n, other)).max_by(|a, b| a.0.total_cmp(&b.0))
@@ -275,7 +342,8 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
             _ => None,
         };
         let (sc, known) = score([adj.map(|a| a.0), Some(text), km.map(nearness)]);
-        let (wz, we) = why(adj.map(|a| a.1), &shared, km);
+        let other_text = format!("{} {}", other.title, other.description.as_deref().unwrap_or(""));
+        let (wz, we) = why(adj.map(|a| a.1), &whole_terms(&item_terms, &other_text, &shared), km);
         out.push((
             sc,
             json!({"type": "item", "item": item_json(&data, *oid, other), "score": sc, "known": known,
@@ -315,7 +383,7 @@ pub async fn matches(State(s): State<Arc<ServerState>>, Path(id): Path<String>, 
         );
         let (text, shared) = text_similarity(&item_tokens, &tokens(&text_of));
         let (sc, known) = score([Some(adj), Some(text), km.map(nearness)]);
-        let (wz, we) = why(Some(rel), &shared, km);
+        let (wz, we) = why(Some(rel), &whole_terms(&item_terms, &text_of, &shared), km);
         out.push((
             sc,
             json!({"type": "enterprise", "enterprise": {"id": eid, "name": e.name, "name_en": e.name_en, "region_code": e.region_code,
