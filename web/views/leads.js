@@ -120,7 +120,13 @@ function evidenceText(k, part, means) {
     default:
       text = JSON.stringify(ev);
   }
-  return [text, unknownNote].filter(Boolean).join(' · ');
+  const words = [text, unknownNote].filter(Boolean).join(' · ');
+  // The local chain leaders behind the supply part, by name, each to its profile.
+  const leaders = k === 'supply' && Array.isArray(ev.leaders) ? ev.leaders : [];
+  if (!leaders.length) return words;
+  return [words, h('span', { class: 'ev-leaders' }, ' · ', t('ev_leaders_named'), t('colon'),
+    leaders.map((l, i) => [i ? t('list_sep') : '', h('a', { href: hrefEnterprise(l.id), dataset: { id: String(l.id) } }, l.name || `#${l.id}`),
+      l.node_name_zh ? h('span', { class: 'muted' }, `（${tx({ zh: l.node_name_zh, en: l.node_name_en })}）`) : null]))];
 }
 
 function select(param, id, label, options, value, onchange) {

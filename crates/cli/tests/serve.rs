@@ -276,7 +276,25 @@ fn leads_rank_outside_enterprises_with_their_evidence_and_refuse_bad_requests() 
             assert_eq!(x["known"], x["value"].is_number(), "{part}");
         }
         assert!((100.0 * num / den - l["score"].as_f64().expect("score")).abs() < 1e-6);
+        // The supply part names its chain leaders: local leaders on a node next to the lead's.
+        let ev = &l["parts"]["supply"]["evidence"];
+        let named = ev["leaders"].as_array().expect("leaders named");
+        assert_eq!(named.len() as u64, count(&ev["local_leaders_adjacent"]).min(5), "{ev}");
+        for leader in named {
+            let e = s.json(&format!("/api/v1/enterprises/{}", leader["id"]));
+            assert_eq!((e["flags"]["local"].as_bool(), e["flags"]["chain_leader"].as_bool()), (Some(true), Some(true)), "{leader}");
+            assert_eq!(leader["name"], e["name"]);
+            assert!(e["memberships"].as_array().expect("nodes").iter().any(|m| m["node"] == leader["node"]), "{leader}: on its node");
+        }
     }
+    // Chain and node together are that node, in the list and in the export alike.
+    let hyd = s.json_as(&o, "/api/v1/leads?chain=cm&node=cm.hydraulics&limit=50");
+    assert!(hyd["leads"].as_array().expect("leads").iter().all(|l| l["node"]["id"] == "cm.hydraulics"), "only hydraulics");
+    let alone = s.json_as(&o, "/api/v1/leads?node=cm.hydraulics&limit=50");
+    assert_eq!(hyd["candidates"], alone["candidates"]);
+    let list = |q: &str| count(&s.json(&format!("/api/v1/enterprises?{q}&limit=1"))["total"]);
+    assert_eq!(list("chain=cm&node=cm.hydraulics"), list("node=cm.hydraulics"));
+    assert!(list("chain=cm") > list("node=cm.hydraulics"));
     // Presets and custom weights change the order; scale-only puts the largest first.
     let big = s.json_as(&o, "/api/v1/leads?chain=cm&limit=5&w_gap=0&w_supply=0&w_related=0&w_momentum=0&w_affinity=0&w_scale=1");
     assert_eq!(big["preset"], "custom");

@@ -83,12 +83,51 @@ fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), Api
     Ok((if custom { "custom".to_string() } else { preset.to_string() }, preset.to_string(), w))
 }
 
-fn lead_json(data: &Data, l: &Lead, e: Option<&chainscope_model::Enterprise>, id: u32) -> Value {
+/// The local chain leaders on the nodes next to each lead's node along supply edges, largest first (at most
+/// `LEADERS_NAMED` per node): the evidence of the "chain leaders up- and downstream" part, by name.
+const LEADERS_NAMED: usize = 5;
+
+fn adjacent_leaders(snap: &chainscope_engine::Snapshot, nodes: &[&str]) -> FxHashMap<String, Vec<(u32, String)>> {
+    let t = &snap.taxonomy;
+    let mut out = FxHashMap::default();
+    for &node in nodes {
+        let Some(me) = t.node(node) else { continue };
+        let mut found: Vec<(f32, u32, String)> = Vec::new();
+        for (i, other) in t.nodes.iter().enumerate() {
+            let next = other.supplies.iter().any(|x| x == node) || me.supplies.iter().any(|x| x == &other.id);
+            if !next || other.id == node {
+                continue;
+            }
+            for &r in &snap.node_rows[i] {
+                let f = snap.row_flags(r as usize);
+                if f.local && f.chain_leader {
+                    found.push((snap.revenue[r as usize], snap.ids[r as usize], other.id.clone()));
+                }
+            }
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.dedup_by_key(|x| x.1);
+        found.truncate(LEADERS_NAMED);
+        out.insert(node.to_string(), found.into_iter().map(|(_, id, n)| (id, n)).collect());
+    }
+    out
+}
+
+fn lead_json(
+    data: &Data,
+    l: &Lead,
+    e: Option<&chainscope_model::Enterprise>,
+    id: u32,
+    leaders: &[(u32, String)],
+    names: &FxHashMap<i64, String>,
+) -> Value {
     let t = &data.snapshot.taxonomy;
     let node = t.node(&l.node);
     let evidence = [
         json!({"class": l.class, "label_zh": l.class.map(|c| c.label_zh()), "label_en": l.class.map(|c| c.label_en())}),
-        json!({"local_leaders_adjacent": l.adjacent_leaders, "local_enterprises_adjacent": l.adjacent_local}),
+        json!({"local_leaders_adjacent": l.adjacent_leaders, "local_enterprises_adjacent": l.adjacent_local,
+               "leaders": leaders.iter().map(|(lid, node)| json!({"id": lid, "name": names.get(&i64::from(*lid)), "node": node,
+                   "node_name_zh": t.node(node).map(|n| &n.name_zh), "node_name_en": t.node(node).map(|n| &n.name_en)})).collect::<Vec<_>>()}),
         json!({"density": l.parts[2].value}),
         json!({"growth": l.growth, "expansions": l.expansions}),
         json!({"revenue": e.and_then(|e| e.revenue), "employees": e.and_then(|e| e.employees)}),
@@ -138,7 +177,23 @@ pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
     let ids2 = ids.clone();
     let records: FxHashMap<i64, chainscope_model::Enterprise> =
         s.with_store(move |st| st.enterprises_by_id(&ids2)).await?.into_iter().collect();
-    let items: Vec<Value> = ranking.leads.iter().zip(&ids).map(|(l, id)| lead_json(&data, l, records.get(id), *id as u32)).collect();
+    // Name the local leaders each lead would supply or buy from.
+    let mut lead_nodes: Vec<&str> = ranking.leads.iter().map(|l| l.node.as_str()).collect();
+    lead_nodes.sort_unstable();
+    lead_nodes.dedup();
+    let leaders = adjacent_leaders(&data.snapshot, &lead_nodes);
+    let mut leader_ids: Vec<i64> = leaders.values().flatten().map(|(i, _)| i64::from(*i)).collect();
+    leader_ids.sort_unstable();
+    leader_ids.dedup();
+    let leader_names: FxHashMap<i64, String> =
+        s.with_store(move |st| st.enterprises_by_id(&leader_ids)).await?.into_iter().map(|(i, e)| (i, e.name)).collect();
+    let none = Vec::new();
+    let items: Vec<Value> = ranking
+        .leads
+        .iter()
+        .zip(&ids)
+        .map(|(l, id)| lead_json(&data, l, records.get(id), *id as u32, leaders.get(&l.node).unwrap_or(&none), &leader_names))
+        .collect();
     if format == "xlsx" {
         return xlsx(&items);
     }
