@@ -131,13 +131,26 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     } else {
         Vec::new()
     };
-    // Sites are ranked with every fitting one first, so when the first does not fit, none does.
-    let nothing_fits = !sites.is_empty() && sites.iter().all(|x| x.too_small || x.no_space);
+    // No site is known to have the space: none fits, or those that might have not published what they have.
+    let known_to_fit = |x: &chainscope_engine::siteplan::Site| !x.too_small && !x.no_space && x.parts[2].value.is_some();
+    let nothing_fits = !sites.is_empty() && !sites.iter().any(known_to_fit);
+    let unknown = sites.iter().filter(|x| !x.too_small && !x.no_space).count();
     let together = if nothing_fits { combined_floor(&data.parks, req.floor_m2) } else { Vec::new() };
+    let (message_zh, message_en) = match (nothing_fits, unknown) {
+        (false, _) => (None, None),
+        (true, 0) => (
+            Some("没有一处载体或园区单独满足所需面积：以下按契合度列出并标明缺口，另列同一园区内可合并使用的载体".to_string()),
+            Some("no single site has the space the project needs: the sites below are ranked by fit with their shortfall, and carriers of one park that together have it are listed".to_string()),
+        ),
+        (true, n) => (
+            Some(format!("没有已知满足所需面积的载体：排在前面的 {n} 处未公布可用面积，请向园区核实；空间不足的已标明缺口")),
+            Some(format!("no site is known to have the space: the first {n} have not published what they have, so ask them; those too small show their shortfall")),
+        ),
+    };
     Ok(Json(json!({
         "nothing_fits": nothing_fits,
-        "message_zh": nothing_fits.then_some("没有一处载体或园区单独满足所需面积：以下按契合度列出，并给出同一园区内可合并使用的载体"),
-        "message_en": nothing_fits.then_some("no single site has the space the project needs: the sites below are ranked by fit, and carriers of one park that together have it are listed"),
+        "message_zh": message_zh,
+        "message_en": message_en,
         "combined": together,
         "request": {"node": req.node, "cluster": req.cluster, "land_ha": req.land_ha, "floor_m2": req.floor_m2, "building": req.building,
                     "budget_yuan_m2": req.budget_yuan_m2, "logistics": req.logistics, "weights": req.weights},
