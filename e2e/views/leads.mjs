@@ -124,6 +124,38 @@ export default function leadsTests(ctx) {
     await closePage(page);
   });
 
+  test(181, 'leads: 产业链 工程机械 → 环节 液压件 narrows the list, the count and the export to hydraulics makers; leaders named', async () => {
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
+    await page.goto(`${base}/#/leads?chain=cm&preset=gap_filling`);
+    eq(await ready(page, 'leads'), 'ok', 'leads ready');
+    await leadsOk(page, 'hash', 'chain=cm');
+    const all = await api('/api/v1/leads?chain=cm&preset=gap_filling&limit=50');
+    await page.selectOption('#leads-node', 'cm.hydraulics');
+    await leadsOk(page, 'hash', 'node=cm.hydraulics');
+    const q = (await page.evaluate(() => document.getElementById('view').dataset.leadsQuery)) || '';
+    const d = await sameLeads(page, q, 'hydraulics');
+    assert(d.leads.length > 0 && d.leads.every((l) => l.node.id === 'cm.hydraulics'), 'every lead is a hydraulics maker');
+    assert(d.candidates < all.candidates, `fewer candidates than the whole chain (${d.candidates} < ${all.candidates})`);
+    const nodeAlone = await api('/api/v1/leads?node=cm.hydraulics&preset=gap_filling&limit=50');
+    eq(d.candidates, nodeAlone.candidates, 'chain and node = the node alone');
+    const cells = await page.$$eval('#leads-table tbody tr[data-id] td.c-node', (tds) => tds.map((td) => td.textContent.trim()));
+    assert(cells.length > 0 && cells.every((c) => c.startsWith('液压件')), `the node column: ${cells.slice(0, 3)}`);
+    // The export is the same narrowed list.
+    const href = await page.getAttribute('#leads-xlsx', 'href');
+    assert(href.includes('node=cm.hydraulics'), `XLSX link narrowed: ${href}`);
+    eq((await authFetch(href, { as: 'officer1' })).status, 200, 'XLSX');
+    // The supply part names the leaders next door, each a link to its profile.
+    const withLeaders = d.leads.find((l) => (l.parts.supply.evidence.leaders || []).length);
+    if (withLeaders) {
+      await page.click(`#leads-table tbody tr[data-id="${withLeaders.id}"] .ev-toggle`);
+      const named = page.locator(`#lead-ev-${withLeaders.id} li[data-part="supply"] .ev-leaders a`);
+      eq(await named.count(), withLeaders.parts.supply.evidence.leaders.length, 'every leader named');
+      eq(await named.first().getAttribute('href'), `#/enterprise/${withLeaders.parts.supply.evidence.leaders[0].id}`, 'a link to the leader');
+    }
+    await page.screenshot({ path: join(SHOTS, 'leads-hydraulics-1280.png'), fullPage: true });
+    await closePage(page);
+  });
+
   // Needs the top big_anchors lead of cm to be outside the pipeline: no earlier test turns a lead into a project.
   test(330, 'leads: 转为项目 creates a project at 线索 from the lead and links to it; a second time it is already in the pipeline', async () => {
     const page = await newPage(DESKTOP, 'zh', 'officer1');
