@@ -93,5 +93,16 @@ export default function marketTests(ctx) {
       await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
       await closePage(page);
     }
+    // The officer corrects the node by hand; the page and the matches follow.
+    const page = await newPage(DESKTOP, 'zh', 'officer1');
+    await page.goto(`${base}/#/market/${id}`);
+    eq(await ready(page, 'market'), 'ok', 'item page ready');
+    await page.selectOption('#mk-fix-node', 'cm.transmission-axles');
+    await page.click('#mk-fix-save');
+    await page.waitForFunction(() => document.getElementById('view').dataset.ready === 'ok' && document.querySelector('#mk-facts a[href*="transmission-axles"]'), null, { timeout: 20000 });
+    const fixed = await api(`/api/v1/market/items/${id}/matches?limit=5`);
+    eq(fixed.item.node.id, 'cm.transmission-axles', 'stored');
+    eq(fixed.nodes, ['cm.transmission-axles'], 'the matches follow the corrected node');
+    await closePage(page);
   });
 }

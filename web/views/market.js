@@ -263,7 +263,7 @@ async function renderItem(root, ctx, id) {
     [t('mk_quantity'), it.quantity],
     [t('mk_valid_until'), it.valid_until ? dateText(it.valid_until) : t('mk_no_end')],
     [t('mk_posted_on'), dateText(it.posted_on)],
-  ]), it.description ? h('p', { class: 'mk-desc' }, it.description) : null);
+  ]), it.description ? h('p', { class: 'mk-desc' }, it.description) : null, nodeFix(it, tax, ctx));
   const nodeNames = (d.nodes || []).map((nid) => {
     const n = tax && tax.nodes.find((x) => x.id === nid);
     return n ? h('a', { href: hrefNode(n.chain, n.id) }, nm(n)) : nid;
@@ -282,6 +282,38 @@ async function renderItem(root, ctx, id) {
     rule);
   root.dataset.ready = 'ok';
   return null;
+}
+
+/**
+ * The post's node, corrected by whoever may: officers and administrators for any post, an enterprise account for its
+ * own enterprise's. Saving asks the server and shows the page anew (the matches follow the node).
+ */
+function nodeFix(it, tax, ctx) {
+  const a = account();
+  const r = role();
+  const may = r === 'admin' || r === 'officer' || (r === 'enterprise' && a && it.enterprise_id != null && a.enterprise_id === it.enterprise_id);
+  if (!may || !tax) return null;
+  const sel = h('select', { id: 'mk-fix-node', name: 'node' }, nodeOptions(tax, it.node ? it.node.id : '', { empty: t('mk_node_auto') }));
+  const msg = h('span', { class: 'small muted', id: 'mk-fix-msg', role: 'status' });
+  const form = h('form', { class: 'inline-form no-print', id: 'mk-fix' },
+    formField('node', 'mk-fix-node', t('mk_fix_node'), sel),
+    h('button', { type: 'submit', class: 'btn small', id: 'mk-fix-save' }, t('mk_fix_save')), ' ', msg);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await sendJson('PATCH', `/api/v1/market/items/${it.id}`, { node: sel.value || null });
+      form.dataset.saved = sel.value || 'auto';
+      ctx.reload();
+    } catch (err) {
+      if (err.parameter && form.querySelector(`[data-param="${CSS.escape(err.parameter)}"]`)) showFieldError(form, err);
+      else msg.textContent = err.detail || err.message;
+    } finally {
+      form.removeAttribute('aria-busy');
+    }
+  });
+  return form;
 }
 
 function matchItem(m, i) {

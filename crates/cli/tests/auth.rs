@@ -37,6 +37,7 @@ const REQUESTS: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/market/items", "GET", "/api/v1/market/items", ""),
     ("/api/v1/market/items", "POST", "/api/v1/market/items", r#"{"kind":"nonsense"}"#),
     ("/api/v1/market/items/{id}", "GET", "/api/v1/market/items/999999", ""),
+    ("/api/v1/market/items/{id}", "PATCH", "/api/v1/market/items/999999", r#"{"node":null}"#),
     ("/api/v1/market/items/{id}/matches", "GET", "/api/v1/market/items/999999/matches", ""),
     ("/api/v1/projects", "GET", "/api/v1/projects?limit=1", ""),
     ("/api/v1/projects", "POST", "/api/v1/projects", r#"{"name":""}"#),
@@ -245,6 +246,25 @@ fn scopes_hold_across_板块_and_enterprises() {
     let r = post(None);
     assert_eq!(r.status, 201, "{}", common::text(&r.body));
     assert_eq!(r.json()["enterprise_id"], 1, "posted for its own enterprise");
+    // It corrects its own post's node, not another's; an officer corrects any.
+    let own = r.json()["id"].as_i64().expect("id");
+    let r = s.send_as(ent, "PATCH", &format!("/api/v1/market/items/{own}"), &json!({"node": "cm.slewing-bearing"}));
+    assert_eq!((r.status, r.json()["node"]["id"].as_str()), (200, Some("cm.slewing-bearing")), "{}", common::text(&r.body));
+    let theirs = s.send_as(officer, "POST", "/api/v1/market/items", &json!({"kind": "supply", "poster": "某厂", "title": "供应液压油缸"}));
+    let theirs = theirs.json()["id"].as_i64().expect("id");
+    let r = s.send_as(ent, "PATCH", &format!("/api/v1/market/items/{theirs}"), &json!({"node": "cm.hydraulics"}));
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("outside_scope")));
+    let r = s.send_as(officer, "PATCH", &format!("/api/v1/market/items/{theirs}"), &json!({"node": "cm.hydraulics"}));
+    assert_eq!(r.status, 200, "{}", common::text(&r.body));
+    let r = s.send_as(officer, "PATCH", &format!("/api/v1/market/items/{theirs}"), &json!({"node": "cm.nope"}));
+    assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some("node")));
+    let r = s.send_as(officer, "PATCH", &format!("/api/v1/market/items/{theirs}"), &json!({"title": "x"}));
+    assert_eq!((r.status, r.json()["error"]["parameter"].as_str()), (400, Some("title")));
+    assert_eq!(
+        s.json_as(officer, &format!("/api/v1/market/items/{theirs}"))["node"]["id"],
+        "cm.hydraulics",
+        "the bad edits changed nothing"
+    );
 }
 
 #[test]

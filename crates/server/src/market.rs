@@ -158,6 +158,49 @@ pub async fn post(
 }
 
 /// `GET /api/v1/market/items/{id}`: one post.
+/// `PATCH /api/v1/market/items/{id}`: the poster corrects the post's node (`{"node": "cm.hydraulics"}`, or `null` to
+/// let its words decide again). Officers and administrators may correct any post; an enterprise account only its
+/// enterprise's own.
+pub async fn set_node(
+    State(s): State<Arc<ServerState>>,
+    axum::Extension(who): axum::Extension<crate::auth::Identity>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let id: i64 =
+        id.parse().map_err(|_| Code::InvalidId.param("id", format!("'{id}' 不是有效的供需条目编号 / '{id}' is not an item id")))?;
+    let m: serde_json::Map<String, Value> = serde_json::from_slice(&body)
+        .map_err(|e| Code::InvalidJson.param("body", format!("请求体不是 JSON 对象：{e} / the body is not a JSON object: {e}")))?;
+    if let Some(k) = m.keys().find(|k| k.as_str() != "node") {
+        return Err(Code::UnknownField.param(k, format!("未知字段 '{k}'（只能改 node） / unknown field '{k}' (only node can be changed)")));
+    }
+    let data = s.data();
+    let node = match m.get("node") {
+        None => return Err(Code::Missing.param("node", "缺少必填项 'node' / 'node' is required")),
+        Some(Value::Null) => None,
+        Some(Value::String(n)) if data.snapshot.taxonomy.node(n.trim()).is_some() => Some(n.trim().to_string()),
+        Some(other) => return Err(Code::UnknownNode.param("node", format!("没有节点 {other} / no node {other}"))),
+    };
+    let all = s.with_store(|st| st.market_items()).await?;
+    let mut item = all
+        .into_iter()
+        .find(|x| x.0 == id)
+        .map(|x| x.1)
+        .ok_or_else(|| Code::ItemNotFound.msg(format!("没有供需条目 {id} / no item {id}")))?;
+    if let Some(a) = who.account.as_ref().filter(|a| a.role == chainscope_model::Role::Enterprise) {
+        if item.enterprise_id.is_none() || item.enterprise_id != a.enterprise_id {
+            return Err(Code::OutsideScope.param("id", "只能修改本企业发布的条目 / you may change only your enterprise's posts"));
+        }
+    }
+    item.node = node;
+    let stored = item.clone();
+    let found = s.with_store_mut(move |st| st.update_market_item(id, &stored)).await?;
+    if !found {
+        return Err(Code::ItemNotFound.msg(format!("没有供需条目 {id} / no item {id}")));
+    }
+    Ok(Json(item_json(&data, id, &item)))
+}
+
 pub async fn item(State(s): State<Arc<ServerState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id: i64 =
         id.parse().map_err(|_| Code::InvalidId.param("id", format!("'{id}' 不是有效的供需条目编号 / '{id}' is not an item id")))?;

@@ -359,6 +359,7 @@ pub const MARKET_POST: &[Param] = &[
     field("region_code", "string", "region code"),
     field("valid_until", "string", "valid until (YYYY-MM-DD)").pattern(DATE),
 ];
+pub const MARKET_NODE: &[Param] = &[field("node", "string", "chain node id, or null to infer it from the post's words").required()];
 pub const TICKET_NEW: &[Param] = &[
     field("category", "string", "request category (from the catalogue)").required().max_len(60),
     field("description", "string", "what the enterprise needs").required().max_len(4000),

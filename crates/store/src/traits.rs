@@ -29,6 +29,8 @@ pub trait RecordStore: Send {
     /// Store a supply or demand item (already checked); returns its id.
     fn add_market_item(&mut self, item: &MarketItem) -> Result<i64>;
     fn market_items(&self) -> Result<Vec<(i64, MarketItem)>>;
+    /// Replace a stored post (its poster correcting it); false when there is no post `id`.
+    fn update_market_item(&mut self, id: i64, item: &MarketItem) -> Result<bool>;
 
     fn counts(&self) -> Result<KindCounts>;
     /// Record an import in the log.

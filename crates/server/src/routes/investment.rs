@@ -1,8 +1,8 @@
 //! Investment work: ranked leads for officers and leadership, and the supply–demand board where officers and
 //! enterprises post and every signed-in account reads.
 
-use super::{get, post, Body, Route, BAD_FIELD, LOOKUP, POSTERS, READ, READERS, SIGNED_IN, XLSX};
-use crate::openapi::{FILTERS, ITEM_ID, LEADS, MARKET_LIST, MARKET_MATCHES, MARKET_POST};
+use super::{get, patch, post, Body, Route, BAD_FIELD, LOOKUP, NOT_FOUND, POSTERS, READ, READERS, SIGNED_IN, XLSX};
+use crate::openapi::{FILTERS, ITEM_ID, LEADS, MARKET_LIST, MARKET_MATCHES, MARKET_NODE, MARKET_POST};
 use crate::{leads, market};
 use axum::routing::on;
 
@@ -37,6 +37,16 @@ pub(super) const ROUTES: &[Route] = &[
         .params(&[&[ITEM_ID]])
         .json("the post")
         .errors(LOOKUP),
+    patch("/api/v1/market/items/{id}", POSTERS, |m| on(m, market::set_node))
+        .doc(
+            "correct a post's node",
+            "JSON body: node (a node id, or null to let the post's words decide). Officers and administrators correct any \
+             post; an enterprise account its own enterprise's.",
+        )
+        .params(&[&[ITEM_ID]])
+        .body(Body::Json(MARKET_NODE))
+        .json("the post")
+        .errors(&[BAD_FIELD, NOT_FOUND]),
     get("/api/v1/market/items/{id}/matches", SIGNED_IN, |m| on(m, market::matches))
         .doc(
             "matches for an item",

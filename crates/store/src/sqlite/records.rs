@@ -140,6 +140,17 @@ impl RecordStore for SqliteStore {
         Ok(out)
     }
 
+    fn update_market_item(&mut self, id: i64, item: &MarketItem) -> Result<bool> {
+        let doc = serde_json::to_string(item).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE market_item SET kind = ?2, node = ?3, valid_until = ?4, doc = ?5 WHERE id = ?1",
+                params![id, item.kind.as_str(), item.node, item.valid_until.map(date_text), doc],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
     fn counts(&self) -> Result<KindCounts> {
         counts_of(&self.conn)
     }
