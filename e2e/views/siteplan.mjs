@@ -55,6 +55,10 @@ export default function siteplanTests(ctx) {
     eq(await page.locator('#sp-searail li').count(), d.sea_rail_routes.length, 'sea–rail routes');
     const s0 = d.sites[0];
     assert((await page.textContent('#sp-sites li.site:first-child li[data-part="partners"]')).includes(String(s0.parts.partners.evidence.suppliers)), 'suppliers nearby in words');
+    // The largest of them are named, each a link to its profile.
+    const named = [...s0.parts.partners.evidence.top_suppliers, ...s0.parts.partners.evidence.top_customers];
+    eq(await page.locator('#sp-sites li.site:first-child li[data-part="partners"] a.partner').count(), named.length, 'partners named');
+    if (named.length) eq(await page.getAttribute('#sp-sites li.site:first-child li[data-part="partners"] a.partner', 'href'), `#/enterprise/${named[0].id}`, 'a link to the partner');
     await page.waitForFunction(() => document.getElementById('sp-map').dataset.map, null, { timeout: 20000 }).catch(() => {});
     eq(await page.getAttribute('#sp-map', 'data-map'), 'ready', 'the map is drawn');
     eq(await page.locator('#sp-map .site-pin').count(), d.sites.filter((s) => s.park.lat != null).length, 'one numbered pin per site');

@@ -6,7 +6,7 @@
 import { t, nm, num, tx } from '../i18n.js';
 import { getJson, h, errorBox, loading, makeHash, demoBadge, isDemoData } from '../api.js';
 import {
-  hrefPark, stackedBar, barLegend, slider, formField, clearFieldErrors, showFieldError, nodeOptions, km, percent,
+  hrefPark, hrefEnterprise, stackedBar, barLegend, slider, formField, clearFieldErrors, showFieldError, nodeOptions, km, percent,
   PART_COLORS, emptyNote, baseSources, baseLayers, mapLocale, dateText,
 } from '../ui.js';
 import { kindLabel } from './park.js';
@@ -52,8 +52,17 @@ function partText(k, part, req, tax) {
       if (!names) return t('spx_fit_none');
       return { long: t(ev.matches ? 'spx_fit_yes' : 'spx_fit_no', { c: names }), short: t(ev.matches ? 'spx_fit_yes_short' : 'spx_fit_no_short') };
     }
-    case 'partners':
-      return t('spx_partners', { r: num(ev.reach_km ?? 0), s: num(ev.suppliers ?? 0), c: num(ev.customers ?? 0), n: num(ev.same_node ?? 0) });
+    case 'partners': {
+      const words = t('spx_partners', { r: num(ev.reach_km ?? 0), s: num(ev.suppliers ?? 0), c: num(ev.customers ?? 0), n: num(ev.same_node ?? 0) });
+      // The largest of them by name, each to its profile.
+      // (On screen only: the printed plan keeps to one page with the counts.)
+      const named = (label, list) => (list || []).length
+        ? [h('span', { class: 'partners-named no-print' }, h('br'), t(label), t('colon'),
+          list.map((e, i) => [i ? t('list_sep') : '', h('a', { href: hrefEnterprise(e.id), class: 'partner' }, e.name || `#${e.id}`)]))]
+        : [];
+      const links = [...named('spx_top_suppliers', ev.top_suppliers), ...named('spx_top_customers', ev.top_customers)];
+      return links.length ? { nodes: [words, ...links] } : words;
+    }
     case 'space': {
       const out = [];
       if (req.floor_m2 != null || ev.floor_available_m2 != null) {
@@ -94,6 +103,7 @@ function partText(k, part, req, tax) {
 /** A part's words: a long form on screen and, where it has one, a short form on the printed page. */
 function evText(text) {
   if (typeof text === 'string') return h('div', { class: 'ev-text' }, text);
+  if (text.nodes) return h('div', { class: 'ev-text' }, text.nodes);
   return h('div', { class: 'ev-text' }, h('span', { class: 'ev-long' }, text.long), h('span', { class: 'ev-short' }, text.short));
 }
 

@@ -23,6 +23,9 @@ use thiserror::Error;
 /// How far partners and the talent pool are counted from a site.
 pub const REACH_KM: f64 = 15.0;
 
+/// How many of the nearby suppliers and customers a site's evidence names.
+pub const NAMED_PARTNERS: usize = 3;
+
 pub const PARTS: [&str; 6] = ["fit", "partners", "space", "cost", "logistics", "talent"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -184,6 +187,9 @@ pub struct Site {
     pub fit_cluster: bool,
     pub suppliers_near: u64,
     pub customers_near: u64,
+    /// The largest suppliers and customers within reach (store ids, at most [`NAMED_PARTNERS`] each), to be named.
+    pub top_suppliers: Vec<u32>,
+    pub top_customers: Vec<u32>,
     pub peers_near: u64,
     pub talent_near: u64,
     pub price: Option<f64>,
@@ -251,6 +257,15 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
         positions.get(&r).is_some_and(|&(a, b)| (a - lat).abs() < 0.2 && (b - lon).abs() < 0.25 && distance_km(lat, lon, a, b) <= REACH_KM)
     };
     let near_count = |rows: &[u32], lat: f64, lon: f64| -> u64 { rows.iter().filter(|&&r| within(r, lat, lon)).count() as u64 };
+    // The largest partners within reach on some nodes (store ids), for the evidence to name them.
+    let near_top = |nodes: &[usize], lat: f64, lon: f64| -> Vec<u32> {
+        let mut rows: Vec<u32> = nodes.iter().flat_map(|&n| s.node_rows[n].iter().copied()).filter(|&r| within(r, lat, lon)).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.sort_by(|&a, &b| s.revenue[b as usize].total_cmp(&s.revenue[a as usize]).then(a.cmp(&b)));
+        rows.truncate(NAMED_PARTNERS);
+        rows.into_iter().map(|r| s.ids[r as usize]).collect()
+    };
     let mut raw: Vec<([Option<f64>; 6], Site)> = Vec::with_capacity(candidates.len());
     for p in candidates {
         let (lat, lon) = (p.lat.unwrap_or_default(), p.lon.unwrap_or_default());
@@ -268,6 +283,7 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
         };
         let sum_near = |nodes: &[usize]| nodes.iter().map(|&n| near_count(&s.node_rows[n], lat, lon)).sum::<u64>();
         let (suppliers, customers) = (sum_near(&up), sum_near(&down));
+        let (top_suppliers, top_customers) = (near_top(&up, lat, lon), near_top(&down, lat, lon));
         let peers = node_idx.map_or(0, |n| near_count(&s.node_rows[n], lat, lon));
         let talent: u64 = home_rows.iter().filter(|&&r| within(r, lat, lon)).map(|&r| s.employees[r as usize] as u64).sum();
         // Space: land for a land request, floor for a floor request; both asked → the weaker of the two.
@@ -337,6 +353,8 @@ pub fn plan(s: &Snapshot, parks: &[Park], hubs: &[Hub], req: &SiteRequest) -> Re
                 fit_cluster,
                 suppliers_near: suppliers,
                 customers_near: customers,
+                top_suppliers,
+                top_customers,
                 peers_near: peers,
                 talent_near: talent,
                 price,

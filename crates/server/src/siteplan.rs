@@ -90,13 +90,22 @@ pub async fn siteplan(State(s): State<Arc<ServerState>>, Query(p): Params) -> Re
     let d = data.clone();
     let r2 = req.clone();
     let sites = tokio::task::spawn_blocking(move || plan(&d.snapshot, &d.parks, &d.hubs, &r2)).await?.map_err(ApiError::from)?;
+    // Name the partners the evidence counts: one read for every site's largest suppliers and customers.
+    let mut partner_ids: Vec<i64> =
+        sites.iter().flat_map(|x| x.top_suppliers.iter().chain(&x.top_customers)).map(|&i| i64::from(i)).collect();
+    partner_ids.sort_unstable();
+    partner_ids.dedup();
+    let partner_names: std::collections::HashMap<i64, String> =
+        s.with_store(move |st| st.enterprises_by_id(&partner_ids)).await?.into_iter().map(|(i, e)| (i, e.name)).collect();
+    let named = |ids: &[u32]| -> Vec<Value> { ids.iter().map(|&i| json!({"id": i, "name": partner_names.get(&i64::from(i))})).collect() };
     let items: Vec<Value> = sites
         .iter()
         .map(|site| {
             let park = data.parks.iter().find(|x| x.id == site.park);
             let evidence = [
                 json!({"lead_clusters": park.map(|p| &p.lead_clusters), "matches": site.fit_cluster}),
-                json!({"suppliers": site.suppliers_near, "customers": site.customers_near, "same_node": site.peers_near, "reach_km": REACH_KM}),
+                json!({"suppliers": site.suppliers_near, "customers": site.customers_near, "same_node": site.peers_near, "reach_km": REACH_KM,
+                       "top_suppliers": named(&site.top_suppliers), "top_customers": named(&site.top_customers)}),
                 json!({"land_available_ha": park.and_then(|p| p.land_available_ha), "floor_available_m2": park.and_then(|p| p.floor_available_m2)}),
                 json!({"price": site.price}),
                 json!({"hubs": site.hubs.iter().map(|h| {
