@@ -14,7 +14,7 @@
 
 use crate::app::App;
 use anyhow::bail;
-use chainscope_engine::learn::{learn, Learned, Sample, MIN_ARRIVALS};
+use chainscope_engine::learn::{as_known_at, history_samples, idents, learn, History, Learned, Window, MIN_ARRIVALS};
 use chainscope_engine::targeting::{candidate_parts, chosen_nodes, largest_first, rank, Context, Query, Weights};
 use chainscope_engine::{HeatFilter, Snapshot};
 use chainscope_model::{Enterprise, Project, RegionLevel, RegionRegistry, Taxonomy};
@@ -82,8 +82,8 @@ pub struct Report {
     pub arrived: u64,
     pub results: Vec<AtK>,
     pub learned: Learned,
-    /// Past arrivals per training window (origin, end).
-    pub windows: Vec<(String, String, usize)>,
+    /// The training windows: origin, end, candidates and past arrivals.
+    pub windows: Vec<Window>,
     pub whole: Whole,
 }
 
@@ -96,24 +96,6 @@ pub struct Input<'a> {
     pub home: &'a str,
     pub odds: Option<FxHashMap<String, f64>>,
     pub world: Option<String>,
-}
-
-/// The identifiers a record can be referred to by.
-fn idents(e: &Enterprise) -> impl Iterator<Item = &str> {
-    [e.ext_id.as_deref(), e.uscc.as_deref(), e.lei.as_deref(), Some(e.key.as_str())].into_iter().flatten()
-}
-
-/// The record as it was known at `as_of`: yearly figures up to its year; revenue and employees from the last of them.
-fn as_known_at(e: &Enterprise, year: i32) -> Enterprise {
-    let mut e = e.clone();
-    if !e.series.is_empty() {
-        e.series.retain(|f| f.year <= year);
-        if let Some(last) = e.series.iter().rev().find(|f| f.revenue.is_some() || f.employees.is_some()) {
-            e.revenue = last.revenue.or(e.revenue);
-            e.employees = last.employees.or(e.employees);
-        }
-    }
-    e
 }
 
 /// The world as known at a date: its snapshot and targeting context, and who was where.
@@ -200,34 +182,18 @@ fn all_tiers(t: &Taxonomy) -> HeatFilter {
     HeatFilter { tiers: t.tiers.iter().map(|t| t.id.clone()).collect(), ..Default::default() }
 }
 
-/// Rolling-origin training samples: candidates at each origin before `as_of`, labelled with the year after it.
-fn training(
-    input: &Input,
-    as_of: NaiveDate,
-    first_year: i32,
-    weights: Weights,
-) -> anyhow::Result<(Vec<Sample>, Vec<(String, String, usize)>)> {
-    let mut samples = Vec::new();
-    let mut windows = Vec::new();
-    for j in 1..=WINDOWS {
-        let Some(origin) = as_of.with_year(as_of.year() - j) else { continue };
-        if origin.year() < first_year {
-            break;
-        }
-        let end = origin.with_year(origin.year() + 1).unwrap_or(as_of).min(as_of);
-        let p = past(input, origin);
-        let q = Query { filter: all_tiers(&input.taxonomy), weights, in_pipeline: p.in_pipeline.clone(), include_marked: false, limit: 1 };
-        let parts = candidate_parts(&p.snap, &p.ctx, &q).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let came = arrivals(input, &p, origin, Some(end));
-        let mut n = 0;
-        for (r, v) in parts {
-            let arrived = came.contains(&r);
-            n += usize::from(arrived);
-            samples.push(Sample { parts: v, arrived, weight: 1.0 });
-        }
-        windows.push((origin.to_string(), end.to_string(), n));
+/// Rolling-origin training samples before `as_of` (the engine's, as the server fits them).
+fn training(input: &Input, as_of: NaiveDate, weights: Weights) -> (Vec<chainscope_engine::learn::Sample>, Vec<Window>) {
+    let mut each = |f: &mut dyn FnMut(Enterprise)| -> Result<(), std::convert::Infallible> {
+        input.enterprises.iter().for_each(|e| f(e.clone()));
+        Ok(())
+    };
+    let mut h =
+        History { each: &mut each, projects: input.projects, taxonomy: input.taxonomy.clone(), regions: input.regions, home: input.home };
+    match history_samples(&mut h, Some(as_of), WINDOWS, weights, usize::MAX) {
+        Ok(x) => x,
+        Err(never) => match never {},
     }
-    Ok((samples, windows))
 }
 
 /// AUC by ranks (Mann–Whitney), ties counting half.
@@ -350,13 +316,10 @@ pub fn run_on(input: &Input, as_of: Option<NaiveDate>, ks: &[usize], preset: &st
     if ks.is_empty() || ks.iter().any(|&k| k == 0 || k > 10_000) {
         bail!("--k takes numbers from 1 to 10000, e.g. --k 20,50");
     }
-    let (mut first_year, mut last_year) = (i32::MAX, i32::MIN);
+    let mut last_year = i32::MIN;
     for e in input.enterprises {
         for y in e.founded.map(|d| d.year()).into_iter().chain(e.series.last().map(|f| f.year)) {
             last_year = last_year.max(y);
-        }
-        if let Some(f) = e.series.first() {
-            first_year = first_year.min(f.year);
         }
     }
     if last_year == i32::MIN {
@@ -382,7 +345,7 @@ pub fn run_on(input: &Input, as_of: Option<NaiveDate>, ks: &[usize], preset: &st
         others.push((*name, ranked(*w)?.1));
     }
     // Learned weights: fitted on windows that all end by the as-of date.
-    let (samples, windows) = training(input, as_of, if first_year == i32::MAX { last_year } else { first_year }, weights)?;
+    let (samples, windows) = training(input, as_of, weights);
     let learned = learn(&samples, (preset, weights), MIN_ARRIVALS);
     let learned_list = ranked(learned.weights)?.1;
 

@@ -7,8 +7,14 @@
 //! refitted. Ranking by Σ βᵢ·vᵢ is ranking by the fitted probability, so the βᵢ (scaled so the largest is 10) are
 //! the weights. With fewer than [`MIN_ARRIVALS`] past arrivals the fit is not trusted and the preset is used.
 
-use crate::targeting::Weights;
+use crate::heat::HeatFilter;
+use crate::snapshot::Snapshot;
+use crate::targeting::{candidate_parts, Context, Query, Weights};
+use chainscope_model::{Enterprise, Project, RegionRegistry, Taxonomy};
+use chrono::{Datelike, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Fewer past arrivals than this and the preset is used instead of a fit.
 pub const MIN_ARRIVALS: usize = 20;
@@ -177,4 +183,164 @@ pub fn learn(samples: &[Sample], fallback: (&str, Weights), min_arrivals: usize)
         fit: Some(f),
         ..base
     }
+}
+
+/// The identifiers a record can be referred to by (a parent or an investor names one of them).
+pub fn idents(e: &Enterprise) -> impl Iterator<Item = &str> {
+    [e.ext_id.as_deref(), e.uscc.as_deref(), e.lei.as_deref(), Some(e.key.as_str())].into_iter().flatten()
+}
+
+/// The record as it was known at the end of `year`: yearly figures up to it; revenue and employees from the last.
+pub fn as_known_at(e: &Enterprise, year: i32) -> Enterprise {
+    let mut e = e.clone();
+    if !e.series.is_empty() {
+        e.series.retain(|f| f.year <= year);
+        if let Some(last) = e.series.iter().rev().find(|f| f.revenue.is_some() || f.employees.is_some()) {
+            e.revenue = last.revenue.or(e.revenue);
+            e.employees = last.employees.or(e.employees);
+        }
+    }
+    e
+}
+
+/// One training window: the candidates known at `origin`, labelled by whether they arrived in (origin, until].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    pub origin: NaiveDate,
+    pub until: NaiveDate,
+    pub candidates: usize,
+    pub arrivals: usize,
+}
+
+/// Where the history comes from: the enterprises (streamed, as often as needed) and the projects.
+pub struct History<'a, E> {
+    pub each: &'a mut dyn FnMut(&mut dyn FnMut(Enterprise)) -> Result<(), E>,
+    pub projects: &'a [Project],
+    pub taxonomy: Arc<Taxonomy>,
+    pub regions: &'a RegionRegistry,
+    pub home: &'a str,
+}
+
+/// A branch or subsidiary: its parent reference, founding date, and whether it is in the home city.
+struct Branch {
+    parent: String,
+    founded: NaiveDate,
+    local: bool,
+}
+
+/// Rolling-origin training samples: for j = 1..=`windows`, the candidates known at `before` − j years, labelled by
+/// whether they arrived (a local branch naming them as parent founded, or a project naming them as investor signed)
+/// in the year after — every window ending strictly before `before`, so nothing dated on or after it is used. With
+/// `before` None, the day after the last founding date in the data. At most `max_negatives` non-arrivals per window
+/// are kept (a fixed, evenly spread choice), each standing for its share of the others.
+pub fn history_samples<E>(
+    h: &mut History<'_, E>,
+    before: Option<NaiveDate>,
+    windows: i32,
+    weights: Weights,
+    max_negatives: usize,
+) -> Result<(Vec<Sample>, Vec<Window>), E> {
+    // First pass: every branch with its parent and date, and the end of the history.
+    let mut branches: Vec<Branch> = Vec::new();
+    let mut last = NaiveDate::MIN;
+    (h.each)(&mut |e: Enterprise| {
+        if let Some(d) = e.founded {
+            last = last.max(d);
+            if let Some(p) = e.parent.filter(|p| !p.is_empty()) {
+                branches.push(Branch { parent: p, founded: d, local: e.flags.local });
+            }
+        }
+    })?;
+    let before = before.unwrap_or_else(|| last.succ_opt().unwrap_or(last));
+    let mut samples = Vec::new();
+    let mut out = Vec::new();
+    let filter = HeatFilter { tiers: h.taxonomy.tiers.iter().map(|t| t.id.clone()).collect(), ..Default::default() };
+    for j in 1..=windows {
+        let Some(origin) = before.with_year(before.year() - j) else { break };
+        let Some(until) = origin.with_year(origin.year() + 1).map(|d| d.min(before.pred_opt().unwrap_or(before))) else { break };
+        let since = origin.with_year(origin.year() - 3).unwrap_or(origin);
+        // The references that matter: parents of the window's local branches, of the recent branches anywhere
+        // (momentum), and investors of the projects signed in the window or in the pipeline at the origin.
+        let mut wanted: FxHashSet<&str> = FxHashSet::default();
+        for b in &branches {
+            if (b.local && b.founded > origin && b.founded <= until) || (b.founded > since && b.founded <= origin) {
+                wanted.insert(&b.parent);
+            }
+        }
+        for p in h.projects {
+            if let Some(i) = p.investor_id.as_deref() {
+                wanted.insert(i);
+            }
+        }
+        let mut row_of: FxHashMap<String, u32> = FxHashMap::default();
+        let mut local_rows: FxHashSet<u32> = FxHashSet::default();
+        let mut b = Snapshot::builder(h.taxonomy.clone(), h.home);
+        let mut rows = 0u32;
+        let regions = h.regions;
+        (h.each)(&mut |e: Enterprise| {
+            if e.founded.is_some_and(|d| d > origin) {
+                return;
+            }
+            for id in idents(&e) {
+                if wanted.contains(id) {
+                    row_of.insert(id.to_string(), rows);
+                }
+            }
+            if e.flags.local {
+                local_rows.insert(rows);
+            }
+            b.push(&as_known_at(&e, origin.year()), regions);
+            rows += 1;
+        })?;
+        let snap = b.finish();
+        if rows == 0 {
+            continue;
+        }
+        let mut expansions: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut came: FxHashSet<u32> = FxHashSet::default();
+        for br in &branches {
+            let Some(&r) = row_of.get(&br.parent) else { continue };
+            if br.founded > since && br.founded <= origin {
+                *expansions.entry(r).or_default() += 1;
+            }
+            if br.local && br.founded > origin && br.founded <= until {
+                came.insert(r);
+            }
+        }
+        let mut in_pipeline: FxHashSet<u32> = FxHashSet::default();
+        for p in h.projects {
+            let Some(&r) = p.investor_id.as_deref().and_then(|i| row_of.get(i)) else { continue };
+            match p.signed_on() {
+                Some(d) if d > origin && d <= until => {
+                    came.insert(r);
+                }
+                Some(d) if d > origin => {}
+                _ if p.history.first().is_some_and(|x| x.date <= origin) => {
+                    in_pipeline.insert(r);
+                }
+                _ => {}
+            }
+        }
+        came.retain(|r| !local_rows.contains(r));
+        let ctx = Context::new(&snap, regions).with_expansions(expansions);
+        let q = Query { filter: filter.clone(), weights, in_pipeline, include_marked: false, limit: 1 };
+        let Ok(parts) = candidate_parts(&snap, &ctx, &q) else { continue };
+        let negatives = parts.iter().filter(|(r, _)| !came.contains(r)).count();
+        let stride = negatives.div_ceil(max_negatives.max(1)).max(1);
+        let mut seen_negative = 0usize;
+        let mut arrivals = 0;
+        for (r, v) in &parts {
+            if came.contains(r) {
+                arrivals += 1;
+                samples.push(Sample { parts: *v, arrived: true, weight: 1.0 });
+            } else {
+                if seen_negative % stride == 0 {
+                    samples.push(Sample { parts: *v, arrived: false, weight: stride as f64 });
+                }
+                seen_negative += 1;
+            }
+        }
+        out.push(Window { origin, until, candidates: parts.len(), arrivals });
+    }
+    Ok((samples, out))
 }
