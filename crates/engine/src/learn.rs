@@ -176,7 +176,8 @@ pub fn learn(samples: &[Sample], fallback: (&str, Weights), min_arrivals: usize)
     if !(top > 1e-9) || !top.is_finite() {
         return Learned { fit: Some(f), ..base };
     }
-    let w: [f64; 6] = std::array::from_fn(|i| (f.coef[i] / top * SCALE_TO * 1000.0).round() / 1000.0);
+    // Tenths: the weights are read and set by hand beside the presets' (0–10 in the leads view).
+    let w: [f64; 6] = std::array::from_fn(|i| (f.coef[i] / top * SCALE_TO * 10.0).round() / 10.0);
     Learned {
         weights: Weights { gap: w[0], supply: w[1], related: w[2], momentum: w[3], scale: w[4], affinity: w[5] },
         method: "logistic_l2",
