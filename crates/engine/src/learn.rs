@@ -9,7 +9,7 @@
 
 use crate::heat::HeatFilter;
 use crate::snapshot::Snapshot;
-use crate::targeting::{candidate_parts, Context, Query, Weights};
+use crate::targeting::{candidate_parts_where, Context, Query, Weights};
 use chainscope_model::{Enterprise, Project, RegionRegistry, Taxonomy};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -232,8 +232,9 @@ struct Branch {
 /// Rolling-origin training samples: for j = 1..=`windows`, the candidates known at `before` − j years, labelled by
 /// whether they arrived (a local branch naming them as parent founded, or a project naming them as investor signed)
 /// in the year after — every window ending strictly before `before`, so nothing dated on or after it is used. With
-/// `before` None, the day after the last founding date in the data. At most `max_negatives` non-arrivals per window
-/// are kept (a fixed, evenly spread choice), each standing for its share of the others.
+/// `before` None, the day after the last founding date in the data. About `max_negatives` non-arrivals per window
+/// are kept at most (every n-th row by a hash of the row number), each standing for n of them; a window's
+/// `candidates` counts the samples kept.
 pub fn history_samples<E>(
     h: &mut History<'_, E>,
     before: Option<NaiveDate>,
@@ -325,21 +326,16 @@ pub fn history_samples<E>(
         came.retain(|r| !local_rows.contains(r));
         let ctx = Context::new(&snap, regions).with_expansions(expansions);
         let q = Query { filter: filter.clone(), weights, in_pipeline, include_marked: false, limit: 1 };
-        let Ok(parts) = candidate_parts(&snap, &ctx, &q) else { continue };
-        let negatives = parts.iter().filter(|(r, _)| !came.contains(r)).count();
-        let stride = negatives.div_ceil(max_negatives.max(1)).max(1);
-        let mut seen_negative = 0usize;
+        // Every arrival, and every stride-th other row (by a hash of the row, so evenly spread), standing for stride.
+        let stride = (rows as usize).div_ceil(max_negatives.max(1)).max(1) as u64;
+        let thin = |r: u32| stride == 1 || (u64::from(r).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % stride == 0;
+        let keep = |r: u32| came.contains(&r) || thin(r);
+        let Ok(parts) = candidate_parts_where(&snap, &ctx, &q, &keep) else { continue };
         let mut arrivals = 0;
         for (r, v) in &parts {
-            if came.contains(r) {
-                arrivals += 1;
-                samples.push(Sample { parts: *v, arrived: true, weight: 1.0 });
-            } else {
-                if seen_negative % stride == 0 {
-                    samples.push(Sample { parts: *v, arrived: false, weight: stride as f64 });
-                }
-                seen_negative += 1;
-            }
+            let arrived = came.contains(r);
+            arrivals += usize::from(arrived);
+            samples.push(Sample { parts: *v, arrived, weight: if arrived { 1.0 } else { stride as f64 } });
         }
         out.push(Window { origin, until, candidates: parts.len(), arrivals });
     }
