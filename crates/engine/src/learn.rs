@@ -62,6 +62,8 @@ pub struct Learned {
     pub fit: Option<Fit>,
 }
 
+// Small dense matrices: index loops read as the algebra does.
+#[allow(clippy::needless_range_loop)]
 /// Solve `a x = b` for a small symmetric positive definite `a` (Gaussian elimination with partial pivoting).
 fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     let n = b.len();
@@ -88,6 +90,7 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     Some(x)
 }
 
+#[allow(clippy::needless_range_loop)]
 /// Newton steps (IRLS) for the intercept and the coefficients of the parts in `free`; the others stay 0.
 fn irls(samples: &[Sample], free: &[usize], l2: f64) -> (f64, [f64; 6], u32) {
     let dim = free.len() + 1;
@@ -173,7 +176,7 @@ pub fn learn(samples: &[Sample], fallback: (&str, Weights), min_arrivals: usize)
     }
     let f = fit(samples, L2);
     let top = f.coef.iter().copied().fold(0.0, f64::max);
-    if !(top > 1e-9) || !top.is_finite() {
+    if top <= 1e-9 || !top.is_finite() {
         return Learned { fit: Some(f), ..base };
     }
     // Tenths: the weights are read and set by hand beside the presets' (0–10 in the leads view).
@@ -213,9 +216,12 @@ pub struct Window {
     pub arrivals: usize,
 }
 
+/// Streams every enterprise to the callback it is given (a store's `for_each_enterprise`).
+pub type Stream<'a, E> = dyn FnMut(&mut dyn FnMut(Enterprise)) -> Result<(), E> + 'a;
+
 /// Where the history comes from: the enterprises (streamed, as often as needed) and the projects.
 pub struct History<'a, E> {
-    pub each: &'a mut dyn FnMut(&mut dyn FnMut(Enterprise)) -> Result<(), E>,
+    pub each: &'a mut Stream<'a, E>,
     pub projects: &'a [Project],
     pub taxonomy: Arc<Taxonomy>,
     pub regions: &'a RegionRegistry,

@@ -108,6 +108,17 @@ fn the_windows_never_label_an_arrival_dated_on_or_after_the_cut_off() {
     // Six outside candidates per window, two of the samples arrivals: neither out1 (on the day) nor out2 (after).
     assert_eq!(samples.len(), 18);
     assert_eq!(samples.iter().filter(|s| s.arrived).count(), 2);
+    // Thinned to about one non-arrival per window: every arrival is still there, each other sample stands for several.
+    let mut each = |f: &mut dyn FnMut(Enterprise)| -> Result<(), std::convert::Infallible> {
+        all.iter().for_each(|e| f(e.clone()));
+        Ok(())
+    };
+    let mut h = History { each: &mut each, projects: &[], taxonomy: machinery().build(), regions: &regions, home: "320300" };
+    let Ok((thin, _)) = history_samples(&mut h, Some(cut), 3, Weights::BIG_ANCHORS, 1);
+    assert_eq!(thin.iter().filter(|s| s.arrived).count(), 2);
+    assert!(thin.len() < samples.len(), "{} samples", thin.len());
+    assert!(thin.iter().filter(|s| !s.arrived).all(|s| s.weight > 1.0));
+    assert!(thin.iter().filter(|s| s.arrived).all(|s| s.weight == 1.0));
     // Moving the cut-off a day later lets out1's arrival in.
     let mut each = |f: &mut dyn FnMut(Enterprise)| -> Result<(), std::convert::Infallible> {
         all.iter().for_each(|e| f(e.clone()));
