@@ -8,13 +8,13 @@
 //! order (its expectation, exact), largest first (revenue, then employees) and, on a test world whose true arrival
 //! odds are known, the oracle that ranks by them. AUC and a calibration table by decile need no oracle.
 //!
-//! The `learned` ranking fits the six weights on the arrivals *before* the as-of date (rolling origins one, two and
-//! three years back, each labelled with the year after it, all windows ending by the date: nothing on or after it
+//! The `learned` ranking fits the six weights on the arrivals *before* the as-of date (rolling origins one to five
+//! years back, each labelled with the year after it, all windows ending by the date: nothing on or after it
 //! is seen), falling back to the preset under [`chainscope_engine::learn::MIN_ARRIVALS`] past arrivals.
 
 use crate::app::App;
 use anyhow::bail;
-use chainscope_engine::learn::{as_known_at, history_samples, idents, learn, History, Learned, Window, MIN_ARRIVALS};
+use chainscope_engine::learn::{as_known_at, history_samples, idents, learn, History, Learned, Window, MIN_ARRIVALS, WINDOWS};
 use chainscope_engine::targeting::{candidate_parts, chosen_nodes, largest_first, rank, Context, Query, Weights};
 use chainscope_engine::{HeatFilter, Snapshot};
 use chainscope_model::{Enterprise, Project, RegionLevel, RegionRegistry, Taxonomy};
@@ -23,9 +23,6 @@ use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::sync::Arc;
-
-/// How many yearly windows before the as-of date the learned weights are fitted on.
-pub const WINDOWS: i32 = 3;
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Score {

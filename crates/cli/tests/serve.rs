@@ -330,7 +330,7 @@ fn learned_leads_use_weights_fitted_on_the_citys_past_and_say_how() {
     assert_eq!(l["method"], "logistic_l2", "{l}");
     assert!(count(&l["arrivals"]) >= count(&l["min_arrivals"]) && count(&l["min_arrivals"]) == 20, "{l}");
     let windows = l["windows"].as_array().expect("windows");
-    assert_eq!(windows.len(), 3);
+    assert_eq!(windows.len(), 5);
     assert_eq!(windows.iter().map(|w| count(&w["arrivals"])).sum::<u64>(), count(&l["arrivals"]));
     // The ranking uses exactly the learned weights, the largest of them 10.
     assert_eq!(r["weights"], l["weights"]);

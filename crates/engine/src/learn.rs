@@ -20,6 +20,8 @@ use std::sync::Arc;
 pub const MIN_ARRIVALS: usize = 20;
 /// The L2 penalty on the six coefficients (not the intercept).
 pub const L2: f64 = 1.0;
+/// Yearly windows (rolling origins) the weights are fitted on.
+pub const WINDOWS: i32 = 5;
 /// The largest learned weight.
 const SCALE_TO: f64 = 10.0;
 

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chainscope_engine::learn::{history_samples, learn, History, Learned, Window, MIN_ARRIVALS};
+use chainscope_engine::learn::{history_samples, learn, History, Learned, Window, MIN_ARRIVALS, WINDOWS};
 use chainscope_engine::targeting::{rank, Context, Lead, Query as LeadQuery, Weights, PARTS};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{json, Value};
@@ -30,13 +30,12 @@ pub struct LearnedWeights {
     pub windows: Vec<Window>,
 }
 
-/// Yearly windows the learned weights are fitted on, and the non-arrivals kept per window.
-const LEARN_WINDOWS: i32 = 3;
+/// The non-arrivals kept per yearly window when fitting the learned weights.
 const LEARN_NEGATIVES: usize = 200_000;
 /// The preset used when there are too few past arrivals to fit on.
 const LEARN_FALLBACK: (&str, Weights) = ("big_anchors", Weights::BIG_ANCHORS);
 
-/// Fit the six weights on the arrivals of the last `LEARN_WINDOWS` years before the data's last founding date
+/// Fit the six weights on the arrivals of the last `WINDOWS` years before the data's last founding date
 /// (rolling origins, streamed from the store; see `chainscope_engine::learn`).
 fn fit(data: &Data, store: &dyn chainscope_store::Store) -> chainscope_store::Result<LearnedWeights> {
     let mut each = |f: &mut dyn FnMut(chainscope_model::Enterprise)| store.for_each_enterprise(f);
@@ -47,7 +46,7 @@ fn fit(data: &Data, store: &dyn chainscope_store::Store) -> chainscope_store::Re
         regions: &data.regions,
         home: &data.snapshot.home_region,
     };
-    let (samples, windows) = history_samples(&mut h, None, LEARN_WINDOWS, LEARN_FALLBACK.1, LEARN_NEGATIVES)?;
+    let (samples, windows) = history_samples(&mut h, None, WINDOWS, LEARN_FALLBACK.1, LEARN_NEGATIVES)?;
     Ok(LearnedWeights { learned: learn(&samples, LEARN_FALLBACK, MIN_ARRIVALS), windows })
 }
 
