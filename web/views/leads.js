@@ -11,7 +11,7 @@ import {
   clearFieldErrors, showFieldError, km, percent, PART_COLORS, emptyNote, loadBoards, boardOptions, hrefProject,
 } from '../ui.js';
 
-export const PRESETS = ['gap_filling', 'strengthening', 'big_anchors'];
+export const PRESETS = ['gap_filling', 'strengthening', 'big_anchors', 'learned'];
 export const PARTS = ['gap', 'supply', 'related', 'momentum', 'scale', 'affinity'];
 const SCOPE = ['tier', 'cluster', 'chain', 'node'];
 /** Record filters the URL may carry besides the part of the chains; they go to the API as they are. */
@@ -79,6 +79,22 @@ function saveWeights(preset, w) {
 }
 
 const sameWeights = (a, b) => PARTS.every((k) => Math.abs((a[k] ?? 0) - (b[k] ?? 0)) < 1e-9);
+
+/** How the learned weights were obtained: fitted on how many past arrivals, or the preset they fell back to; and the
+ * weights themselves, part by part. */
+export function learnedPanel(info) {
+  const fitted = info.method === 'logistic_l2';
+  const windows = info.windows || [];
+  const text = fitted
+    ? t('leads_learned_fit', { n: num(info.arrivals), w: num(windows.length), from: windows.length ? windows[windows.length - 1].origin : '', to: windows.length ? windows[0].until : '' })
+    : t('leads_learned_fallback', { n: num(info.arrivals), min: num(info.min_arrivals), p: t(`preset_${info.fallback}`) });
+  return h('section', { class: 'panel learned', id: 'leads-learned', dataset: { method: info.method, arrivals: String(info.arrivals) } },
+    h('p', { id: 'leads-learned-text' }, text),
+    h('ul', { class: 'bar-legend learned-weights', id: 'leads-learned-weights' },
+      PARTS.map((k) => h('li', { dataset: { part: k, weight: String(info.weights[k]) } },
+        h('span', { class: 'seg-swatch', style: { '--c': partColor(k) }, 'aria-hidden': 'true' }), t(`lp_${k}`), t('colon'), num(info.weights[k], 1)))),
+    h('p', { class: 'muted small' }, t('leads_learned_note')));
+}
 
 /** The points a part adds to a 0–100 score: weight × the value used, over the sum of the weights. */
 export function partPoints(parts, weights) {
@@ -161,11 +177,14 @@ export async function render(root, ctx) {
   const includeMarked = ctx.params.get('include_marked') === 'true';
   const limit = LIMITS.includes(Number(ctx.params.get('limit'))) ? Number(ctx.params.get('limit')) : DEFAULT_LIMIT;
 
-  // The preset's own weights (the API's: they do not depend on the part of the chains asked for).
+  // The preset's own weights (the API's: they do not depend on the part of the chains asked for); for `learned`, the
+  // weights fitted on the city's past arrivals, with how they were obtained.
   let defaults;
+  let learnedInfo = null;
   try {
     const probe = await getJson(`/api/v1/leads?tier=${encodeURIComponent(tax.tiers[0].id)}&preset=${preset}&limit=1`, { signal, cached: true });
     defaults = probe.weights;
+    learnedInfo = probe.learned || null;
   } catch (e) {
     if (e.name === 'AbortError') return null;
     busy.replaceWith(h('div', { class: 'view-head' }, h('h1', {}, t('leads_heading'))), errorBox(e, () => ctx.reload()));
@@ -242,6 +261,8 @@ export async function render(root, ctx) {
       onclick: () => ctx.navigate(makeHash('leads', [], { ...scope, ...extra, preset: p, include_marked: includeMarked ? 'true' : '', limit: limit !== DEFAULT_LIMIT ? String(limit) : '' })),
     }, t(`preset_${p}`))));
 
+  const learnedNote = learnedInfo ? learnedPanel(learnedInfo) : null;
+
   const sliders = {};
   let timer = null;
   const onWeight = (k) => (v) => {
@@ -297,7 +318,7 @@ export async function render(root, ctx) {
   const rule = h('section', { class: 'panel rule', id: 'leads-rule', 'aria-labelledby': 'leads-rule-h' }, h('h2', { id: 'leads-rule-h' }, t('rule')));
   const legend = barLegend(PARTS.map((k) => ({ key: k, label: t(`lp_${k}`), color: partColor(k) })), { id: 'leads-legend' });
 
-  busy.replaceWith(head, intro, scopeForm, presetBar, weightBox, options,
+  busy.replaceWith(head, intro, scopeForm, presetBar, ...(learnedNote ? [learnedNote] : []), weightBox, options,
     h('div', { class: 'actions' }, xlsx, h('span', { class: 'muted small' }, t('export_xlsx_hint'))),
     summary, legend, results, rule);
 

@@ -142,9 +142,20 @@ enum Command {
         /// asks), strengthening (强链) or gap_filling (补链). The other two are printed beside it.
         #[arg(long, default_value = "big_anchors")]
         preset: String,
-        /// Print {"as_of", "results": [{"k", "model", "random", "largest_first"}]} as JSON.
+        /// Print {"as_of", "results": [{"k", "model", "learned", "random", "largest_first", "oracle"}], "learned",
+        /// "whole": {"auc", "calibration"}} as JSON.
         #[arg(long)]
         json: bool,
+        /// Back-test on a test world built in memory instead of the store: supply_ties or growth_crowding. Its true
+        /// arrival odds give an oracle ranking.
+        #[arg(long)]
+        world: Option<String>,
+        /// Enterprises in the test world (branches come on top).
+        #[arg(long, default_value_t = 30_000)]
+        size: usize,
+        /// Seed of the test world.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Copy the whole store into one new file, consistently, while the server may be running; the copy is checked
     /// before the command ends. chainscope restore puts it back.
@@ -432,9 +443,12 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Backtest { as_of, k, preset, json } => {
+        Command::Backtest { as_of, k, preset, json, world, size, seed } => {
             let app = init::open(&cli.data_dir, cli.quiet)?;
-            let report = backtest::run(&app, as_of, &k, &preset)?;
+            let report = match world {
+                Some(w) => backtest::run_world(&app, &w, size, seed, as_of, &k, &preset)?,
+                None => backtest::run(&app, as_of, &k, &preset)?,
+            };
             if json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {

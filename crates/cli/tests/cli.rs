@@ -974,9 +974,52 @@ fn backtest_beats_random_and_largest_first_on_the_default_data() {
         assert!(p("model", "precision") > p("largest_first", "precision"), "k={}: {x}", x["k"]);
         assert!(p("model", "recall") > p("largest_first", "recall") && p("model", "recall") > p("random", "recall"));
     }
+    // Learned weights: fitted on the past of the default data, before the date only, and no worse than the preset.
+    let l = &r["learned"];
+    assert_eq!(l["method"], "logistic_l2", "{l}");
+    assert!(n(l, "arrivals") >= 20);
+    for w in r["windows"].as_array().expect("windows") {
+        assert!(w["until"].as_str().expect("until") < r["as_of"].as_str().expect("as_of"), "{w}");
+    }
+    for x in results {
+        assert!(x["learned"]["precision"].as_f64() >= x["model"]["precision"].as_f64(), "{x}");
+        assert!(x["model"]["ap"].as_f64().is_some_and(|a| (0.0..=1.0).contains(&a)));
+        assert!(x["oracle"].is_null(), "no oracle without true odds");
+    }
+    let auc = |who: &str| r["whole"]["auc"][who].as_f64().unwrap_or_else(|| panic!("auc {who}"));
+    assert!(auc("learned") > 0.6 && auc("big_anchors") > 0.6);
+    let deciles = r["whole"]["calibration"]["learned"].as_array().expect("deciles");
+    assert_eq!(deciles.len(), 10);
+    let rate = |d: &Value| d["arrival_rate"].as_f64().expect("rate");
+    assert!(rate(&deciles[0]) > rate(&deciles[9]), "the top tenth arrives more often than the bottom one");
     // A date before any history and bad list sizes are clear errors.
     let o = env.run(&["backtest", "--k", "0"]);
     assert!(!o.status.success() && text(&o.stderr).contains("--k"));
+}
+
+#[test]
+fn on_a_world_where_supply_ties_bring_arrivals_learned_weights_beat_largest_first_and_near_the_oracle() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    let r = env.json(&["backtest", "--world", "supply_ties", "--size", "8000", "--seed", "3", "--k", "20,50", "--json"]);
+    assert_eq!(r["world"], "supply_ties");
+    assert_eq!(r["learned"]["method"], "logistic_l2", "{}", r["learned"]);
+    // The fit finds what the world rewards: supply ties and nearness, not size.
+    let w = &r["learned"]["weights"];
+    let f = |k: &str| w[k].as_f64().unwrap_or_else(|| panic!("{k}"));
+    assert!(f("supply") > f("scale") && f("affinity") > f("scale"), "{w}");
+    for x in r["results"].as_array().expect("results") {
+        let p = |who: &str| x[who]["precision"].as_f64().unwrap_or_else(|| panic!("{who} in {x}"));
+        assert!(p("learned") >= 2.0 * p("largest_first") && p("learned") >= 5.0 * p("random"), "{x}");
+        assert!(p("oracle") > 0.0, "{x}");
+    }
+    let auc = |who: &str| r["whole"]["auc"][who].as_f64().unwrap_or_else(|| panic!("auc {who}"));
+    assert!(auc("learned") > auc("largest_first") + 0.2, "{}", r["whole"]["auc"]);
+    assert!(auc("oracle") >= auc("learned") - 0.02, "{}", r["whole"]["auc"]);
+    // The same seed gives the same world; unknown worlds are refused.
+    assert_eq!(env.json(&["backtest", "--world", "supply_ties", "--size", "8000", "--seed", "3", "--k", "20,50", "--json"]), r);
+    let o = env.run(&["backtest", "--world", "nowhere"]);
+    assert!(!o.status.success() && text(&o.stderr).contains("growth_crowding"));
 }
 
 #[test]

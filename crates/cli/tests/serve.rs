@@ -320,6 +320,36 @@ fn leads_rank_outside_enterprises_with_their_evidence_and_refuse_bad_requests() 
 }
 
 #[test]
+fn learned_leads_use_weights_fitted_on_the_citys_past_and_say_how() {
+    let (_env, s) = default_server();
+    let o = s.login("admin", common::TEST_PASSWORD);
+    let r = s.json_as(&o, "/api/v1/leads?chain=cm&limit=10&preset=learned");
+    assert_eq!((r["preset"].as_str(), r["base_preset"].as_str()), (Some("learned"), Some("learned")));
+    let l = &r["learned"];
+    // The demo data has enough past arrivals to fit on: the method, the count and the windows are given.
+    assert_eq!(l["method"], "logistic_l2", "{l}");
+    assert!(count(&l["arrivals"]) >= count(&l["min_arrivals"]) && count(&l["min_arrivals"]) == 20, "{l}");
+    let windows = l["windows"].as_array().expect("windows");
+    assert_eq!(windows.len(), 5);
+    assert_eq!(windows.iter().map(|w| count(&w["arrivals"])).sum::<u64>(), count(&l["arrivals"]));
+    // The ranking uses exactly the learned weights, the largest of them 10.
+    assert_eq!(r["weights"], l["weights"]);
+    assert_eq!(r["preset_weights"], l["weights"]);
+    let ws: Vec<f64> =
+        ["gap", "supply", "related", "momentum", "scale", "affinity"].iter().map(|p| l["weights"][p].as_f64().expect("weight")).collect();
+    assert_eq!(ws.iter().copied().fold(0.0, f64::max), 10.0);
+    for lead in r["leads"].as_array().expect("leads") {
+        assert_eq!(lead["parts"]["scale"]["weight"], l["weights"]["scale"]);
+    }
+    // Fitted once per data version: the second answer gives the same fit; overrides apply on top of it.
+    let again = s.json_as(&o, "/api/v1/leads?chain=cm&limit=10&preset=learned&w_gap=7");
+    assert_eq!(again["learned"], r["learned"]);
+    assert_eq!((again["preset"].as_str(), again["weights"]["gap"].as_f64()), (Some("custom"), Some(7.0)));
+    // Other presets carry no fit.
+    assert!(s.json_as(&o, "/api/v1/leads?chain=cm&limit=1&preset=big_anchors")["learned"].is_null());
+}
+
+#[test]
 fn site_plans_rank_parks_with_space_first_and_refuse_bad_requests() {
     let (_env, s) = default_server();
     let r = s.json(

@@ -3,6 +3,7 @@
 pub mod chain;
 pub mod complexity;
 pub mod heat;
+pub mod learn;
 pub mod market;
 pub mod near;
 pub mod pipeline;

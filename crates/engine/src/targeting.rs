@@ -991,3 +991,80 @@ fn rest_is_empty(f: &HeatFilter) -> bool {
 }
 
 pub use crate::heat::chosen_nodes;
+
+/// The six parts of every candidate a ranking would score, as the ranking would use them (an unknown part at the
+/// candidates' mean), each for its best node under `q.weights` — for fitting weights and for measures over the whole
+/// list (the back-test's AUC). Candidates left out of a ranking (pipeline, declining unless `include_marked`, failing
+/// the predicates) are left out here too; `q.limit` is not used. Ascending rows.
+pub fn candidate_parts(s: &Snapshot, ctx: &Context, q: &Query) -> Result<Vec<(u32, [f64; 6])>, TargetError> {
+    candidate_parts_where(s, ctx, q, &|_| true)
+}
+
+/// [`candidate_parts`] of the candidates `keep` takes (the means still over all of them): a large store's training
+/// samples without a list of every candidate's parts.
+pub fn candidate_parts_where(
+    s: &Snapshot,
+    ctx: &Context,
+    q: &Query,
+    keep: &dyn Fn(u32) -> bool,
+) -> Result<Vec<(u32, [f64; 6])>, TargetError> {
+    q.weights.check()?;
+    let w = q.weights.as_array();
+    let mut order = chosen_nodes(s, &q.filter)?;
+    let node_value = |n: usize| -> f64 {
+        let p = ctx.node_parts(n);
+        (0..3).map(|i| w[i] * p[i].unwrap_or(0.5)).sum()
+    };
+    order.sort_by(|&a, &b| node_value(b).total_cmp(&node_value(a)).then(a.cmp(&b)));
+    let rest = HeatFilter { tiers: vec![], clusters: vec![], chains: vec![], nodes: vec![], ..q.filter.clone() };
+    let passing: Option<FxHashSet<u32>> =
+        if rest_is_empty(&rest) { None } else { Some(crate::heat::rows(s, &rest)?.into_iter().collect()) };
+    let cols = &ctx.columns;
+    let mut place_of = vec![u32::MAX; s.taxonomy.nodes.len()];
+    for (i, &n) in order.iter().enumerate() {
+        place_of[n] = i as u32;
+    }
+    // (row, node, place in the columns): 12 bytes a candidate.
+    let mut raw: Vec<(u32, u32, u32)> = Vec::new();
+    for seg in 0..cols.segments() {
+        let Some(n) =
+            cols.nodes_of(seg).iter().copied().filter(|&n| place_of[n as usize] != u32::MAX).min_by_key(|&n| place_of[n as usize])
+        else {
+            continue;
+        };
+        for j in cols.start[seg]..cols.start[seg + 1] {
+            let r = cols.row[j];
+            if passing.as_ref().is_some_and(|p| !p.contains(&r)) {
+                continue;
+            }
+            if !q.include_marked && (ctx.declining(j) || q.in_pipeline.contains(&r)) {
+                continue;
+            }
+            raw.push((r, n, j as u32));
+        }
+    }
+    let (mut sums, mut counts) = ([0f64; 6], [0u64; 6]);
+    for &(_, n, j) in &raw {
+        let np = ctx.node_parts(n as usize);
+        let rp = ctx.row_parts(j as usize);
+        for (i, v) in np.into_iter().chain(rp).enumerate() {
+            if let Some(v) = v {
+                sums[i] += v;
+                counts[i] += 1;
+            }
+        }
+    }
+    let means: [f64; 6] = std::array::from_fn(|i| if counts[i] > 0 { sums[i] / counts[i] as f64 } else { 0.5 });
+    let mut out: Vec<(u32, [f64; 6])> = raw
+        .into_iter()
+        .filter(|x| keep(x.0))
+        .map(|(r, n, j)| {
+            let np = ctx.node_parts(n as usize);
+            let rp = ctx.row_parts(j as usize);
+            let all = [np[0], np[1], np[2], rp[0], rp[1], rp[2]];
+            (r, std::array::from_fn(|i| all[i].unwrap_or(means[i])))
+        })
+        .collect();
+    out.sort_unstable_by_key(|x| x.0);
+    Ok(out)
+}

@@ -9,6 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chainscope_engine::learn::{history_samples, learn, History, Learned, Window, MIN_ARRIVALS, WINDOWS};
 use chainscope_engine::targeting::{rank, Context, Lead, Query as LeadQuery, Weights, PARTS};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{json, Value};
@@ -19,6 +20,43 @@ use std::sync::Arc;
 pub struct TargetingState {
     pub context: Context,
     pub in_pipeline: FxHashSet<u32>,
+    /// The weights learned from the city's past arrivals, fitted on the first `preset=learned` request.
+    pub learned: std::sync::OnceLock<Arc<LearnedWeights>>,
+}
+
+/// Weights fitted on the home city's own past, with how they were obtained.
+pub struct LearnedWeights {
+    pub learned: Learned,
+    pub windows: Vec<Window>,
+}
+
+/// The non-arrivals kept per yearly window when fitting the learned weights.
+const LEARN_NEGATIVES: usize = 200_000;
+/// The preset used when there are too few past arrivals to fit on.
+const LEARN_FALLBACK: (&str, Weights) = ("big_anchors", Weights::BIG_ANCHORS);
+
+/// Fit the six weights on the arrivals of the last `WINDOWS` years before the data's last founding date
+/// (rolling origins, streamed from the store; see `chainscope_engine::learn`).
+fn fit(data: &Data, store: &dyn chainscope_store::Store) -> chainscope_store::Result<LearnedWeights> {
+    let mut each = |f: &mut dyn FnMut(chainscope_model::Enterprise)| store.for_each_enterprise(f);
+    let mut h = History {
+        each: &mut each,
+        projects: &data.projects,
+        taxonomy: data.snapshot.taxonomy.clone(),
+        regions: &data.regions,
+        home: &data.snapshot.home_region,
+    };
+    let (samples, windows) = history_samples(&mut h, None, WINDOWS, LEARN_FALLBACK.1, LEARN_NEGATIVES)?;
+    Ok(LearnedWeights { learned: learn(&samples, LEARN_FALLBACK, MIN_ARRIVALS), windows })
+}
+
+async fn learned(s: &Arc<ServerState>, data: &Arc<Data>, ts: &Arc<TargetingState>) -> Result<Arc<LearnedWeights>, ApiError> {
+    if let Some(l) = ts.learned.get() {
+        return Ok(l.clone());
+    }
+    let d = data.clone();
+    let fitted = s.with_store(move |st| fit(&d, st)).await?;
+    Ok(ts.learned.get_or_init(|| Arc::new(fitted)).clone())
 }
 
 /// Build the node-level context, recent expansions (three years) and the pipeline's investors for `data`.
@@ -41,7 +79,11 @@ fn build(data: &Data, store: &dyn chainscope_store::Store) -> chainscope_store::
         .flatten()
         .filter_map(|(id, _)| u32::try_from(id).ok().and_then(|id| snap.row_of_id(id)).map(|r| r as u32))
         .collect();
-    Ok(TargetingState { context: Context::new(snap, &data.regions).with_expansions(expansions), in_pipeline })
+    Ok(TargetingState {
+        context: Context::new(snap, &data.regions).with_expansions(expansions),
+        in_pipeline,
+        learned: std::sync::OnceLock::new(),
+    })
 }
 
 async fn state(s: &Arc<ServerState>, data: &Arc<Data>) -> Result<Arc<TargetingState>, ApiError> {
@@ -55,11 +97,12 @@ async fn state(s: &Arc<ServerState>, data: &Arc<Data>) -> Result<Arc<TargetingSt
 
 fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), ApiError> {
     let preset = p.get("preset").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("gap_filling");
-    let mut w = Weights::preset(preset).ok_or_else(|| {
+    // `learned` is resolved once the weights are fitted; its overrides apply on top of them.
+    let mut w = learned_or(preset, Weights::default()).ok_or_else(|| {
         Code::InvalidPreset.param(
             "preset",
             format!(
-                "'{preset}' 应为 gap_filling、strengthening 或 big_anchors / '{preset}' is not gap_filling, strengthening or big_anchors"
+                "'{preset}' 应为 gap_filling、strengthening、big_anchors 或 learned / '{preset}' is not gap_filling, strengthening, big_anchors or learned"
             ),
         )
     })?;
@@ -81,6 +124,32 @@ fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), Api
         }
     }
     Ok((if custom { "custom".to_string() } else { preset.to_string() }, preset.to_string(), w))
+}
+
+/// The preset's weights; for `learned`, `learned`.
+fn learned_or(preset: &str, learned: Weights) -> Option<Weights> {
+    if preset == "learned" {
+        Some(learned)
+    } else {
+        Weights::preset(preset)
+    }
+}
+
+/// Custom weights (`w_…`) over `base`.
+fn overrides(p: &HashMap<String, String>, mut w: Weights) -> Result<Weights, ApiError> {
+    for (name, slot) in [
+        ("w_gap", &mut w.gap),
+        ("w_supply", &mut w.supply),
+        ("w_related", &mut w.related),
+        ("w_momentum", &mut w.momentum),
+        ("w_scale", &mut w.scale),
+        ("w_affinity", &mut w.affinity),
+    ] {
+        if let Some(v) = number::<f64>(p, name)? {
+            *slot = v;
+        }
+    }
+    Ok(w)
 }
 
 /// The local chain leaders on the nodes next to each lead's node along supply edges, largest first (at most
@@ -169,6 +238,18 @@ pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
     }
     let data = s.data();
     let ts = state(&s, &data).await?;
+    let (w, base_weights, learned_json) = if base == "learned" {
+        let l = learned(&s, &data, &ts).await?;
+        let lw = l.learned.weights;
+        let info = json!({
+            "weights": lw, "method": l.learned.method, "fallback": l.learned.fallback, "arrivals": l.learned.arrivals,
+            "samples": l.learned.samples, "min_arrivals": l.learned.min_arrivals, "windows": l.windows,
+            "coefficients": l.learned.fit.map(|f| f.coef), "intercept": l.learned.fit.map(|f| f.intercept),
+        });
+        (overrides(&p, lw)?, Some(lw), info)
+    } else {
+        (w, Weights::preset(&base), Value::Null)
+    };
     let q = LeadQuery { filter, weights: w, in_pipeline: ts.in_pipeline.clone(), include_marked, limit };
     let snap = data.snapshot.clone();
     let ts2 = ts.clone();
@@ -198,7 +279,7 @@ pub async fn leads(State(s): State<Arc<ServerState>>, Query(p): Params) -> Resul
         return xlsx(&items);
     }
     Ok(Json(json!({
-        "preset": preset, "base_preset": base, "preset_weights": Weights::preset(&base), "weights": w, "candidates": ranking.candidates,
+        "preset": preset, "base_preset": base, "preset_weights": base_weights, "weights": w, "learned": learned_json, "candidates": ranking.candidates,
         "excluded": {"in_pipeline": ranking.excluded_pipeline, "declining": ranking.excluded_declining},
         "means": PARTS.iter().zip(ranking.means).map(|(n, m)| (n.to_string(), json!(m))).collect::<serde_json::Map<_, _>>(),
         "leads": items,

@@ -21,6 +21,7 @@ mod names;
 mod rng;
 mod state;
 mod world;
+pub mod worlds;
 
 pub use cities::{apply_chinese_names, read_world_cities};
 pub use world::FAVOURED_MULTIPLIER;
