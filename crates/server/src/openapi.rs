@@ -154,8 +154,9 @@ pub const COMPLEXITY: &[Param] = &[
 pub const LEADS: &[Param] = &[
     q_enum(
         "preset",
-        "weight preset (default gap_filling 补链; strengthening 强链; big_anchors 招大引强)",
-        &["gap_filling", "strengthening", "big_anchors"],
+        "weight preset (default gap_filling 补链; strengthening 强链; big_anchors 招大引强; learned: fitted on the city's past \
+         arrivals, or big_anchors when there are fewer than 20)",
+        &["gap_filling", "strengthening", "big_anchors", "learned"],
     ),
     q("w_gap", "number", "weight of the gap part (0–100), overrides the preset"),
     q("w_supply", "number", "weight of supply links to local leaders (0–100)"),
