@@ -95,6 +95,22 @@ async fn state(s: &Arc<ServerState>, data: &Arc<Data>) -> Result<Arc<TargetingSt
     Ok(data.targeting.get_or_init(|| Arc::new(built)).clone())
 }
 
+/// Build the targeting context and fit the learned weights for the current data, off any request: at start and
+/// after every reload, so that the first officer asking for `preset=learned` does not wait for a fit that reads the
+/// whole store (minutes at ten million enterprises, beyond the request time-out).
+pub async fn prepare(s: &Arc<ServerState>) {
+    let data = s.data();
+    let started = std::time::Instant::now();
+    let done = async {
+        let ts = state(s, &data).await?;
+        learned(s, &data, &ts).await
+    };
+    match done.await {
+        Ok(l) => tracing::info!(seconds = started.elapsed().as_secs_f64(), arrivals = l.learned.arrivals, "targeting prepared"),
+        Err(e) => tracing::debug!("targeting not prepared ahead: {e}"),
+    }
+}
+
 fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), ApiError> {
     let preset = p.get("preset").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("gap_filling");
     // `learned` is resolved once the weights are fitted; its overrides apply on top of them.

@@ -80,7 +80,11 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: Arc<ServerState>
     eprintln!("Chainscope 已启动 / listening on http://{}", listener.local_addr()?);
     let app = router_with(state.clone(), &limits);
     // The answers the map page asks for first are built before anyone asks, at start and after every reload.
-    tokio::spawn(cache::warm(state.clone(), app.clone()));
+    let (warm_state, first_app) = (state.clone(), app.clone());
+    tokio::spawn(async move {
+        cache::warm(warm_state.clone(), first_app).await;
+        leads::prepare(&warm_state).await;
+    });
     if state.source.is_some() {
         let every = std::env::var("CHAINSCOPE_REFRESH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000u64);
         let watcher = state.clone();
@@ -94,7 +98,12 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: Arc<ServerState>
                 match tokio::task::spawn_blocking(move || s.refresh_if_changed()).await {
                     Ok(Err(e)) => tracing::warn!("reloading the data failed (the previous data stays in use): {e}"),
                     Err(e) => tracing::warn!("reload task failed: {e}"),
-                    Ok(Ok(true)) => cache::warm(watcher.clone(), warm_app.clone()).await,
+                    Ok(Ok(true)) => {
+                        cache::warm(watcher.clone(), warm_app.clone()).await;
+                        // The fit may take minutes on a large store: it must not hold up the next reload check.
+                        let w = watcher.clone();
+                        tokio::spawn(async move { leads::prepare(&w).await });
+                    }
                     Ok(Ok(false)) => {}
                 }
             }
