@@ -4,7 +4,7 @@
 
 mod common;
 
-use chainscope_model::{Account, Region, RegionLevel, RegionRegistry, Role};
+use chainscope_model::{Region, RegionLevel, RegionRegistry, Role};
 use chainscope_server::{router, Data, ServerState};
 use chainscope_store::prelude::*;
 use chainscope_store::SqliteStore;
@@ -53,24 +53,7 @@ impl World {
         let db = dir.join("chainscope.db");
         let records = SqliteStore::open(&db).expect("store");
         let mut accounts = SqliteStore::open(&db).expect("store");
-        let hash = chainscope_server::auth::hash_password(PASSWORD).expect("hash");
-        accounts
-            .create_account(&Account {
-                id: 0,
-                username: "admin".into(),
-                display_name: "管理员".into(),
-                password_hash: hash,
-                role: Role::Admin,
-                regions: vec![],
-                department: None,
-                enterprise_id: None,
-                active: true,
-                must_change: false,
-                failed_logins: 0,
-                locked_until: None,
-                created_at: "2026-01-01T00:00:00Z".into(),
-            })
-            .expect("administrator");
+        accounts.create_account(&common::account("admin", Role::Admin)).expect("administrator");
         let taxonomy = chainscope_testkit::machinery().build();
         let snapshot = chainscope_engine::Snapshot::builder(taxonomy, "320300").finish();
         let mut data = Data::new(snapshot, json!({}), regions());

@@ -4,7 +4,7 @@
 
 mod common;
 
-use chainscope_model::{Account, Enterprise, Region, RegionLevel, RegionRegistry, Role};
+use chainscope_model::{Enterprise, Region, RegionLevel, RegionRegistry, Role};
 use chainscope_server::{router, Data, ServerState};
 use chainscope_store::prelude::*;
 use chainscope_store::SqliteStore;
@@ -64,23 +64,7 @@ impl World {
         let mut importer = SqliteStore::open(&db).expect("importer");
         importer.import_enterprises(&mut firms, &|| true).expect("import").expect("committed");
         let mut accounts = SqliteStore::open(&db).expect("accounts");
-        accounts
-            .create_account(&Account {
-                id: 0,
-                username: "admin".into(),
-                display_name: "管理员".into(),
-                password_hash: chainscope_server::auth::hash_password(PASSWORD).expect("hash"),
-                role: Role::Admin,
-                regions: vec![],
-                department: None,
-                enterprise_id: None,
-                active: true,
-                must_change: false,
-                failed_logins: 0,
-                locked_until: None,
-                created_at: "2026-01-01T00:00:00Z".into(),
-            })
-            .expect("administrator");
+        accounts.create_account(&common::account("admin", Role::Admin)).expect("administrator");
         if let Some(wait) = writer_wait {
             // The guard audits every write on this connection; it would wait as long for the lock.
             accounts.set_busy_wait(wait).expect("busy wait");
