@@ -114,7 +114,7 @@ pub async fn prepare(s: &Arc<ServerState>) {
 fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), ApiError> {
     let preset = p.get("preset").map(String::as_str).filter(|v| !v.is_empty()).unwrap_or("gap_filling");
     // `learned` is resolved once the weights are fitted; its overrides apply on top of them.
-    let mut w = learned_or(preset, Weights::default()).ok_or_else(|| {
+    let w = learned_or(preset, Weights::default()).ok_or_else(|| {
         Code::InvalidPreset.param(
             "preset",
             format!(
@@ -122,23 +122,8 @@ fn weights(p: &HashMap<String, String>) -> Result<(String, String, Weights), Api
             ),
         )
     })?;
-    let mut custom = false;
-    for (name, slot) in [
-        ("w_gap", &mut w.gap),
-        ("w_supply", &mut w.supply),
-        ("w_related", &mut w.related),
-        ("w_momentum", &mut w.momentum),
-        ("w_scale", &mut w.scale),
-        ("w_affinity", &mut w.affinity),
-    ] {
-        if let Some(v) = number::<f64>(p, name)? {
-            if !(0.0..=100.0).contains(&v) {
-                return Err(Code::InvalidWeight.param(name, format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
-            }
-            *slot = v;
-            custom = true;
-        }
-    }
+    let custom = ["w_gap", "w_supply", "w_related", "w_momentum", "w_scale", "w_affinity"].iter().any(|k| p.contains_key(*k));
+    let w = overrides(p, w)?;
     Ok((if custom { "custom".to_string() } else { preset.to_string() }, preset.to_string(), w))
 }
 
@@ -151,7 +136,7 @@ fn learned_or(preset: &str, learned: Weights) -> Option<Weights> {
     }
 }
 
-/// Custom weights (`w_…`) over `base`.
+/// Custom weights (`w_…`, each 0–100) over `base`.
 fn overrides(p: &HashMap<String, String>, mut w: Weights) -> Result<Weights, ApiError> {
     for (name, slot) in [
         ("w_gap", &mut w.gap),
@@ -162,6 +147,9 @@ fn overrides(p: &HashMap<String, String>, mut w: Weights) -> Result<Weights, Api
         ("w_affinity", &mut w.affinity),
     ] {
         if let Some(v) = number::<f64>(p, name)? {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(Code::InvalidWeight.param(name, format!("{name} 应在 0 到 100 之间 / {name} must be between 0 and 100")));
+            }
             *slot = v;
         }
     }
